@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import {
+  AppConfig,
+  appConfig,
+  bodyParserErrorMiddleware,
+  InvalidConfigError,
+  requestIdMiddleware,
+} from '@agent-controller/core';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app/app.module';
+import { serveOpenApi } from './app/openapi';
+
+async function bootstrap(): Promise<void> {
+  const startedAt = performance.now();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    abortOnError: false,
+    // Registered below, after the request-id middleware, with our own error mapping.
+    bodyParser: false,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  const config = app.get<AppConfig>(appConfig.KEY);
+
+  app.setGlobalPrefix('api');
+  app.set('trust proxy', config.http.trustProxy);
+  app.use(helmet());
+  app.use(requestIdMiddleware);
+  app.useBodyParser('json', { limit: '1mb' });
+  app.use(bodyParserErrorMiddleware);
+  // No CORS unless origins are configured: the console is served from the same origin.
+  if (config.http.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.http.corsOrigins, exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'Retry-After'] });
+  }
+  app.enableShutdownHooks();
+  serveOpenApi(app);
+
+  await app.listen(config.http.port, config.http.host);
+  const database = config.database.kind === 'embedded' ? `embedded PostgreSQL at ${config.database.dataDir}` : `PostgreSQL server ${describeServer(config)}`;
+  logger.log(
+    `Agent Controller listening on http://${config.http.host}:${config.http.port}/api (database: ${database}; auth: ${config.auth.method}; ready in ${Math.round(performance.now() - startedAt)} ms)`,
+    'Bootstrap',
+  );
+}
+
+function describeServer(config: AppConfig): string {
+  if (config.database.kind !== 'server') return '';
+  if (config.database.url) {
+    const url = new URL(config.database.url);
+    return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  }
+  return `${config.database.host}:${config.database.port}/${config.database.database}`;
+}
+
+bootstrap().catch((error: unknown) => {
+  // Configuration problems are the operator's to fix: say which variable, without a stack trace.
+  const message = error instanceof InvalidConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`Agent Controller failed to start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,7 @@
+import { SetupTokenEntity } from './setup/setup-token.entity';
+import { UserEntity } from './users/user.entity';
+
+export { SetupTokenEntity, UserEntity };
+
+/** Entities this module owns, for the data source's entity list. */
+export const AUTH_ENTITIES = [UserEntity, SetupTokenEntity];

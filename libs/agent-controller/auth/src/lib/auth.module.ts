@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { AppConfig, appConfig } from '@agent-controller/core';
+import { AccessTokenService, ACCESS_TOKEN_ISSUER } from './authentication/access-token.service';
+import { ApiKeyAuthenticator } from './authentication/api-key.authenticator';
+import { AuthController } from './authentication/auth.controller';
+import { AuthService } from './authentication/auth.service';
+import { AuthenticationGuard } from './authentication/authentication.guard';
+import { JwtStrategy } from './authentication/jwt.strategy';
+import { SetupTokenRepository } from './setup/setup-token.repository';
+import { SetupService } from './setup/setup.service';
+import { PasswordHasher } from './users/password-hasher';
+import { UsersController } from './users/users.controller';
+import { UsersRepository } from './users/users.repository';
+import { UsersService } from './users/users.service';
+
+/** Authentication for every route (global guard), first-run setup, log-in and user administration. */
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => ({
+        secret: config.auth.jwtSecret,
+        signOptions: { algorithm: 'HS256', expiresIn: config.auth.jwtExpiresInSeconds, issuer: ACCESS_TOKEN_ISSUER },
+      }),
+    }),
+  ],
+  controllers: [AuthController, UsersController],
+  providers: [
+    AccessTokenService,
+    ApiKeyAuthenticator,
+    AuthService,
+    JwtStrategy,
+    PasswordHasher,
+    SetupService,
+    SetupTokenRepository,
+    UsersRepository,
+    UsersService,
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+  ],
+  exports: [UsersRepository, ApiKeyAuthenticator],
+})
+export class AuthModule {}

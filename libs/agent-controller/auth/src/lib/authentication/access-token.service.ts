@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig, appConfig } from '@agent-controller/core';
+import { TokenResponse } from '@agent-controller/shared-contracts';
+import { UserEntity } from '../users/user.entity';
+import { toUserResponse } from '../users/user.mapper';
+
+/** Claims of the controller's own access tokens. Role and lock state are not in them: they are re-read per request. */
+export interface AccessTokenClaims {
+  sub: string;
+  ver: number;
+}
+
+export const ACCESS_TOKEN_ISSUER = 'agent-controller';
+
+@Injectable()
+export class AccessTokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  async issue(user: UserEntity): Promise<TokenResponse> {
+    const claims: AccessTokenClaims = { sub: user.id, ver: user.tokenVersion };
+    const accessToken = await this.jwt.signAsync(claims);
+    return {
+      accessToken,
+      tokenType: 'Bearer',
+      expiresIn: this.config.auth.jwtExpiresInSeconds,
+      user: toUserResponse(user),
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import { ChangePasswordRequest, LoginRequest, TokenResponse } from '@agent-controller/shared-contracts';
+import { PasswordHasher } from '../users/password-hasher';
+import { UsersRepository } from '../users/users.repository';
+import { AccessTokenService } from './access-token.service';
+import { AuthenticatedPrincipal } from './principal';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly accessTokens: AccessTokenService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  async login(request: LoginRequest): Promise<TokenResponse> {
+    if (this.config.auth.method !== 'users') {
+      throw new DomainError('NOT_APPLICABLE_IN_API_KEY_MODE', 'Log-in applies only to the users authentication mode');
+    }
+    const user = await this.users.findByEmail(request.email);
+    const valid = await this.hasher.verify(user?.passwordHash ?? null, request.password);
+    if (!user || !valid) throw new DomainError('INVALID_CREDENTIALS', 'E-mail or password is wrong');
+    // Revealed only to someone who knows the password.
+    if (user.lockedAt) throw new DomainError('ACCOUNT_LOCKED', 'This account is locked');
+    return this.accessTokens.issue(user);
+  }
+
+  /** A fresh token for a caller whose current token is still valid (checked by the guard). */
+  refresh(principal: AuthenticatedPrincipal): Promise<TokenResponse> {
+    return this.accessTokens.issue(requireUser(principal));
+  }
+
+  async changePassword(principal: AuthenticatedPrincipal, request: ChangePasswordRequest): Promise<TokenResponse> {
+    const user = requireUser(principal);
+    if (!(await this.hasher.verify(user.passwordHash, request.currentPassword))) {
+      throw new DomainError('INVALID_CREDENTIALS', 'Current password is wrong', { fields: [{ field: 'currentPassword', location: 'body', message: 'wrong password' }] });
+    }
+    const passwordHash = await this.hasher.hash(request.newPassword);
+    const updated = await this.users.transaction(async (manager) => {
+      const current = await this.users.findById(user.id, manager);
+      if (!current) throw new DomainError('UNAUTHORIZED', 'Unknown user');
+      current.passwordHash = passwordHash;
+      current.tokenVersion += 1;
+      return this.users.save(current, manager);
+    });
+    // Other sessions end; this one continues with a new token.
+    return this.accessTokens.issue(updated);
+  }
+}
+
+export function requireUser(principal: AuthenticatedPrincipal) {
+  if (principal.kind !== 'user') {
+    throw new DomainError('NOT_APPLICABLE_IN_API_KEY_MODE', 'This action needs a user; the API key holder is not one');
+  }
+  return principal.user;
+}

@@ -1,0 +1,53 @@
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import type { Request } from 'express';
+import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { PUBLIC_ROUTE } from './decorators';
+
+/**
+ * Global guard: every route needs credentials of the configured mode unless marked `@Public()`.
+ * Whatever goes wrong, the answer is 401/403, never a pass.
+ */
+@Injectable()
+export class AuthenticationGuard extends AuthGuard('jwt') {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeyAuthenticator,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return false;
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    const method = this.config.auth.method;
+    switch (method) {
+      case 'api-key': {
+        const request = context.switchToHttp().getRequest<Request & { user?: unknown }>();
+        request.user = this.apiKeys.authenticate(request.headers.authorization);
+        return true;
+      }
+      case 'users':
+        return (await super.canActivate(context)) as boolean;
+      case 'keycloak':
+        // Refused at start-up by the configuration until keycloak mode lands; fail closed regardless.
+        throw new DomainError('UNAUTHORIZED', 'Keycloak authentication is not enabled');
+    }
+  }
+
+  override handleRequest<T>(error: unknown, principal: T | false, info: unknown): T {
+    if (error) throw error;
+    if (!principal) {
+      const reason = info instanceof Error ? info.message : undefined;
+      throw new DomainError(
+        'UNAUTHORIZED',
+        reason === 'No auth token' || !reason ? 'Missing or malformed bearer token' : `Invalid token: ${reason}`,
+      );
+    }
+    return principal;
+  }
+}

@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import { SetupRequest, SetupStatus, TokenResponse } from '@agent-controller/shared-contracts';
+import { createHash, randomBytes } from 'node:crypto';
+import { AccessTokenService } from '../authentication/access-token.service';
+import { PasswordHasher } from '../users/password-hasher';
+import { UsersRepository } from '../users/users.repository';
+import { SetupTokenRepository } from './setup-token.repository';
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** First-run setup: while no user exists, a one-time token printed in the log creates the first global admin. */
+@Injectable()
+export class SetupService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Setup');
+
+  constructor(
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly users: UsersRepository,
+    private readonly tokens: SetupTokenRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly accessTokens: AccessTokenService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.auth.method !== 'users') return;
+    if (await this.users.exists()) {
+      await this.tokens.clear();
+      return;
+    }
+    const token = randomBytes(24).toString('base64url');
+    await this.tokens.replace(hashToken(token));
+    this.logger.warn(
+      `No users exist yet. Create the first admin with this one-time setup token (valid until used or until the next restart): ${token}`,
+    );
+  }
+
+  async status(): Promise<SetupStatus> {
+    const required = this.config.auth.method === 'users' && !(await this.users.exists());
+    return { required, authenticationMethod: this.config.auth.method };
+  }
+
+  async createFirstAdmin(request: SetupRequest): Promise<TokenResponse> {
+    if (this.config.auth.method !== 'users') {
+      throw new DomainError('NOT_APPLICABLE_IN_API_KEY_MODE', 'Setup applies only to the users authentication mode');
+    }
+    // Hash before the transaction: it is slow and must not hold the row lock.
+    const passwordHash = await this.hasher.hash(request.password);
+    const admin = await this.users.transaction(async (manager) => {
+      const consumed = await this.tokens.consume(hashToken(request.token), manager);
+      if (!consumed) {
+        if (await this.users.exists(manager)) {
+          throw new DomainError('SETUP_ALREADY_COMPLETED', 'Setup has already been completed');
+        }
+        throw new DomainError('INVALID_SETUP_TOKEN', 'The setup token is not valid');
+      }
+      if (await this.users.exists(manager)) {
+        throw new DomainError('SETUP_ALREADY_COMPLETED', 'Setup has already been completed');
+      }
+      return this.users.insert({ email: request.email, passwordHash, role: 'admin' }, manager);
+    });
+    this.logger.log(`First admin ${admin.id} created`);
+    return this.accessTokens.issue(admin);
+  }
+}

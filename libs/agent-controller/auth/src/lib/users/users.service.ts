@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import { isUniqueViolation } from '@agent-controller/database';
+import { CreateUserRequest, PagingQuery, UpdateUserRequest } from '@agent-controller/shared-contracts';
+import { EntityManager } from 'typeorm';
+import { AuthenticatedPrincipal } from '../authentication/principal';
+import { PasswordHasher } from './password-hasher';
+import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+
+const emailTaken = () =>
+  new DomainError('EMAIL_TAKEN', 'A user with this e-mail already exists', {
+    fields: [{ field: 'email', location: 'body', message: 'already in use' }],
+  });
+
+/** Global-admin user management. Keeps at least one active admin at all times. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  listUsers(principal: AuthenticatedPrincipal, paging: PagingQuery): Promise<[UserEntity[], number]> {
+    this.requireGlobalAdmin(principal);
+    return this.users.findPage(paging.limit, paging.offset);
+  }
+
+  async getUser(principal: AuthenticatedPrincipal, id: string): Promise<UserEntity> {
+    this.requireGlobalAdmin(principal);
+    const user = await this.users.findById(id);
+    if (!user) throw new DomainError('NOT_FOUND', 'User not found');
+    return user;
+  }
+
+  async createUser(principal: AuthenticatedPrincipal, request: CreateUserRequest): Promise<UserEntity> {
+    this.requireGlobalAdmin(principal);
+    const passwordHash = await this.hasher.hash(request.password);
+    try {
+      return await this.users.insert({ email: request.email, passwordHash, role: request.role });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw emailTaken();
+      throw error;
+    }
+  }
+
+  async updateUser(principal: AuthenticatedPrincipal, id: string, request: UpdateUserRequest): Promise<UserEntity> {
+    this.requireGlobalAdmin(principal);
+    const passwordHash = request.password === undefined ? undefined : await this.hasher.hash(request.password);
+    try {
+      return await this.users.transaction(async (manager) => {
+        const user = await this.lockUserOrFail(manager, id);
+        const losesAdmin =
+          (request.role === 'user' && user.role === 'admin') || (request.locked === true && user.role === 'admin');
+        if (losesAdmin) await this.ensureAnotherActiveAdmin(manager, user.id);
+
+        const endsSessions = passwordHash !== undefined || (request.locked === true && user.lockedAt === null);
+        if (request.email !== undefined) user.email = request.email;
+        if (request.role !== undefined) user.role = request.role;
+        if (passwordHash !== undefined) user.passwordHash = passwordHash;
+        if (request.locked !== undefined) user.lockedAt = request.locked ? (user.lockedAt ?? new Date()) : null;
+        if (endsSessions) user.tokenVersion += 1;
+        return this.users.save(user, manager);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw emailTaken();
+      throw error;
+    }
+  }
+
+  setLocked(principal: AuthenticatedPrincipal, id: string, locked: boolean): Promise<UserEntity> {
+    return this.updateUser(principal, id, { locked });
+  }
+
+  async deleteUser(principal: AuthenticatedPrincipal, id: string): Promise<void> {
+    this.requireGlobalAdmin(principal);
+    await this.users.transaction(async (manager) => {
+      const user = await this.lockUserOrFail(manager, id);
+      if (user.role === 'admin') await this.ensureAnotherActiveAdmin(manager, user.id);
+      await this.users.delete(user.id, manager);
+    });
+  }
+
+  private requireGlobalAdmin(principal: AuthenticatedPrincipal): void {
+    if (this.config.auth.method === 'api-key') {
+      throw new DomainError('NOT_APPLICABLE_IN_API_KEY_MODE', 'Users play no role in api-key mode');
+    }
+    if (!principal.isGlobalAdmin) throw new DomainError('FORBIDDEN', 'Only global admins manage users');
+  }
+
+  private async lockUserOrFail(manager: EntityManager, id: string): Promise<UserEntity> {
+    const user = await this.users.lockById(id, manager);
+    if (!user) throw new DomainError('NOT_FOUND', 'User not found');
+    return user;
+  }
+
+  private async ensureAnotherActiveAdmin(manager: EntityManager, userId: string): Promise<void> {
+    const admins = await this.users.lockActiveAdminIds(manager);
+    if (!admins.some((id) => id !== userId)) {
+      throw new DomainError('LAST_ADMIN', 'This is the last active admin; promote another user first');
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { AUTHENTICATION_METHODS } from '@agent-controller/shared-contracts';
+
+const bool = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().min(1);
+const csv = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+const base64Key = z
+  .string()
+  .trim()
+  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be the base64 encoding of 32 bytes');
+
+/** Every environment variable the controller reads. `.env.example` documents each one. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port.default(3100),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.string().optional(),
+  CORS_ORIGIN: csv.optional(),
+
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .optional()
+    .describe('postgres:// URL of a PostgreSQL server'),
+  DB_HOST: z.string().min(1).optional(),
+  DB_PORT: port.default(5432),
+  DB_USERNAME: z.string().min(1).default('postgres'),
+  DB_PASSWORD: z.string().optional(),
+  DB_DATABASE: z.string().min(1).default('agent_controller'),
+  DB_SSL: bool.default(false),
+  DB_POOL_SIZE: positiveInt.max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+
+  ENCRYPTION_KEY: base64Key.optional(),
+  ENCRYPTION_PREVIOUS_KEYS: csv.pipe(z.array(base64Key)).optional(),
+
+  AUTHENTICATION_METHOD: z.enum(AUTHENTICATION_METHODS).default('users'),
+  STATIC_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_EXPIRES_IN_SECONDS: positiveInt.max(86_400).default(3600),
+
+  RATE_LIMIT_TTL_SECONDS: positiveInt.default(60),
+  RATE_LIMIT_MAX: positiveInt.default(600),
+  LOGIN_RATE_LIMIT_MAX: positiveInt.default(10),
+
+});
+
+export type Env = z.infer<typeof envSchema>;

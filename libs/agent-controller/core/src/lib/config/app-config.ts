@@ -1,0 +1,129 @@
+import { registerAs } from '@nestjs/config';
+import { AuthenticationMethod } from '@agent-controller/shared-contracts';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { envSchema } from './app-config.schema';
+import { readOrCreateLocalSecret } from './local-secret';
+
+export type DatabaseConfig =
+  | {
+      kind: 'server';
+      url?: string;
+      host: string;
+      port: number;
+      username: string;
+      password?: string;
+      database: string;
+      ssl: boolean;
+      poolSize: number;
+    }
+  | { kind: 'embedded'; dataDir: string };
+
+export interface AppConfig {
+  environment: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  http: { host: string; port: number; corsOrigins: string[]; trustProxy: boolean | number | string };
+  logLevel: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  encryption: { key: Buffer; previousKeys: Buffer[] };
+  auth: {
+    method: AuthenticationMethod;
+    staticApiKey?: string;
+    jwtSecret: string;
+    jwtExpiresInSeconds: number;
+  };
+  rateLimit: { ttlSeconds: number; max: number; loginMax: number };
+}
+
+/** Thrown at start-up; the message names every bad variable. */
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** Validates the environment once and returns the typed configuration. Nothing else reads `process.env`. */
+export function loadAppConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new InvalidConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const dataDir = resolve(e.DATA_DIR);
+  const problems: string[] = [];
+
+  if (e.AUTHENTICATION_METHOD === 'api-key' && !e.STATIC_API_KEY) {
+    problems.push('STATIC_API_KEY: required when AUTHENTICATION_METHOD=api-key');
+  }
+  if (e.AUTHENTICATION_METHOD === 'keycloak') {
+    problems.push('AUTHENTICATION_METHOD: keycloak is not supported by this version yet; use users or api-key');
+  }
+  if (isProduction && !e.ENCRYPTION_KEY) {
+    problems.push('ENCRYPTION_KEY: required in production (base64 of 32 random bytes)');
+  }
+  if (isProduction && e.AUTHENTICATION_METHOD !== 'api-key' && !e.JWT_SECRET) {
+    problems.push('JWT_SECRET: required in production (at least 32 characters)');
+  }
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+
+  const database: DatabaseConfig =
+    e.DATABASE_URL || e.DB_HOST
+      ? {
+          kind: 'server',
+          url: e.DATABASE_URL,
+          host: e.DB_HOST ?? 'localhost',
+          port: e.DB_PORT,
+          username: e.DB_USERNAME,
+          password: e.DB_PASSWORD,
+          database: e.DB_DATABASE,
+          ssl: e.DB_SSL,
+          poolSize: e.DB_POOL_SIZE,
+        }
+      : { kind: 'embedded', dataDir: resolve(dataDir, 'postgres') };
+
+  return {
+    environment: e.NODE_ENV,
+    isProduction,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      corsOrigins: e.CORS_ORIGIN ?? [],
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    },
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    database,
+    encryption: {
+      // Outside production a key is generated once and kept beside the data, never a built-in constant.
+      key: Buffer.from(e.ENCRYPTION_KEY ?? readOrCreateLocalSecret(dataDir, 'encryption.key', 32), 'base64'),
+      previousKeys: (e.ENCRYPTION_PREVIOUS_KEYS ?? []).map((key) => Buffer.from(key, 'base64')),
+    },
+    auth: {
+      method: e.AUTHENTICATION_METHOD,
+      staticApiKey: e.STATIC_API_KEY,
+      jwtSecret: e.JWT_SECRET ?? readOrCreateLocalSecret(dataDir, 'jwt.secret', 48),
+      jwtExpiresInSeconds: e.JWT_EXPIRES_IN_SECONDS,
+    },
+    rateLimit: {
+      ttlSeconds: e.RATE_LIMIT_TTL_SECONDS,
+      max: e.RATE_LIMIT_MAX,
+      loginMax: e.LOGIN_RATE_LIMIT_MAX,
+    },
+  };
+}
+
+export type EnvInput = z.input<typeof envSchema>;
+
+/** Nest configuration namespace; inject with `@Inject(appConfig.KEY) config: AppConfig`. */
+export const appConfig = registerAs('app', (): AppConfig => loadAppConfig(process.env));

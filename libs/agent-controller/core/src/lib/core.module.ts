@@ -1,0 +1,22 @@
+import { Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { appConfig } from './config/app-config';
+import { ApiExceptionFilter } from './errors/api-exception.filter';
+import { ZodRequestValidationPipe } from './errors/zod-request-validation.pipe';
+import { AppLoggerModule } from './logging/logger.module';
+
+/** Configuration, logging, validation and the error model: what every other module relies on. */
+@Global()
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, load: [appConfig] }),
+    AppLoggerModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useClass: ZodRequestValidationPipe },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+  ],
+  exports: [ConfigModule, AppLoggerModule],
+})
+export class CoreModule {}

@@ -1,0 +1,116 @@
+import { DatabaseConfig } from '@agent-controller/core';
+import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { EmbeddedPostgres } from './embedded/embedded-postgres';
+import { MIGRATIONS } from './migrations';
+
+// Any fixed number works; it only has to be the same in every replica.
+const MIGRATION_LOCK_ID = 715_204_981;
+
+type Entities = MixedList<string | (new () => unknown) | EntitySchema>;
+
+/** Options shared by both back ends: explicit migrations, never `synchronize`. */
+function commonOptions(entities: Entities) {
+  return {
+    type: 'postgres' as const,
+    entities,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each' as const,
+    // gen_random_uuid() is built into PostgreSQL ≥ 13 and PGlite, so no extension needs installing.
+    uuidExtension: 'pgcrypto' as const,
+    installExtensions: false,
+  };
+}
+
+export function serverDataSourceOptions(config: Extract<DatabaseConfig, { kind: 'server' }>, entities: Entities): DataSourceOptions {
+  return {
+    ...commonOptions(entities),
+    url: config.url,
+    host: config.host,
+    port: config.port,
+    username: config.username,
+    password: config.password,
+    database: config.database,
+    ssl: config.ssl ? { rejectUnauthorized: true } : false,
+    poolSize: config.poolSize,
+    connectTimeoutMS: 10_000,
+    applicationName: 'agent-controller',
+  };
+}
+
+/** A data source that also closes the embedded database (and its lock) once its pool has ended. */
+export class EmbeddedDataSource extends DataSource {
+  constructor(
+    options: DataSourceOptions,
+    private readonly embedded: EmbeddedPostgres,
+  ) {
+    super(options);
+  }
+
+  override async destroy(): Promise<void> {
+    try {
+      if (this.isInitialized) await super.destroy();
+    } finally {
+      await this.embedded.close();
+    }
+  }
+}
+
+export function embeddedDataSourceOptions(embedded: EmbeddedPostgres, entities: Entities): DataSourceOptions {
+  const { connection, host, port, user, password, database } = embedded.pgConfig;
+  return {
+    ...commonOptions(entities),
+    host,
+    port,
+    username: user,
+    password,
+    database,
+    // PGlite is one backend session: exactly one pooled connection that is never closed while idle.
+    poolSize: 1,
+    extra: { connection, idleTimeoutMillis: 0 },
+    connectTimeoutMS: 30_000,
+  };
+}
+
+/** Creates, connects and migrates the data source for the configured back end. */
+export async function openDataSource(config: DatabaseConfig, entities: Entities): Promise<DataSource> {
+  let dataSource: DataSource;
+  if (config.kind === 'embedded') {
+    const embedded = await EmbeddedPostgres.open(config.dataDir);
+    dataSource = new EmbeddedDataSource(embeddedDataSourceOptions(embedded, entities), embedded);
+  } else {
+    dataSource = new DataSource(serverDataSourceOptions(config, entities));
+  }
+  try {
+    await dataSource.initialize();
+    await runMigrations(dataSource, config.kind);
+    return dataSource;
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Replicas starting together would race on the migrations table, so on a server they take turns under an
+ * advisory lock. The embedded database has one process by construction (the data-dir lock).
+ */
+export async function runMigrations(dataSource: DataSource, kind: DatabaseConfig['kind']): Promise<void> {
+  if (kind === 'embedded') {
+    await dataSource.runMigrations();
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    try {
+      await dataSource.runMigrations();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig, appConfig, DatabaseConfig } from '@agent-controller/core';
+import { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import { openDataSource } from './data-source';
+import { installEncryptionKeyring } from './encryption/encrypted-column.transformer';
+import { EncryptionKeyring } from './encryption/encryption-keyring';
+
+/** What `useFactory` hands to `dataSourceFactory`: the back end to open, not yet open. */
+type PendingOptions = DataSourceOptions & { pendingDatabase: DatabaseConfig };
+
+/** Connects to the configured PostgreSQL (server or embedded), migrates it, and installs the encryption keyring. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(entities: MixedList<string | (new () => unknown) | EntitySchema>): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [appConfig.KEY],
+          useFactory: (config: AppConfig): PendingOptions => ({
+            type: 'postgres',
+            pendingDatabase: config.database,
+          }),
+          dataSourceFactory: async (options) => openDataSource((options as PendingOptions).pendingDatabase, entities),
+        }),
+      ],
+      providers: [
+        {
+          provide: EncryptionKeyring,
+          inject: [appConfig.KEY],
+          useFactory: (config: AppConfig) => {
+            const keyring = new EncryptionKeyring(config.encryption.key, config.encryption.previousKeys);
+            installEncryptionKeyring(keyring);
+            return keyring;
+          },
+        },
+      ],
+      exports: [EncryptionKeyring, TypeOrmModule],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './lib/errors';
+export * from './lib/paging';
+export * from './lib/auth';

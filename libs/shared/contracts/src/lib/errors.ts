@@ -1,0 +1,45 @@
+/** Stable machine-readable error codes. The HTTP status for each is fixed here so both ends agree. */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  NOT_APPLICABLE_IN_API_KEY_MODE: 400,
+  UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  INVALID_SETUP_TOKEN: 401,
+  FORBIDDEN: 403,
+  ACCOUNT_LOCKED: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  EMAIL_TAKEN: 409,
+  SETUP_ALREADY_COMPLETED: 409,
+  LAST_ADMIN: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+/** One bad field of a request: where it is and why it was refused. */
+export interface FieldError {
+  /** Dotted path inside the request part, e.g. `email` or `items.3.name`. */
+  field: string;
+  /** `body`, `query` or `param`. */
+  location: 'body' | 'query' | 'param';
+  message: string;
+}
+
+/** The body of every error answer of the API. */
+export interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  details?: { fields?: FieldError[] } & Record<string, unknown>;
+  requestId: string;
+}
