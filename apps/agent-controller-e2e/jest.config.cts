@@ -1,18 +1,13 @@
-export default {
+module.exports = {
   displayName: 'agent-controller-e2e',
   preset: '../../jest.preset.js',
-  globalSetup: '<rootDir>/src/support/global-setup.ts',
-  globalTeardown: '<rootDir>/src/support/global-teardown.ts',
-  setupFiles: ['<rootDir>/src/support/test-setup.ts'],
   testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/specs/**/*.e2e-spec.ts'],
+  // Each spec file starts its own controller process (and database); two at a time suit two cores.
+  maxWorkers: 2,
+  testTimeout: 60_000,
   transform: {
-    '^.+\\.[tj]s$': [
-      'ts-jest',
-      {
-        tsconfig: '<rootDir>/tsconfig.spec.json',
-      },
-    ],
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
-  moduleFileExtensions: ['ts', 'js', 'html'],
-  coverageDirectory: '../../coverage/agent-controller-e2e',
+  moduleFileExtensions: ['ts', 'js'],
 };

@@ -5,3 +5,4 @@ export * from './lib/encryption/encryption-keyring';
 export * from './lib/encryption/encrypted-column.transformer';
 export * from './lib/embedded/embedded-postgres';
 export * from './lib/embedded/data-dir-lock';
+export * from './lib/migrations';
