@@ -50,8 +50,8 @@ export class UsersRepository {
   }
 
   /**
-   * Locks every active admin row and returns their ids. Two admins demoting each other at once then run
-   * one after the other, so the check "someone else stays admin" cannot be raced.
+   * Locks every active admin row (in id order) and returns their ids. Two admins demoting each other at
+   * once then run one after the other, so the check "someone else stays admin" cannot be raced.
    */
   async lockActiveAdminIds(manager: EntityManager): Promise<string[]> {
     const rows = await manager
@@ -59,6 +59,7 @@ export class UsersRepository {
       .select('user.id', 'id')
       .where('user.role = :role', { role: 'admin' })
       .andWhere('user.locked_at IS NULL')
+      .orderBy('user.id')
       .setLock('pessimistic_write')
       .getRawMany<{ id: string }>();
     return rows.map((row) => row.id);

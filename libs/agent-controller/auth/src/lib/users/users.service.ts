@@ -9,12 +9,21 @@ import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
 
+function ensureAnotherActiveAdmin(activeAdminIds: string[], userId: string): void {
+  if (!activeAdminIds.some((id) => id !== userId)) {
+    throw new DomainError('LAST_ADMIN', 'This is the last active admin; promote another user first');
+  }
+}
+
 const emailTaken = () =>
   new DomainError('EMAIL_TAKEN', 'A user with this e-mail already exists', {
     fields: [{ field: 'email', location: 'body', message: 'already in use' }],
   });
 
-/** Global-admin user management. Keeps at least one active admin at all times. */
+/**
+ * Global-admin user management. Keeps at least one active admin at all times: every change first locks the
+ * active admins' rows (in id order, so concurrent changes queue instead of deadlocking), then the target.
+ */
 @Injectable()
 export class UsersService {
   constructor(
@@ -51,10 +60,10 @@ export class UsersService {
     const passwordHash = request.password === undefined ? undefined : await this.hasher.hash(request.password);
     try {
       return await this.users.transaction(async (manager) => {
+        const activeAdmins = await this.users.lockActiveAdminIds(manager);
         const user = await this.lockUserOrFail(manager, id);
-        const losesAdmin =
-          (request.role === 'user' && user.role === 'admin') || (request.locked === true && user.role === 'admin');
-        if (losesAdmin) await this.ensureAnotherActiveAdmin(manager, user.id);
+        const losesAdmin = user.role === 'admin' && (request.role === 'user' || request.locked === true);
+        if (losesAdmin) ensureAnotherActiveAdmin(activeAdmins, user.id);
 
         const endsSessions = passwordHash !== undefined || (request.locked === true && user.lockedAt === null);
         if (request.email !== undefined) user.email = request.email;
@@ -77,8 +86,9 @@ export class UsersService {
   async deleteUser(principal: AuthenticatedPrincipal, id: string): Promise<void> {
     this.requireGlobalAdmin(principal);
     await this.users.transaction(async (manager) => {
+      const activeAdmins = await this.users.lockActiveAdminIds(manager);
       const user = await this.lockUserOrFail(manager, id);
-      if (user.role === 'admin') await this.ensureAnotherActiveAdmin(manager, user.id);
+      if (user.role === 'admin') ensureAnotherActiveAdmin(activeAdmins, user.id);
       await this.users.delete(user.id, manager);
     });
   }
@@ -94,12 +104,5 @@ export class UsersService {
     const user = await this.users.lockById(id, manager);
     if (!user) throw new DomainError('NOT_FOUND', 'User not found');
     return user;
-  }
-
-  private async ensureAnotherActiveAdmin(manager: EntityManager, userId: string): Promise<void> {
-    const admins = await this.users.lockActiveAdminIds(manager);
-    if (!admins.some((id) => id !== userId)) {
-      throw new DomainError('LAST_ADMIN', 'This is the last active admin; promote another user first');
-    }
   }
 }

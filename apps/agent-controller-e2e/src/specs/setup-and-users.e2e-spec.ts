@@ -1,0 +1,304 @@
+import { Api, setUpFirstAdmin } from '../support/http';
+import { RunningController, startController } from '../support/controller-process';
+
+const PASSWORD = 'correct horse battery';
+
+describe('first-run setup, log-in and user administration (users mode)', () => {
+  let controller: RunningController;
+  let api: Api;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    controller = await startController();
+    api = new Api(controller.baseUrl);
+  });
+
+  afterAll(() => controller?.stop());
+
+  async function login(email: string, password = PASSWORD) {
+    return api.post('/api/auth/login', { email, password });
+  }
+
+  async function createUser(email: string, role: 'admin' | 'user' = 'user') {
+    const response = await api.post('/api/users', { email, password: PASSWORD, role }, { token: adminToken });
+    expect(response.status).toBe(201);
+    return response.body as { id: string; email: string; role: string };
+  }
+
+  describe('before setup', () => {
+    it('says setup is required and prints a one-time token in the log', async () => {
+      const response = await api.get('/api/auth/setup');
+      expect(response.body).toEqual({ required: true, authenticationMethod: 'users' });
+      expect(controller.setupToken()).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    });
+
+    it('refuses a wrong setup token', async () => {
+      const response = await api.post('/api/auth/setup', { token: 'wrong-token', email: 'a@example.com', password: PASSWORD });
+      expect(response.status).toBe(401);
+      expect(response.body.code).toBe('INVALID_SETUP_TOKEN');
+    });
+
+    it('refuses protected routes without a token', async () => {
+      expect((await api.get('/api/users')).status).toBe(401);
+      expect((await api.get('/api/auth/me')).status).toBe(401);
+    });
+  });
+
+  describe('setup', () => {
+    it('creates the first admin with the printed token and logs them in', async () => {
+      const response = await api.post('/api/auth/setup', {
+        token: controller.setupToken(),
+        email: 'First.Admin@Example.com',
+        password: PASSWORD,
+      });
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({
+        tokenType: 'Bearer',
+        expiresIn: 3600,
+        user: { email: 'first.admin@example.com', role: 'admin', locked: false },
+      });
+      expect(response.body.user.passwordHash).toBeUndefined();
+      adminToken = response.body.accessToken;
+    });
+
+    it('cannot be done twice, even with the right token', async () => {
+      const response = await api.post('/api/auth/setup', { token: controller.setupToken(), email: 'b@example.com', password: PASSWORD });
+      expect(response.status).toBe(409);
+      expect(response.body.code).toBe('SETUP_ALREADY_COMPLETED');
+      expect((await api.get('/api/auth/setup')).body.required).toBe(false);
+    });
+  });
+
+  describe('log-in', () => {
+    it('logs the admin in with a case-insensitive e-mail', async () => {
+      const response = await login('FIRST.ADMIN@example.com');
+      expect(response.status).toBe(200);
+      expect(response.body.user.role).toBe('admin');
+    });
+
+    it('answers a wrong password and an unknown e-mail the same way', async () => {
+      const wrongPassword = await login('first.admin@example.com', 'not the password');
+      const unknownUser = await login('nobody@example.com');
+      expect(wrongPassword.status).toBe(401);
+      expect(unknownUser.status).toBe(401);
+      expect(wrongPassword.body.message).toBe(unknownUser.body.message);
+      expect(wrongPassword.body.code).toBe('INVALID_CREDENTIALS');
+    });
+
+    it('tells who is logged in', async () => {
+      const response = await api.get('/api/auth/me', { token: adminToken });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ kind: 'user', isGlobalAdmin: true, authenticationMethod: 'users' });
+    });
+
+    it('refuses a tampered or garbage token', async () => {
+      const [header, payload] = adminToken.split('.');
+      expect((await api.get('/api/auth/me', { token: `${header}.${payload}.c2lnbmF0dXJl` })).status).toBe(401);
+      expect((await api.get('/api/auth/me', { token: 'not-a-jwt' })).status).toBe(401);
+      expect((await api.get('/api/auth/me', { headers: { authorization: `Basic ${adminToken}` } })).status).toBe(401);
+    });
+
+    it('refreshes a valid token', async () => {
+      const response = await api.post('/api/auth/refresh', undefined, { token: adminToken });
+      expect(response.status).toBe(200);
+      expect(response.body.accessToken).toEqual(expect.any(String));
+    });
+  });
+
+  describe('user administration', () => {
+    it('creates, reads, lists with a total count, updates and deletes users', async () => {
+      const created = await createUser('Operator@Example.com');
+      expect(created).toMatchObject({ email: 'operator@example.com', role: 'user' });
+
+      const fetched = await api.get(`/api/users/${created.id}`, { token: adminToken });
+      expect(fetched.body.email).toBe('operator@example.com');
+
+      const page = await api.get('/api/users?limit=1&offset=0', { token: adminToken });
+      expect(page.body).toHaveLength(1);
+      expect(Number(page.headers.get('x-total-count'))).toBeGreaterThanOrEqual(2);
+
+      const renamed = await api.post(`/api/users/${created.id}`, { email: 'ops@example.com' }, { token: adminToken });
+      expect(renamed.status).toBe(200);
+      expect(renamed.body.email).toBe('ops@example.com');
+
+      const patched = await api.patch(`/api/users/${created.id}`, { role: 'admin' }, { token: adminToken });
+      expect(patched.body.role).toBe('admin');
+
+      expect((await api.delete(`/api/users/${created.id}`, { token: adminToken })).status).toBe(204);
+      expect((await api.get(`/api/users/${created.id}`, { token: adminToken })).status).toBe(404);
+    });
+
+    it('refuses a duplicate e-mail with 409, whatever its case, also when two requests race', async () => {
+      await createUser('dup@example.com');
+      const again = await api.post('/api/users', { email: 'DUP@example.com', password: PASSWORD }, { token: adminToken });
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('EMAIL_TAKEN');
+
+      const racing = await Promise.all(
+        [1, 2, 3].map(() => api.post('/api/users', { email: 'race@example.com', password: PASSWORD }, { token: adminToken })),
+      );
+      expect(racing.map((response) => response.status).sort()).toEqual([201, 409, 409]);
+    });
+
+    it('answers 404 for a user that does not exist', async () => {
+      const response = await api.get('/api/users/00000000-0000-4000-8000-000000000000', { token: adminToken });
+      expect(response.status).toBe(404);
+      expect(response.body.code).toBe('NOT_FOUND');
+    });
+
+    it('lets only global admins manage users', async () => {
+      await createUser('plain@example.com');
+      const userToken = (await login('plain@example.com')).body.accessToken;
+      expect((await api.get('/api/users', { token: userToken })).status).toBe(403);
+      const attempt = await api.post('/api/users', { email: 'x@example.com', password: PASSWORD }, { token: userToken });
+      expect(attempt.status).toBe(403);
+      expect(attempt.body.code).toBe('FORBIDDEN');
+    });
+  });
+
+  describe('locks, demotions and password changes apply at once', () => {
+    it('refuses a locked user at log-in and on an existing token, and lets them back after unlock', async () => {
+      const user = await createUser('locked@example.com');
+      const token = (await login('locked@example.com')).body.accessToken;
+
+      const locked = await api.post(`/api/users/${user.id}/lock`, undefined, { token: adminToken });
+      expect(locked.body.locked).toBe(true);
+
+      const withOldToken = await api.get('/api/auth/me', { token });
+      expect(withOldToken.status).toBeGreaterThanOrEqual(401);
+      expect(withOldToken.status).toBeLessThanOrEqual(403);
+      const loginAttempt = await login('locked@example.com');
+      expect(loginAttempt.status).toBe(403);
+      expect(loginAttempt.body.code).toBe('ACCOUNT_LOCKED');
+
+      await api.post(`/api/users/${user.id}/unlock`, undefined, { token: adminToken });
+      expect((await login('locked@example.com')).status).toBe(200);
+    });
+
+    it('takes admin rights away from a demoted admin on their very next request', async () => {
+      const second = await createUser('second.admin@example.com', 'admin');
+      const token = (await login('second.admin@example.com')).body.accessToken;
+      expect((await api.get('/api/users', { token })).status).toBe(200);
+
+      await api.post(`/api/users/${second.id}`, { role: 'user' }, { token: adminToken });
+      const afterDemotion = await api.get('/api/users', { token });
+      expect(afterDemotion.status).toBe(403);
+      expect((await api.get('/api/auth/me', { token })).body.isGlobalAdmin).toBe(false);
+    });
+
+    it('ends other sessions when a password changes', async () => {
+      await createUser('changer@example.com');
+      const first = (await login('changer@example.com')).body.accessToken;
+      const second = (await login('changer@example.com')).body.accessToken;
+
+      const wrong = await api.post('/api/auth/password', { currentPassword: 'nope', newPassword: 'a brand new password' }, { token: first });
+      expect(wrong.status).toBe(401);
+
+      const changed = await api.post(
+        '/api/auth/password',
+        { currentPassword: PASSWORD, newPassword: 'a brand new password' },
+        { token: first },
+      );
+      expect(changed.status).toBe(200);
+      expect((await api.get('/api/auth/me', { token: second })).status).toBe(401);
+      expect((await api.get('/api/auth/me', { token: changed.body.accessToken })).status).toBe(200);
+      expect((await login('changer@example.com', 'a brand new password')).status).toBe(200);
+    });
+
+    it('never removes, demotes or locks the last active admin', async () => {
+      const users = (await api.get('/api/users?limit=100', { token: adminToken })).body as { id: string; role: string; email: string }[];
+      const me = users.find((user) => user.email === 'first.admin@example.com');
+      expect(users.filter((user) => user.role === 'admin')).toHaveLength(1);
+
+      for (const attempt of [
+        api.post(`/api/users/${me?.id}`, { role: 'user' }, { token: adminToken }),
+        api.post(`/api/users/${me?.id}/lock`, undefined, { token: adminToken }),
+        api.delete(`/api/users/${me?.id}`, { token: adminToken }),
+      ]) {
+        const response = await attempt;
+        expect(response.status).toBe(409);
+        expect(response.body.code).toBe('LAST_ADMIN');
+      }
+    });
+
+    it('keeps one admin when two admins demote each other at the same moment', async () => {
+      const other = await createUser('rival.admin@example.com', 'admin');
+      const otherToken = (await login('rival.admin@example.com')).body.accessToken;
+      const me = (await api.get('/api/auth/me', { token: adminToken })).body.user;
+
+      const [mine, theirs] = await Promise.all([
+        api.post(`/api/users/${other.id}`, { role: 'user' }, { token: adminToken }),
+        api.post(`/api/users/${me.id}`, { role: 'user' }, { token: otherToken }),
+      ]);
+      const statuses = [mine.status, theirs.status];
+      if (statuses.some((status) => status !== 200 && status !== 409 && status !== 403)) throw new Error(JSON.stringify([mine.body, theirs.body]));
+      const users = (await api.get('/api/users?limit=100', { token: statuses[0] === 200 ? adminToken : otherToken })).body as { role: string }[];
+      expect(users.filter((user) => user.role === 'admin').length).toBeGreaterThanOrEqual(1);
+      expect(statuses).toContain(200);
+      // The loser is either refused as the last admin or already demoted (403).
+      expect(statuses.filter((status) => status !== 200).every((status) => status === 409 || status === 403)).toBe(true);
+    });
+  });
+});
+
+describe('concurrent first-run setup', () => {
+  let controller: RunningController;
+
+  beforeAll(async () => {
+    controller = await startController();
+  });
+
+  afterAll(() => controller?.stop());
+
+  it('creates exactly one admin when several setup calls race with the right token', async () => {
+    const api = new Api(controller.baseUrl);
+    const token = controller.setupToken();
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        api.post('/api/auth/setup', { token, email: `racer${index}@example.com`, password: PASSWORD }),
+      ),
+    );
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+
+    const winner = responses.find((response) => response.status === 201);
+    const users = await api.get('/api/users', { token: winner?.body.accessToken });
+    expect(users.body).toHaveLength(1);
+    expect(users.headers.get('x-total-count')).toBe('1');
+  });
+
+  it('does not print a new setup token once an admin exists, even after a restart', async () => {
+    const { dataDir, database } = controller;
+    await controller.stop({ keepData: true });
+    controller = await startController({ database, dataDir });
+    expect(() => controller.setupToken()).toThrow();
+    expect((await new Api(controller.baseUrl).get('/api/auth/setup')).body.required).toBe(false);
+  });
+});
+
+describe('log-in rate limit', () => {
+  let controller: RunningController;
+
+  beforeAll(async () => {
+    controller = await startController({ env: { LOGIN_RATE_LIMIT_MAX: '3' } });
+    await setUpFirstAdmin(new Api(controller.baseUrl), controller.setupToken());
+  });
+
+  afterAll(() => controller?.stop());
+
+  it('answers 429 with Retry-After once the per-minute log-in budget is spent', async () => {
+    const api = new Api(controller.baseUrl);
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 4; i++) {
+      last = await api.post('/api/auth/login', { email: 'admin@example.com', password: 'wrong password!' });
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 2)).toEqual([401, 401]);
+    expect(last?.status).toBe(429);
+    expect(last?.body.code).toBe('RATE_LIMITED');
+    expect(Number(last?.headers.get('retry-after-credentials') ?? last?.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Other routes keep the global budget.
+    expect((await api.get('/api/auth/setup')).status).toBe(200);
+  });
+});
