@@ -1,13 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { AppConfig, appConfig, DatabaseConfig } from '@agent-controller/core';
-import { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import { EntitySchema, MixedList } from 'typeorm';
 import { openDataSource } from './data-source';
+import { DataDirLockedError } from './embedded/data-dir-lock';
 import { installEncryptionKeyring } from './encryption/encrypted-column.transformer';
 import { EncryptionKeyring } from './encryption/encryption-keyring';
 
 /** What `useFactory` hands to `dataSourceFactory`: the back end to open, not yet open. */
-type PendingOptions = DataSourceOptions & { pendingDatabase: DatabaseConfig };
+type PendingOptions = TypeOrmModuleOptions & { pendingDatabase: DatabaseConfig };
 
 /** Connects to the configured PostgreSQL (server or embedded), migrates it, and installs the encryption keyring. */
 @Module({})
@@ -22,6 +23,10 @@ export class DatabaseModule {
           useFactory: (config: AppConfig): PendingOptions => ({
             type: 'postgres',
             pendingDatabase: config.database,
+            // A server that is still starting deserves retries; a data directory held by another process does not.
+            retryAttempts: 6,
+            retryDelay: 2000,
+            toRetry: (error: unknown) => !(error instanceof DataDirLockedError),
           }),
           dataSourceFactory: async (options) => openDataSource((options as PendingOptions).pendingDatabase, entities),
         }),

@@ -52,7 +52,9 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
 
 /** Validates the environment once and returns the typed configuration. Nothing else reads `process.env`. */
 export function loadAppConfig(env: Record<string, string | undefined>): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty value (`FOO=` in an env file or compose) means "not set", as operators expect.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     throw new InvalidConfigError(
       parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),

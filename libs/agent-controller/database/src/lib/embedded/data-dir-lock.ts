@@ -10,6 +10,14 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** Another live process holds the data directory; retrying cannot help. */
+export class DataDirLockedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataDirLockedError';
+  }
+}
+
 /**
  * An exclusive lock file beside the embedded data directory. Two processes opening the same PGlite
  * directory see no error and silently lose each other's writes, so the second one must not start.
@@ -32,7 +40,7 @@ export class DataDirLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
         if (Number.isInteger(owner) && owner !== process.pid && isRunning(owner)) {
-          throw new Error(
+          throw new DataDirLockedError(
             `The embedded database at ${dirname(path)} is in use by process ${owner} (lock file ${path}). ` +
               'Stop that process, or give this one another DATA_DIR.',
           );

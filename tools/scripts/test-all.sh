@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, unit tests, build, database integration tests (embedded, and the server
+# when TEST_DATABASE_URL is set), end-to-end journeys against the built server, container checks.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "lint + unit tests"
+npx nx run-many -t lint test --parallel=2 --outputStyle=static
+step "build"
+npx nx run agent-controller:build --outputStyle=static
+step "integration tests (database)"
+bash tools/scripts/int-test.sh
+step "end-to-end tests (${TEST_DATABASE_URL:+PostgreSQL server, one suite embedded}${TEST_DATABASE_URL:-embedded database})"
+npx nx run agent-controller-e2e:e2e --outputStyle=static
+step "container files"
+bash tools/scripts/check-docker.sh
