@@ -6,6 +6,8 @@ import {
   appConfig,
   bodyParserErrorMiddleware,
   InvalidConfigError,
+  jsonOnlyMiddleware,
+  loadAppConfig,
   requestIdMiddleware,
 } from '@agent-controller/core';
 import helmet from 'helmet';
@@ -15,6 +17,8 @@ import { serveOpenApi } from './app/openapi';
 
 async function bootstrap(): Promise<void> {
   const startedAt = performance.now();
+  // Fail fast on bad configuration with just the message; Nest would otherwise print a stack trace first.
+  loadAppConfig(process.env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     abortOnError: false,
@@ -29,7 +33,9 @@ async function bootstrap(): Promise<void> {
   app.set('trust proxy', config.http.trustProxy);
   app.use(helmet());
   app.use(requestIdMiddleware);
-  app.useBodyParser('json', { limit: '1mb' });
+  app.use(jsonOnlyMiddleware);
+  // strict: false lets a bare JSON value through to validation, which names what was expected.
+  app.useBodyParser('json', { limit: '1mb', strict: false, type: ['application/json', 'application/*+json'] });
   app.use(bodyParserErrorMiddleware);
   // No CORS unless origins are configured: the console is served from the same origin.
   if (config.http.corsOrigins.length > 0) {

@@ -192,7 +192,8 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
       const second = (await login('changer@example.com')).body.accessToken;
 
       const wrong = await api.post('/api/auth/password', { currentPassword: 'nope', newPassword: 'a brand new password' }, { token: first });
-      expect(wrong.status).toBe(401);
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.details.fields[0].field).toBe('currentPassword');
 
       const changed = await api.post(
         '/api/auth/password',

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- responses are read loosely by tests; assertions check their shape */
 /** A minimal JSON client over fetch for driving the API like any HTTP consumer would. */
 export interface ApiResponse<T = any> {
   status: number;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import { AppConfig, appConfig, DomainError, RequestValidationError } from '@agent-controller/core';
 import { ChangePasswordRequest, LoginRequest, TokenResponse } from '@agent-controller/shared-contracts';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
@@ -35,7 +35,8 @@ export class AuthService {
   async changePassword(principal: AuthenticatedPrincipal, request: ChangePasswordRequest): Promise<TokenResponse> {
     const user = requireUser(principal);
     if (!(await this.hasher.verify(user.passwordHash, request.currentPassword))) {
-      throw new DomainError('INVALID_CREDENTIALS', 'Current password is wrong', { fields: [{ field: 'currentPassword', location: 'body', message: 'wrong password' }] });
+      // 400, not 401: the session is fine, and clients treat 401 as "log in again".
+      throw new RequestValidationError([{ field: 'currentPassword', location: 'body', message: 'wrong password' }]);
     }
     const passwordHash = await this.hasher.hash(request.newPassword);
     const updated = await this.users.transaction(async (manager) => {

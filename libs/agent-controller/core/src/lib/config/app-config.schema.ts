@@ -15,7 +15,10 @@ const csv = z
 const base64Key = z
   .string()
   .trim()
-  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be the base64 encoding of 32 bytes');
+  .refine(
+    (value) => /^[A-Za-z0-9+/]{43}=$/.test(value) && Buffer.from(value, 'base64').length === 32,
+    'must be the base64 encoding of 32 bytes (openssl rand -base64 32)',
+  );
 
 /** Every environment variable the controller reads. `.env.example` documents each one. */
 export const envSchema = z.object({
@@ -27,7 +30,7 @@ export const envSchema = z.object({
   CORS_ORIGIN: csv.optional(),
 
   DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/ })
+    .url({ protocol: /^postgres(ql)?$/, hostname: /.+/ })
     .optional()
     .describe('postgres:// URL of a PostgreSQL server'),
   DB_HOST: z.string().min(1).optional(),

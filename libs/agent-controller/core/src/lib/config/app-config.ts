@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { AuthenticationMethod } from '@agent-controller/shared-contracts';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { envSchema } from './app-config.schema';
@@ -114,7 +115,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     auth: {
       method: e.AUTHENTICATION_METHOD,
       staticApiKey: e.STATIC_API_KEY,
-      jwtSecret: e.JWT_SECRET ?? readOrCreateLocalSecret(dataDir, 'jwt.secret', 48),
+      // Production without JWT_SECRET is api-key mode (checked above), where no token is ever signed.
+      jwtSecret: e.JWT_SECRET ?? (isProduction ? randomBytes(48).toString('base64') : readOrCreateLocalSecret(dataDir, 'jwt.secret', 48)),
       jwtExpiresInSeconds: e.JWT_EXPIRES_IN_SECONDS,
     },
     rateLimit: {

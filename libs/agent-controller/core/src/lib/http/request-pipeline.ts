@@ -1,15 +1,35 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '../errors/domain-error';
 import { assignRequestId } from '../logging/logger.module';
 
+type Next = (error?: unknown) => void;
+
 /** First middleware: gives the request its id before anything (even the body parser) can fail. */
-export function requestIdMiddleware(request: Request & { id?: string }, response: Response, next: NextFunction): void {
-  request.id = assignRequestId(request, response);
+export function requestIdMiddleware(request: IncomingMessage, response: ServerResponse, next: Next): void {
+  (request as IncomingMessage & { id?: unknown }).id = assignRequestId(request, response);
+  next();
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** The API speaks JSON only: a body of any other type is refused up front with 415. */
+export function jsonOnlyMiddleware(request: IncomingMessage, _response: ServerResponse, next: Next): void {
+  if (BODY_METHODS.has(request.method ?? '') && hasBody(request)) {
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json' && !type.endsWith('+json')) {
+      return next(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be JSON (Content-Type: application/json)'));
+    }
+  }
   next();
 }
 
 /** Turns body-parser failures into the API's own error codes instead of generic 400/500s. */
-export function bodyParserErrorMiddleware(error: unknown, _request: Request, _response: Response, next: NextFunction): void {
+export function bodyParserErrorMiddleware(error: unknown, _request: IncomingMessage, _response: ServerResponse, next: Next): void {
   const type = (error as { type?: string } | undefined)?.type;
   if (type === 'entity.parse.failed') return next(new DomainError('MALFORMED_JSON', 'Request body is not valid JSON'));
   if (type === 'entity.too.large') return next(new DomainError('PAYLOAD_TOO_LARGE', 'Request body is too large'));

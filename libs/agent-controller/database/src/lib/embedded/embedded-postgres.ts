@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient .d.ts cannot be imported
 /// <reference path="./pglite-node-postgres.d.ts" />
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGlitePgConfig } from '@electric-sql/pglite/node-postgres';

@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 const FORMAT_VERSION = 'v1';
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
 export class DecryptionError extends Error {
   constructor(message: string) {
@@ -35,7 +36,7 @@ export class EncryptionKeyring {
   encrypt(plaintext: string): string {
     const key = this.keys.get(this.currentKeyId) as Buffer;
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv(ALGORITHM, key, iv);
+    const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
     return [FORMAT_VERSION, this.currentKeyId, iv.toString('base64'), tag.toString('base64'), ciphertext.toString('base64')].join(':');
@@ -49,9 +50,12 @@ export class EncryptionKeyring {
     const [, keyId, iv, tag, ciphertext] = parts;
     const key = this.keys.get(keyId);
     if (!key) throw new DecryptionError(`No configured encryption key has id ${keyId}`);
+    const authTag = Buffer.from(tag, 'base64');
+    // GCM accepts shortened tags, which would make forgeries cheap: insist on the full 16 bytes.
+    if (authTag.length !== TAG_BYTES) throw new DecryptionError('Value has a malformed authentication tag');
     try {
-      const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64'));
+      const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64'), { authTagLength: TAG_BYTES });
+      decipher.setAuthTag(authTag);
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString('utf8');
     } catch {
       throw new DecryptionError(`Value could not be decrypted with key ${keyId} (tampered or wrong key)`);
