@@ -7,13 +7,16 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 
 step() { printf '\n=== %s\n' "$*"; }
 
+step "format"
+npx nx format:check --all
 step "lint + unit tests"
 npx nx run-many -t lint test --parallel=2 --outputStyle=static
 step "build"
 npx nx run agent-controller:build --outputStyle=static
 step "integration tests (database)"
 bash tools/scripts/int-test.sh
-step "end-to-end tests (${TEST_DATABASE_URL:+PostgreSQL server, one suite embedded}${TEST_DATABASE_URL:-embedded database})"
+if [ -n "${TEST_DATABASE_URL:-}" ]; then backend="PostgreSQL server; one suite on the embedded database"; else backend="embedded database"; fi
+step "end-to-end tests ($backend)"
 npx nx run agent-controller-e2e:e2e --outputStyle=static
 step "container files"
 bash tools/scripts/check-docker.sh

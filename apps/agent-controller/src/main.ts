@@ -39,13 +39,19 @@ async function bootstrap(): Promise<void> {
   app.use(bodyParserErrorMiddleware);
   // No CORS unless origins are configured: the console is served from the same origin.
   if (config.http.corsOrigins.length > 0) {
-    app.enableCors({ origin: config.http.corsOrigins, exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'Retry-After'] });
+    app.enableCors({
+      origin: config.http.corsOrigins,
+      exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'Retry-After'],
+    });
   }
   app.enableShutdownHooks();
   serveOpenApi(app);
 
   await app.listen(config.http.port, config.http.host);
-  const database = config.database.kind === 'embedded' ? `embedded PostgreSQL at ${config.database.dataDir}` : `PostgreSQL server ${describeServer(config)}`;
+  const database =
+    config.database.kind === 'embedded'
+      ? `embedded PostgreSQL at ${config.database.dataDir}`
+      : `PostgreSQL server ${describeServer(config)}`;
   logger.log(
     `Agent Controller listening on http://${config.http.host}:${config.http.port}/api (database: ${database}; auth: ${config.auth.method}; ready in ${Math.round(performance.now() - startedAt)} ms)`,
     'Bootstrap',
@@ -63,7 +69,12 @@ function describeServer(config: AppConfig): string {
 
 bootstrap().catch((error: unknown) => {
   // Configuration problems are the operator's to fix: say which variable, without a stack trace.
-  const message = error instanceof InvalidConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const message =
+    error instanceof InvalidConfigError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
   process.stderr.write(`Agent Controller failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -96,7 +96,10 @@ describe('api-key authentication mode', () => {
   });
 
   it('refuses a bad header on a users route with 401 before anything else', async () => {
-    expectErrorBody(await api.get('/api/users', { headers: { authorization: `Bearer ${KEY}x` } }), { status: 401, code: 'UNAUTHORIZED' });
+    expectErrorBody(await api.get('/api/users', { headers: { authorization: `Bearer ${KEY}x` } }), {
+      status: 401,
+      code: 'UNAUTHORIZED',
+    });
   });
 
   it('keeps the health endpoints public', async () => {
@@ -118,10 +121,16 @@ describe('api-key authentication mode', () => {
     expect(controller.output()).not.toMatch(/setup token/i);
   });
 
-  it.each(USERS_MODE_ONLY)('answers $name with 400 NOT_APPLICABLE_IN_API_KEY_MODE', async ({ method, path, body, withKey }) => {
-    const response = await api.request(method, path, { body, headers: withKey ? { authorization: `Bearer ${KEY}` } : {} });
-    expectErrorBody(response, { status: 400, code: 'NOT_APPLICABLE_IN_API_KEY_MODE' });
-  });
+  it.each(USERS_MODE_ONLY)(
+    'answers $name with 400 NOT_APPLICABLE_IN_API_KEY_MODE',
+    async ({ method, path, body, withKey }) => {
+      const response = await api.request(method, path, {
+        body,
+        headers: withKey ? { authorization: `Bearer ${KEY}` } : {},
+      });
+      expectErrorBody(response, { status: 400, code: 'NOT_APPLICABLE_IN_API_KEY_MODE' });
+    },
+  );
 
   it('still needs the key for users routes (401 before 400)', async () => {
     expectErrorBody(await api.get('/api/users'), { status: 401, code: 'UNAUTHORIZED' });
@@ -142,7 +151,10 @@ describe('api-key mode start-up checks', () => {
   const REFUSED: Array<{ name: string; staticApiKey: string | undefined }> = [
     { name: 'no STATIC_API_KEY', staticApiKey: undefined },
     { name: 'an empty STATIC_API_KEY', staticApiKey: '' },
-    { name: 'a 31-character STATIC_API_KEY', staticApiKey: `Short${randomBytes(24).toString('base64url')}`.slice(0, 31) },
+    {
+      name: 'a 31-character STATIC_API_KEY',
+      staticApiKey: `Short${randomBytes(24).toString('base64url')}`.slice(0, 31),
+    },
   ];
 
   it.each(REFUSED)('refuses to start with $name, naming the variable', async ({ staticApiKey }) => {
@@ -164,7 +176,9 @@ describe('api-key mode start-up checks', () => {
     try {
       const exitCode = await Promise.race([
         started.exited,
-        new Promise<'still running'>((resolveTimeout) => (timer = setTimeout(() => resolveTimeout('still running'), 30_000))),
+        new Promise<'still running'>(
+          (resolveTimeout) => (timer = setTimeout(() => resolveTimeout('still running'), 30_000)),
+        ),
       ]);
       expect(exitCode).not.toBe('still running');
       expect(exitCode).not.toBe(0);

@@ -52,12 +52,58 @@ const CREATE_BODY = { email: 'new.user@example.com', password: GOOD_PASSWORD };
 function wholeBodyCases(method: BadInputCase['method'], path: string, validBody: object): BadInputCase[] {
   const route = `${method} ${path}`;
   return [
-    { name: `${route}: malformed JSON`, method, path, rawBody: '{"email":', expectStatus: 400, expectCode: 'MALFORMED_JSON' },
-    { name: `${route}: a JSON array`, method, path, body: [validBody], expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'body' },
-    { name: `${route}: a bare JSON string`, method, path, rawBody: '"hello"', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'body' },
-    { name: `${route}: a bare JSON number`, method, path, rawBody: '42', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'body' },
-    { name: `${route}: JSON null`, method, path, rawBody: 'null', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'body' },
-    { name: `${route}: no body at all`, method, path, expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'body' },
+    {
+      name: `${route}: malformed JSON`,
+      method,
+      path,
+      rawBody: '{"email":',
+      expectStatus: 400,
+      expectCode: 'MALFORMED_JSON',
+    },
+    {
+      name: `${route}: a JSON array`,
+      method,
+      path,
+      body: [validBody],
+      expectStatus: 400,
+      expectCode: 'VALIDATION_FAILED',
+      expectField: 'body',
+    },
+    {
+      name: `${route}: a bare JSON string`,
+      method,
+      path,
+      rawBody: '"hello"',
+      expectStatus: 400,
+      expectCode: 'VALIDATION_FAILED',
+      expectField: 'body',
+    },
+    {
+      name: `${route}: a bare JSON number`,
+      method,
+      path,
+      rawBody: '42',
+      expectStatus: 400,
+      expectCode: 'VALIDATION_FAILED',
+      expectField: 'body',
+    },
+    {
+      name: `${route}: JSON null`,
+      method,
+      path,
+      rawBody: 'null',
+      expectStatus: 400,
+      expectCode: 'VALIDATION_FAILED',
+      expectField: 'body',
+    },
+    {
+      name: `${route}: no body at all`,
+      method,
+      path,
+      expectStatus: 400,
+      expectCode: 'VALIDATION_FAILED',
+      expectField: 'body',
+    },
     {
       name: `${route}: a valid body sent as text/plain`,
       method,
@@ -67,7 +113,14 @@ function wholeBodyCases(method: BadInputCase['method'], path: string, validBody:
       expectStatus: 415,
       expectCode: 'UNSUPPORTED_MEDIA_TYPE',
     },
-    { name: `${route}: a body over 1 MB`, method, path, body: { ...validBody, padding: HUGE_STRING }, expectStatus: 413, expectCode: 'PAYLOAD_TOO_LARGE' },
+    {
+      name: `${route}: a body over 1 MB`,
+      method,
+      path,
+      body: { ...validBody, padding: HUGE_STRING },
+      expectStatus: 413,
+      expectCode: 'PAYLOAD_TOO_LARGE',
+    },
   ];
 }
 
@@ -122,12 +175,38 @@ function updateCases(method: 'POST' | 'PATCH'): BadInputCase[] {
     invalid('role not a role', { role: 'owner' }, 'role'),
     invalid('role null', { role: null }, 'role'),
     invalid('unknown field tokenVersion', { tokenVersion: 0 }, 'tokenVersion', UNKNOWN),
-    invalid('unknown field passwordHash beside a valid one', { role: 'admin', passwordHash: 'x' }, 'passwordHash', UNKNOWN),
+    invalid(
+      'unknown field passwordHash beside a valid one',
+      { role: 'admin', passwordHash: 'x' },
+      'passwordHash',
+      UNKNOWN,
+    ),
     invalid('unknown field id', { id: UNKNOWN_ID, locked: false }, 'id', UNKNOWN),
     ...badIdCases(method, '', { role: 'admin' }),
-    { name: `${route}: an unknown (well-formed) id`, method, path: `/api/users/${UNKNOWN_ID}`, body: { role: 'admin' }, expectStatus: 404, expectCode: 'NOT_FOUND' },
-    { name: `${route}: demoting the last admin`, method, path, body: { role: 'user' }, expectStatus: 409, expectCode: 'LAST_ADMIN' },
-    { name: `${route}: locking the last admin`, method, path, body: { locked: true }, expectStatus: 409, expectCode: 'LAST_ADMIN' },
+    {
+      name: `${route}: an unknown (well-formed) id`,
+      method,
+      path: `/api/users/${UNKNOWN_ID}`,
+      body: { role: 'admin' },
+      expectStatus: 404,
+      expectCode: 'NOT_FOUND',
+    },
+    {
+      name: `${route}: demoting the last admin`,
+      method,
+      path,
+      body: { role: 'user' },
+      expectStatus: 409,
+      expectCode: 'LAST_ADMIN',
+    },
+    {
+      name: `${route}: locking the last admin`,
+      method,
+      path,
+      body: { locked: true },
+      expectStatus: 409,
+      expectCode: 'LAST_ADMIN',
+    },
     ...wholeBodyCases(method, path, { role: 'admin' }),
   ];
 }
@@ -297,7 +376,9 @@ describe('bad input on every route that takes input (users mode)', () => {
     expect((await api.get('/api/auth/me', { token })).status).toBe(200);
     expect((await api.post('/api/auth/login', LOGIN_BODY)).status).toBe(200);
     // The setup attempts after setup did not create a second admin under the e-mail they used.
-    expect((await api.post('/api/auth/login', { email: SETUP_BODY.email, password: SETUP_BODY.password })).status).toBe(401);
+    expect((await api.post('/api/auth/login', { email: SETUP_BODY.email, password: SETUP_BODY.password })).status).toBe(
+      401,
+    );
   });
 
   it('logged no server error for any of these requests', async () => {

@@ -33,7 +33,11 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
     });
 
     it('refuses a wrong setup token', async () => {
-      const response = await api.post('/api/auth/setup', { token: 'wrong-token', email: 'a@example.com', password: PASSWORD });
+      const response = await api.post('/api/auth/setup', {
+        token: 'wrong-token',
+        email: 'a@example.com',
+        password: PASSWORD,
+      });
       expect(response.status).toBe(401);
       expect(response.body.code).toBe('INVALID_SETUP_TOKEN');
     });
@@ -62,7 +66,11 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
     });
 
     it('cannot be done twice, even with the right token', async () => {
-      const response = await api.post('/api/auth/setup', { token: controller.setupToken(), email: 'b@example.com', password: PASSWORD });
+      const response = await api.post('/api/auth/setup', {
+        token: controller.setupToken(),
+        email: 'b@example.com',
+        password: PASSWORD,
+      });
       expect(response.status).toBe(409);
       expect(response.body.code).toBe('SETUP_ALREADY_COMPLETED');
       expect((await api.get('/api/auth/setup')).body.required).toBe(false);
@@ -130,12 +138,18 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
 
     it('refuses a duplicate e-mail with 409, whatever its case, also when two requests race', async () => {
       await createUser('dup@example.com');
-      const again = await api.post('/api/users', { email: 'DUP@example.com', password: PASSWORD }, { token: adminToken });
+      const again = await api.post(
+        '/api/users',
+        { email: 'DUP@example.com', password: PASSWORD },
+        { token: adminToken },
+      );
       expect(again.status).toBe(409);
       expect(again.body.code).toBe('EMAIL_TAKEN');
 
       const racing = await Promise.all(
-        [1, 2, 3].map(() => api.post('/api/users', { email: 'race@example.com', password: PASSWORD }, { token: adminToken })),
+        [1, 2, 3].map(() =>
+          api.post('/api/users', { email: 'race@example.com', password: PASSWORD }, { token: adminToken }),
+        ),
       );
       expect(racing.map((response) => response.status).sort()).toEqual([201, 409, 409]);
     });
@@ -150,7 +164,11 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
       await createUser('plain@example.com');
       const userToken = (await login('plain@example.com')).body.accessToken;
       expect((await api.get('/api/users', { token: userToken })).status).toBe(403);
-      const attempt = await api.post('/api/users', { email: 'x@example.com', password: PASSWORD }, { token: userToken });
+      const attempt = await api.post(
+        '/api/users',
+        { email: 'x@example.com', password: PASSWORD },
+        { token: userToken },
+      );
       expect(attempt.status).toBe(403);
       expect(attempt.body.code).toBe('FORBIDDEN');
     });
@@ -191,7 +209,11 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
       const first = (await login('changer@example.com')).body.accessToken;
       const second = (await login('changer@example.com')).body.accessToken;
 
-      const wrong = await api.post('/api/auth/password', { currentPassword: 'nope', newPassword: 'a brand new password' }, { token: first });
+      const wrong = await api.post(
+        '/api/auth/password',
+        { currentPassword: 'nope', newPassword: 'a brand new password' },
+        { token: first },
+      );
       expect(wrong.status).toBe(400);
       expect(wrong.body.details.fields[0].field).toBe('currentPassword');
 
@@ -207,7 +229,11 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
     });
 
     it('never removes, demotes or locks the last active admin', async () => {
-      const users = (await api.get('/api/users?limit=100', { token: adminToken })).body as { id: string; role: string; email: string }[];
+      const users = (await api.get('/api/users?limit=100', { token: adminToken })).body as {
+        id: string;
+        role: string;
+        email: string;
+      }[];
       const me = users.find((user) => user.email === 'first.admin@example.com');
       expect(users.filter((user) => user.role === 'admin')).toHaveLength(1);
 
@@ -232,12 +258,16 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
         api.post(`/api/users/${me.id}`, { role: 'user' }, { token: otherToken }),
       ]);
       const statuses = [mine.status, theirs.status];
-      if (statuses.some((status) => status !== 200 && status !== 409 && status !== 403)) throw new Error(JSON.stringify([mine.body, theirs.body]));
-      const users = (await api.get('/api/users?limit=100', { token: statuses[0] === 200 ? adminToken : otherToken })).body as { role: string }[];
+      if (statuses.some((status) => status !== 200 && status !== 409 && status !== 403))
+        throw new Error(JSON.stringify([mine.body, theirs.body]));
+      const users = (await api.get('/api/users?limit=100', { token: statuses[0] === 200 ? adminToken : otherToken }))
+        .body as { role: string }[];
       expect(users.filter((user) => user.role === 'admin').length).toBeGreaterThanOrEqual(1);
       expect(statuses).toContain(200);
       // The loser is either refused as the last admin or already demoted (403).
-      expect(statuses.filter((status) => status !== 200).every((status) => status === 409 || status === 403)).toBe(true);
+      expect(statuses.filter((status) => status !== 200).every((status) => status === 409 || status === 403)).toBe(
+        true,
+      );
     });
   });
 });

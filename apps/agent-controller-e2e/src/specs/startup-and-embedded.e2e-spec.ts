@@ -5,7 +5,9 @@ import { Api, setUpFirstAdmin } from '../support/http';
 import { freePort, RunningController, spawnController, startController } from '../support/controller-process';
 
 /** Starts a controller that must refuse to start, and returns its exit code and output. */
-async function expectStartupFailure(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
+async function expectStartupFailure(
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; output: string }> {
   const { exited, output } = spawnController({
     PATH: process.env['PATH'],
     NODE_ENV: 'test',

@@ -57,8 +57,14 @@ function baseEnv(port: number, dataDir: string): Record<string, string> {
   };
 }
 
-export function spawnController(env: Record<string, string | undefined>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const clean = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+export function spawnController(env: Record<string, string | undefined>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const clean = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const child = spawn(process.execPath, [MAIN], { env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -67,12 +73,18 @@ export function spawnController(env: Record<string, string | undefined>): { chil
   return { child, output: () => output, exited };
 }
 
-async function waitUntilHealthy(baseUrl: string, exited: Promise<number | null>, output: () => string, timeoutMs: number): Promise<void> {
+async function waitUntilHealthy(
+  baseUrl: string,
+  exited: Promise<number | null>,
+  output: () => string,
+  timeoutMs: number,
+): Promise<void> {
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code ?? -1));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`Controller exited with ${exitCode} before it was healthy:\n${output()}`);
+    if (exitCode !== undefined)
+      throw new Error(`Controller exited with ${exitCode} before it was healthy:\n${output()}`);
     try {
       const response = await fetch(`${baseUrl}/api/health`);
       if (response.ok) return;
@@ -86,7 +98,9 @@ async function waitUntilHealthy(baseUrl: string, exited: Promise<number | null>,
 
 export async function startController(options: StartOptions = {}): Promise<RunningController> {
   const database = options.database ?? (await createTestDatabase());
-  const dataDir = options.dataDir ?? (database.backend === 'embedded' ? database.env['DATA_DIR'] : mkdtempSync(join(tmpdir(), 'ac-e2e-')));
+  const dataDir =
+    options.dataDir ??
+    (database.backend === 'embedded' ? database.env['DATA_DIR'] : mkdtempSync(join(tmpdir(), 'ac-e2e-')));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const { child, output, exited } = spawnController({ ...baseEnv(port, dataDir), ...database.env, ...options.env });

@@ -53,7 +53,12 @@ export class Api {
 }
 
 /** Creates the first admin through the setup flow and returns its token. */
-export async function setUpFirstAdmin(api: Api, setupToken: string, email = 'admin@example.com', password = 'correct horse battery'): Promise<string> {
+export async function setUpFirstAdmin(
+  api: Api,
+  setupToken: string,
+  email = 'admin@example.com',
+  password = 'correct horse battery',
+): Promise<string> {
   const response = await api.post('/api/auth/setup', { token: setupToken, email, password });
   if (response.status !== 201) throw new Error(`setup failed: ${response.status} ${response.text}`);
   return response.body.accessToken;

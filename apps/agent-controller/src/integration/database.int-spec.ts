@@ -106,7 +106,9 @@ describe('encrypted columns', () => {
     const repository = dataSource.getRepository(EncryptionProbe);
     const saved = await repository.save(repository.create({ secret: 'sk-live "quoted" $HOME\nline two ✓' }));
 
-    const [raw]: { secret: string }[] = await dataSource.query('SELECT secret FROM encryption_probe WHERE id = $1', [saved.id]);
+    const [raw]: { secret: string }[] = await dataSource.query('SELECT secret FROM encryption_probe WHERE id = $1', [
+      saved.id,
+    ]);
     assert.match(raw.secret, /^v1:[0-9a-f]{12}:/);
     assert.ok(!raw.secret.includes('sk-live'));
 
@@ -118,7 +120,10 @@ describe('encrypted columns', () => {
     installEncryptionKeyring(new EncryptionKeyring(oldKey));
     const repository = dataSource.getRepository(EncryptionProbe);
     const saved = await repository.save(repository.create({ secret: null }));
-    const [raw]: { secret: string | null }[] = await dataSource.query('SELECT secret FROM encryption_probe WHERE id = $1', [saved.id]);
+    const [raw]: { secret: string | null }[] = await dataSource.query(
+      'SELECT secret FROM encryption_probe WHERE id = $1',
+      [saved.id],
+    );
     assert.equal(raw.secret, null);
     assert.equal((await repository.findOneByOrFail({ id: saved.id })).secret, null);
   });
@@ -134,7 +139,9 @@ describe('encrypted columns', () => {
     assert.equal(loaded.secret, 'before rotation');
 
     await repository.save(loaded);
-    const [raw]: { secret: string }[] = await dataSource.query('SELECT secret FROM encryption_probe WHERE id = $1', [saved.id]);
+    const [raw]: { secret: string }[] = await dataSource.query('SELECT secret FROM encryption_probe WHERE id = $1', [
+      saved.id,
+    ]);
     assert.equal(rotated.needsReEncryption(raw.secret), false);
   });
 

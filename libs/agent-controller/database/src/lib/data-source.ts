@@ -23,7 +23,10 @@ function commonOptions(entities: Entities) {
   };
 }
 
-export function serverDataSourceOptions(config: Extract<DatabaseConfig, { kind: 'server' }>, entities: Entities): DataSourceOptions {
+export function serverDataSourceOptions(
+  config: Extract<DatabaseConfig, { kind: 'server' }>,
+  entities: Entities,
+): DataSourceOptions {
   return {
     ...commonOptions(entities),
     url: config.url,

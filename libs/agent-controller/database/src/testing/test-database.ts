@@ -61,7 +61,10 @@ async function createServerDatabase(adminUrl: string): Promise<TestDatabase> {
       poolSize: 5,
     },
     env: { DATABASE_URL: url.toString() },
-    drop: () => withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 

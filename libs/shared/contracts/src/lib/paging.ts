@@ -12,13 +12,7 @@ export const pagingQueryShape = {
     .max(MAX_PAGE_LIMIT)
     .default(DEFAULT_PAGE_LIMIT)
     .describe(`Page size, 1–${MAX_PAGE_LIMIT}`),
-  offset: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(1_000_000_000)
-    .default(0)
-    .describe('Rows to skip'),
+  offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0).describe('Rows to skip'),
 };
 
 export const pagingQuerySchema = z.strictObject(pagingQueryShape);

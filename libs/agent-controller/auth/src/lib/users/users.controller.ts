@@ -41,7 +41,11 @@ export class UsersController {
 
   @Post(':id')
   @HttpCode(200)
-  @ZodResponse({ status: 200, type: UserDto, description: 'Update (POST, as the rest of the API; PATCH also accepted)' })
+  @ZodResponse({
+    status: 200,
+    type: UserDto,
+    description: 'Update (POST, as the rest of the API; PATCH also accepted)',
+  })
   async updateUser(
     @CurrentPrincipal() principal: AuthenticatedPrincipal,
     @Param() params: IdParamsDto,

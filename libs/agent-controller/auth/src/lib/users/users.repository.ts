@@ -37,7 +37,10 @@ export class UsersRepository {
     return (await manager.count(UserEntity)) > 0;
   }
 
-  insert(values: Pick<UserEntity, 'email' | 'passwordHash' | 'role'>, manager: EntityManager = this.dataSource.manager): Promise<UserEntity> {
+  insert(
+    values: Pick<UserEntity, 'email' | 'passwordHash' | 'role'>,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<UserEntity> {
     return manager.save(manager.create(UserEntity, values));
   }
 

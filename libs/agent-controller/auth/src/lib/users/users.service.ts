@@ -8,7 +8,6 @@ import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
-
 function ensureAnotherActiveAdmin(activeAdminIds: string[], userId: string): void {
   if (!activeAdminIds.some((id) => id !== userId)) {
     throw new DomainError('LAST_ADMIN', 'This is the last active admin; promote another user first');

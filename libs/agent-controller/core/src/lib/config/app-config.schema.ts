@@ -4,14 +4,12 @@ import { AUTHENTICATION_METHODS } from '@agent-controller/shared-contracts';
 const bool = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().min(1);
-const csv = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0),
-  );
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
 const base64Key = z
   .string()
   .trim()
@@ -53,7 +51,6 @@ export const envSchema = z.object({
   RATE_LIMIT_TTL_SECONDS: positiveInt.default(60),
   RATE_LIMIT_MAX: positiveInt.default(600),
   LOGIN_RATE_LIMIT_MAX: positiveInt.default(10),
-
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -160,7 +160,9 @@ describe('loadAppConfig', () => {
     ])('refuses an ENCRYPTION_KEY of %s and names the variable', (_label, key) => {
       const error = configError({ ENCRYPTION_KEY: key });
 
-      expect(error.problems).toEqual([expect.stringMatching(/^ENCRYPTION_KEY: must be the base64 encoding of 32 bytes/)]);
+      expect(error.problems).toEqual([
+        expect.stringMatching(/^ENCRYPTION_KEY: must be the base64 encoding of 32 bytes/),
+      ]);
       expect(error.message).toContain('ENCRYPTION_KEY');
     });
 

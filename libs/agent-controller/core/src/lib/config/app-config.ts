@@ -116,7 +116,9 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       method: e.AUTHENTICATION_METHOD,
       staticApiKey: e.STATIC_API_KEY,
       // Production without JWT_SECRET is api-key mode (checked above), where no token is ever signed.
-      jwtSecret: e.JWT_SECRET ?? (isProduction ? randomBytes(48).toString('base64') : readOrCreateLocalSecret(dataDir, 'jwt.secret', 48)),
+      jwtSecret:
+        e.JWT_SECRET ??
+        (isProduction ? randomBytes(48).toString('base64') : readOrCreateLocalSecret(dataDir, 'jwt.secret', 48)),
       jwtExpiresInSeconds: e.JWT_EXPIRES_IN_SECONDS,
     },
     rateLimit: {

@@ -8,7 +8,9 @@ const MIN_SECRET_LENGTH = 32;
 function readSecret(file: string): string {
   const secret = readFileSync(file, 'utf8').trim();
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new Error(`${file} does not hold a secret of at least ${MIN_SECRET_LENGTH} characters; restore it or set the variable`);
+    throw new Error(
+      `${file} does not hold a secret of at least ${MIN_SECRET_LENGTH} characters; restore it or set the variable`,
+    );
   }
   return secret;
 }

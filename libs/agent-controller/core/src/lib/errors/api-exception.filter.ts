@@ -58,7 +58,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const statusCode = exception.getStatus();
       const code = CODE_BY_STATUS[statusCode] ?? (statusCode >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
       const message =
-        statusCode >= 500 ? 'Internal server error' : messageOf(exception.getResponse()) ?? exception.message;
+        statusCode >= 500 ? 'Internal server error' : (messageOf(exception.getResponse()) ?? exception.message);
       return { statusCode, code, message, requestId };
     }
     const parserError = exception as BodyParserError;

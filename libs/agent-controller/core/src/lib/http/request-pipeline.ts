@@ -22,14 +22,21 @@ export function jsonOnlyMiddleware(request: IncomingMessage, _response: ServerRe
   if (BODY_METHODS.has(request.method ?? '') && hasBody(request)) {
     const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json' && !type.endsWith('+json')) {
-      return next(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be JSON (Content-Type: application/json)'));
+      return next(
+        new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be JSON (Content-Type: application/json)'),
+      );
     }
   }
   next();
 }
 
 /** Turns body-parser failures into the API's own error codes instead of generic 400/500s. */
-export function bodyParserErrorMiddleware(error: unknown, _request: IncomingMessage, _response: ServerResponse, next: Next): void {
+export function bodyParserErrorMiddleware(
+  error: unknown,
+  _request: IncomingMessage,
+  _response: ServerResponse,
+  next: Next,
+): void {
   const type = (error as { type?: string } | undefined)?.type;
   if (type === 'entity.parse.failed') return next(new DomainError('MALFORMED_JSON', 'Request body is not valid JSON'));
   if (type === 'entity.too.large') return next(new DomainError('PAYLOAD_TOO_LARGE', 'Request body is too large'));

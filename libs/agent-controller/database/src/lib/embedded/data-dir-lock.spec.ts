@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DataDirLock, isProcessRunning as isRunning } from './data-dir-lock';
 
-
 /** A pid no process has right now, checked rather than assumed. */
 function deadPid(): number {
   for (let pid = 999_999; pid > 900_000; pid -= 7) {

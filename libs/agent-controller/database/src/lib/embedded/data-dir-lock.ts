@@ -34,7 +34,8 @@ export class DataDirLock {
   }
 
   static acquire(path: string): DataDirLock {
-    if (DataDirLock.held.has(path)) throw new DataDirLockedError(`The embedded database lock ${path} is already held by this process`);
+    if (DataDirLock.held.has(path))
+      throw new DataDirLockedError(`The embedded database lock ${path} is already held by this process`);
     mkdirSync(dirname(path), { recursive: true });
     for (let attempt = 0; attempt < 2; attempt++) {
       try {

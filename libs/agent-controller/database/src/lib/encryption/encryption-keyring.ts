@@ -39,7 +39,13 @@ export class EncryptionKeyring {
     const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [FORMAT_VERSION, this.currentKeyId, iv.toString('base64'), tag.toString('base64'), ciphertext.toString('base64')].join(':');
+    return [
+      FORMAT_VERSION,
+      this.currentKeyId,
+      iv.toString('base64'),
+      tag.toString('base64'),
+      ciphertext.toString('base64'),
+    ].join(':');
   }
 
   decrypt(stored: string): string {
