@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, OperationObject, SchemaObject, SwaggerModule } from '@nestjs/swagger';
+import { errorBodySchema } from '@agent-controller/shared-contracts';
+import { z } from 'zod';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 
 export const OPENAPI_UI_PATH = 'api/docs';
@@ -12,7 +14,24 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1.0')
     .addBearerAuth()
     .build();
-  return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+  return withErrorResponses(cleanupOpenApiDoc(SwaggerModule.createDocument(app, config)));
+}
+
+/** Every operation can fail with the one error shape; say so once per operation instead of per route. */
+function withErrorResponses(document: OpenAPIObject): OpenAPIObject {
+  document.components ??= {};
+  document.components.schemas ??= {};
+  document.components.schemas['ErrorBody'] = z.toJSONSchema(errorBodySchema, { target: 'openapi-3.0' }) as SchemaObject;
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as OperationObject[]) {
+      if (typeof operation !== 'object' || !operation.responses) continue;
+      operation.responses['default'] = {
+        description: 'Error: `{statusCode, code, message, details?, requestId}`',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+      };
+    }
+  }
+  return document;
 }
 
 export function serveOpenApi(app: INestApplication): void {

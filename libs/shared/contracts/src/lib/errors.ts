@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Stable machine-readable error codes. The HTTP status for each is fixed here so both ends agree. */
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
@@ -27,19 +29,19 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
 /** One bad field of a request: where it is and why it was refused. */
-export interface FieldError {
-  /** Dotted path inside the request part, e.g. `email` or `items.3.name`. */
-  field: string;
-  /** `body`, `query` or `param`. */
-  location: 'body' | 'query' | 'param';
-  message: string;
-}
+export const fieldErrorSchema = z.object({
+  field: z.string().describe('Dotted path inside the request part, e.g. `email` or `items.3.name`'),
+  location: z.enum(['body', 'query', 'param']),
+  message: z.string(),
+});
+export type FieldError = z.infer<typeof fieldErrorSchema>;
 
 /** The body of every error answer of the API. */
-export interface ErrorBody {
-  statusCode: number;
-  code: ErrorCode;
-  message: string;
-  details?: { fields?: FieldError[] } & Record<string, unknown>;
-  requestId: string;
-}
+export const errorBodySchema = z.object({
+  statusCode: z.number().int(),
+  code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]).describe('Stable machine-readable code'),
+  message: z.string(),
+  details: z.looseObject({ fields: z.array(fieldErrorSchema).optional() }).optional(),
+  requestId: z.string().describe('Also in the X-Request-Id header and the server log'),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
