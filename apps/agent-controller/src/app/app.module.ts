@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AuditModule } from '@agent-controller/audit';
 import { AuthModule } from '@agent-controller/auth';
+import { ClientsModule } from '@agent-controller/clients';
 import { CoreModule, RateLimitModule } from '@agent-controller/core';
 import { DatabaseModule } from '@agent-controller/database';
 import { ENTITIES } from './entities';
@@ -12,6 +14,8 @@ import { HealthController } from './health/health.controller';
     RateLimitModule,
     DatabaseModule.forRoot(ENTITIES),
     AuthModule,
+    AuditModule,
+    ClientsModule,
     TerminusModule.forRoot({ errorLogStyle: 'json' }),
   ],
   controllers: [HealthController],

@@ -1,4 +1,4 @@
 export * from './lib/auth.module';
 export * from './lib/auth.entities';
-export * from './lib/authentication/decorators';
+
 export * from './lib/authentication/principal';

@@ -9,3 +9,5 @@ export * from './lib/rate-limit/rate-limit.module';
 export * from './lib/http/common.dto';
 export * from './lib/http/total-count';
 export * from './lib/http/request-pipeline';
+export * from './lib/auth-context/request-principal';
+export * from './lib/auth-context/request-context';

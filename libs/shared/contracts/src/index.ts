@@ -1,3 +1,6 @@
 export * from './lib/errors';
 export * from './lib/paging';
 export * from './lib/auth';
+export * from './lib/audit';
+export * from './lib/agent-manager';
+export * from './lib/clients';

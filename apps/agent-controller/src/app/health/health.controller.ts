@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '@agent-controller/auth';
+import { Public } from '@agent-controller/core';
 import { SkipThrottle } from '@nestjs/throttler';
 
 @ApiTags('health')

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { AuditModule } from '@agent-controller/audit';
 import { AppConfig, appConfig } from '@agent-controller/core';
 import { AccessTokenService, ACCESS_TOKEN_ISSUER } from './authentication/access-token.service';
 import { ApiKeyAuthenticator } from './authentication/api-key.authenticator';
@@ -19,6 +20,7 @@ import { UsersService } from './users/users.service';
 /** Authentication for every route (global guard), first-run setup, log-in and user administration. */
 @Module({
   imports: [
+    AuditModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [appConfig.KEY],

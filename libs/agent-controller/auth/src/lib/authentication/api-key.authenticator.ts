@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AuthenticatedPrincipal } from './principal';
+import { API_KEY_PRINCIPAL, AuthenticatedPrincipal } from './principal';
 
 const SCHEMES = new Set(['bearer', 'apikey']);
 
@@ -28,6 +28,6 @@ export class ApiKeyAuthenticator {
     if (!timingSafeEqual(digest(match[2]), this.expected)) {
       throw new DomainError('UNAUTHORIZED', 'Invalid API key');
     }
-    return { kind: 'api-key', isGlobalAdmin: true };
+    return API_KEY_PRINCIPAL;
   }
 }

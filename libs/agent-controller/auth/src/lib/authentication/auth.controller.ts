@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Inject } from '@nestjs/common';
-import { AppConfig, appConfig, StrictRateLimit } from '@agent-controller/core';
+import { AppConfig, CurrentPrincipal, Public, StrictRateLimit, appConfig } from '@agent-controller/core';
 import { ZodResponse } from 'nestjs-zod';
 import {
   ChangePasswordRequestDto,
@@ -13,7 +13,6 @@ import {
 } from '../dto';
 import { SetupService } from '../setup/setup.service';
 import { AuthService } from './auth.service';
-import { CurrentPrincipal, Public } from './decorators';
 import { AuthenticatedPrincipal, toPrincipalResponse } from './principal';
 
 @ApiTags('auth')

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, appConfig, DomainError, RequestValidationError } from '@agent-controller/core';
 import { ChangePasswordRequest, LoginRequest, TokenResponse } from '@agent-controller/shared-contracts';
+import { AuditService } from '@agent-controller/audit';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { AccessTokenService } from './access-token.service';
@@ -12,6 +13,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly accessTokens: AccessTokenService,
+    private readonly audit: AuditService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -21,9 +23,26 @@ export class AuthService {
     }
     const user = await this.users.findByEmail(request.email);
     const valid = await this.hasher.verify(user?.passwordHash ?? null, request.password);
-    if (!user || !valid) throw new DomainError('INVALID_CREDENTIALS', 'E-mail or password is wrong');
+    if (!user || !valid) {
+      await this.audit.recordOutsideTransaction({
+        action: 'auth.login',
+        outcome: 'failure',
+        details: { email: request.email },
+      });
+      throw new DomainError('INVALID_CREDENTIALS', 'E-mail or password is wrong');
+    }
+    const actor = { id: user.id, email: user.email };
     // Revealed only to someone who knows the password.
-    if (user.lockedAt) throw new DomainError('ACCOUNT_LOCKED', 'This account is locked');
+    if (user.lockedAt) {
+      await this.audit.recordOutsideTransaction({
+        action: 'auth.login',
+        outcome: 'denied',
+        actor,
+        details: { reason: 'locked' },
+      });
+      throw new DomainError('ACCOUNT_LOCKED', 'This account is locked');
+    }
+    await this.audit.recordOutsideTransaction({ action: 'auth.login', actor, targetType: 'user', targetId: user.id });
     return this.accessTokens.issue(user);
   }
 
@@ -44,7 +63,17 @@ export class AuthService {
       if (!current) throw new DomainError('UNAUTHORIZED', 'Unknown user');
       current.passwordHash = passwordHash;
       current.tokenVersion += 1;
-      return this.users.save(current, manager);
+      const saved = await this.users.save(current, manager);
+      await this.audit.record(
+        {
+          action: 'auth.password_change',
+          targetType: 'user',
+          targetId: user.id,
+          changes: { passwordHash: { from: '[redacted]', to: '[redacted]' } },
+        },
+        manager,
+      );
+      return saved;
     });
     // Other sessions end; this one continues with a new token.
     return this.accessTokens.issue(updated);

@@ -1,10 +1,16 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import {
+  AppConfig,
+  appConfig,
+  DomainError,
+  PUBLIC_ROUTE,
+  RequestPrincipal,
+  setRequestPrincipal,
+} from '@agent-controller/core';
 import type { Request } from 'express';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
-import { PUBLIC_ROUTE } from './decorators';
 
 /**
  * Global guard: every route needs credentials of the configured mode unless marked `@Public()`.
@@ -31,11 +37,16 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     switch (method) {
       case 'api-key': {
         const request = context.switchToHttp().getRequest<Request & { user?: unknown }>();
-        request.user = this.apiKeys.authenticate(request.headers.authorization);
+        const principal = this.apiKeys.authenticate(request.headers.authorization);
+        request.user = principal;
+        setRequestPrincipal(principal);
         return true;
       }
-      case 'users':
-        return (await super.canActivate(context)) as boolean;
+      case 'users': {
+        const allowed = (await super.canActivate(context)) as boolean;
+        setRequestPrincipal(context.switchToHttp().getRequest<{ user: RequestPrincipal }>().user);
+        return allowed;
+      }
       case 'keycloak':
         // Refused at start-up by the configuration until keycloak mode lands; fail closed regardless.
         throw new DomainError('UNAUTHORIZED', 'Keycloak authentication is not enabled');

@@ -1,14 +1,22 @@
-import { AuthenticationMethod, Principal, UserRole } from '@agent-controller/shared-contracts';
+import { AuthenticationMethod, Principal } from '@agent-controller/shared-contracts';
+import { RequestPrincipal } from '@agent-controller/core';
 import { UserEntity } from '../users/user.entity';
 import { toUserResponse } from '../users/user.mapper';
 
-/** The authenticated caller of a request, attached by the authentication guard. */
+/** The authenticated caller as the auth module sees it: the shared principal plus the user's row. */
 export type AuthenticatedPrincipal =
-  | { kind: 'api-key'; isGlobalAdmin: true }
-  | { kind: 'user'; isGlobalAdmin: boolean; user: UserEntity };
+  | (RequestPrincipal & { kind: 'api-key'; user?: undefined })
+  | (RequestPrincipal & { kind: 'user'; user: UserEntity });
+
+export const API_KEY_PRINCIPAL: AuthenticatedPrincipal = {
+  kind: 'api-key',
+  isGlobalAdmin: true,
+  userId: null,
+  email: null,
+};
 
 export function userPrincipal(user: UserEntity): AuthenticatedPrincipal {
-  return { kind: 'user', isGlobalAdmin: user.role === ('admin' satisfies UserRole), user };
+  return { kind: 'user', isGlobalAdmin: user.role === 'admin', userId: user.id, email: user.email, user };
 }
 
 export function toPrincipalResponse(principal: AuthenticatedPrincipal, method: AuthenticationMethod): Principal {

@@ -6,6 +6,7 @@ import { AccessTokenService } from '../authentication/access-token.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { SetupTokenRepository } from './setup-token.repository';
+import { AuditService } from '@agent-controller/audit';
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -22,6 +23,7 @@ export class SetupService implements OnApplicationBootstrap {
     private readonly tokens: SetupTokenRepository,
     private readonly hasher: PasswordHasher,
     private readonly accessTokens: AccessTokenService,
+    private readonly audit: AuditService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -59,7 +61,12 @@ export class SetupService implements OnApplicationBootstrap {
       if (await this.users.exists(manager)) {
         throw new DomainError('SETUP_ALREADY_COMPLETED', 'Setup has already been completed');
       }
-      return this.users.insert({ email: request.email, passwordHash, role: 'admin' }, manager);
+      const admin = await this.users.insert({ email: request.email, passwordHash, role: 'admin' }, manager);
+      await this.audit.record(
+        { action: 'auth.setup', targetType: 'user', targetId: admin.id, actor: { id: admin.id, email: admin.email } },
+        manager,
+      );
+      return admin;
     });
     this.logger.log(`First admin ${admin.id} created`);
     return this.accessTokens.issue(admin);

@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { IdParamsDto, PagingQueryDto, withTotalCount } from '@agent-controller/core';
+import { CurrentPrincipal, IdParamsDto, PagingQueryDto, withTotalCount } from '@agent-controller/core';
 import type { Response } from 'express';
 import { ZodResponse } from 'nestjs-zod';
-import { CurrentPrincipal } from '../authentication/decorators';
 import type { AuthenticatedPrincipal } from '../authentication/principal';
 import { CreateUserRequestDto, UpdateUserRequestDto, UserDto } from '../dto';
 import { toUserResponse } from './user.mapper';

@@ -2,11 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
 import { isUniqueViolation } from '@agent-controller/database';
 import { CreateUserRequest, PagingQuery, UpdateUserRequest } from '@agent-controller/shared-contracts';
+import { AuditService, diffFields } from '@agent-controller/audit';
 import { EntityManager } from 'typeorm';
 import { AuthenticatedPrincipal } from '../authentication/principal';
 import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
+
+const AUDITED_USER_FIELDS = ['email', 'role', 'lockedAt', 'passwordHash'] as const;
+const SECRET_USER_FIELDS = ['passwordHash'] as const;
 
 function ensureAnotherActiveAdmin(activeAdminIds: string[], userId: string): void {
   if (!activeAdminIds.some((id) => id !== userId)) {
@@ -28,6 +32,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -47,7 +52,19 @@ export class UsersService {
     this.requireGlobalAdmin(principal);
     const passwordHash = await this.hasher.hash(request.password);
     try {
-      return await this.users.insert({ email: request.email, passwordHash, role: request.role });
+      return await this.users.transaction(async (manager) => {
+        const user = await this.users.insert({ email: request.email, passwordHash, role: request.role }, manager);
+        await this.audit.record(
+          {
+            action: 'user.create',
+            targetType: 'user',
+            targetId: user.id,
+            changes: diffFields(null, user, AUDITED_USER_FIELDS, SECRET_USER_FIELDS),
+          },
+          manager,
+        );
+        return user;
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken();
       throw error;
@@ -64,13 +81,24 @@ export class UsersService {
         const losesAdmin = user.role === 'admin' && (request.role === 'user' || request.locked === true);
         if (losesAdmin) ensureAnotherActiveAdmin(activeAdmins, user.id);
 
+        const before = { ...user };
         const endsSessions = passwordHash !== undefined || (request.locked === true && user.lockedAt === null);
         if (request.email !== undefined) user.email = request.email;
         if (request.role !== undefined) user.role = request.role;
         if (passwordHash !== undefined) user.passwordHash = passwordHash;
         if (request.locked !== undefined) user.lockedAt = request.locked ? (user.lockedAt ?? new Date()) : null;
         if (endsSessions) user.tokenVersion += 1;
-        return this.users.save(user, manager);
+        const saved = await this.users.save(user, manager);
+        await this.audit.record(
+          {
+            action: request.locked === undefined ? 'user.update' : request.locked ? 'user.lock' : 'user.unlock',
+            targetType: 'user',
+            targetId: user.id,
+            changes: diffFields(before, saved, AUDITED_USER_FIELDS, SECRET_USER_FIELDS),
+          },
+          manager,
+        );
+        return saved;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken();
@@ -89,6 +117,15 @@ export class UsersService {
       const user = await this.lockUserOrFail(manager, id);
       if (user.role === 'admin') ensureAnotherActiveAdmin(activeAdmins, user.id);
       await this.users.delete(user.id, manager);
+      await this.audit.record(
+        {
+          action: 'user.delete',
+          targetType: 'user',
+          targetId: user.id,
+          changes: diffFields(user, null, AUDITED_USER_FIELDS, SECRET_USER_FIELDS),
+        },
+        manager,
+      );
     });
   }
 

@@ -48,6 +48,15 @@ export const envSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_EXPIRES_IN_SECONDS: positiveInt.max(86_400).default(3600),
 
+  CLIENT_HEALTH_INTERVAL: positiveInt.max(86_400).default(30).describe('seconds between health checks of a client'),
+  CLIENT_HEALTH_TIMEOUT_MS: positiveInt.max(120_000).default(5000),
+  CLIENT_HEALTH_CONCURRENCY: positiveInt.max(200).default(10),
+  CLIENT_HEALTH_DEGRADED_LATENCY_MS: positiveInt.default(2000),
+  CLIENT_ENDPOINT_ALLOWED_HOSTS: csv.optional(),
+  CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST: bool.optional(),
+  REMOTE_REQUEST_TIMEOUT: positiveInt.max(600_000).default(30_000).describe('milliseconds'),
+  KEYCLOAK_AUTH_SERVER_URL: z.url({ protocol: /^https?$/ }).optional(),
+
   RATE_LIMIT_TTL_SECONDS: positiveInt.default(60),
   RATE_LIMIT_MAX: positiveInt.default(600),
   LOGIN_RATE_LIMIT_MAX: positiveInt.default(10),

@@ -35,6 +35,18 @@ export interface AppConfig {
     jwtExpiresInSeconds: number;
   };
   rateLimit: { ttlSeconds: number; max: number; loginMax: number };
+  clients: {
+    healthIntervalMs: number;
+    healthTimeoutMs: number;
+    healthConcurrency: number;
+    degradedLatencyMs: number;
+    /** Host names (or `*.suffix` patterns) endpoints may use; empty means any public host. */
+    endpointAllowedHosts: string[];
+    /** Loopback, private, link-local, CGNAT and unspecified targets; allowed outside production by default. */
+    allowInternalHosts: boolean;
+  };
+  remote: { requestTimeoutMs: number };
+  keycloak: { authServerUrl?: string };
 }
 
 /** Thrown at start-up; the message names every bad variable. */
@@ -121,6 +133,16 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
         (isProduction ? randomBytes(48).toString('base64') : readOrCreateLocalSecret(dataDir, 'jwt.secret', 48)),
       jwtExpiresInSeconds: e.JWT_EXPIRES_IN_SECONDS,
     },
+    clients: {
+      healthIntervalMs: e.CLIENT_HEALTH_INTERVAL * 1000,
+      healthTimeoutMs: e.CLIENT_HEALTH_TIMEOUT_MS,
+      healthConcurrency: e.CLIENT_HEALTH_CONCURRENCY,
+      degradedLatencyMs: e.CLIENT_HEALTH_DEGRADED_LATENCY_MS,
+      endpointAllowedHosts: (e.CLIENT_ENDPOINT_ALLOWED_HOSTS ?? []).map((host) => host.toLowerCase()),
+      allowInternalHosts: e.CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST ?? !isProduction,
+    },
+    remote: { requestTimeoutMs: e.REMOTE_REQUEST_TIMEOUT },
+    keycloak: { authServerUrl: e.KEYCLOAK_AUTH_SERVER_URL },
     rateLimit: {
       ttlSeconds: e.RATE_LIMIT_TTL_SECONDS,
       max: e.RATE_LIMIT_MAX,

@@ -1,13 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '../errors/domain-error';
+import { runWithRequestContext } from '../auth-context/request-context';
 import { assignRequestId } from '../logging/logger.module';
 
 type Next = (error?: unknown) => void;
 
-/** First middleware: gives the request its id before anything (even the body parser) can fail. */
+/**
+ * First middleware: gives the request its id before anything (even the body parser) can fail, and opens
+ * the request context that the audit trail reads.
+ */
 export function requestIdMiddleware(request: IncomingMessage, response: ServerResponse, next: Next): void {
-  (request as IncomingMessage & { id?: unknown }).id = assignRequestId(request, response);
-  next();
+  const requestId = assignRequestId(request, response);
+  (request as IncomingMessage & { id?: unknown }).id = requestId;
+  // Express's `ip` honours the trust-proxy setting; the socket address is the fallback.
+  const ip = (request as IncomingMessage & { ip?: string }).ip ?? request.socket.remoteAddress ?? null;
+  runWithRequestContext({ requestId, ip }, () => next());
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

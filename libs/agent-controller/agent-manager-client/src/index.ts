@@ -1,0 +1,6 @@
+export * from './lib/agent-manager-client.module';
+export * from './lib/agent-manager.client';
+export * from './lib/endpoint-policy';
+export * from './lib/keycloak-token.provider';
+export * from './lib/remote-call.error';
+export * from './lib/remote-credentials';

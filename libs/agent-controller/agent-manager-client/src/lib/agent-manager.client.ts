@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig, appConfig, currentRequestContext } from '@agent-controller/core';
+import { RemoteConfig, remoteConfigSchema, remoteHealthSchema } from '@agent-controller/shared-contracts';
+import { z } from 'zod';
+import { EndpointPolicy } from './endpoint-policy';
+import { KeycloakTokenProvider } from './keycloak-token.provider';
+import { RemoteCallError } from './remote-call.error';
+import { RemoteTarget } from './remote-credentials';
+import { RemoteResponse, sendRemoteRequest } from './remote-http';
+
+export interface CallOptions {
+  /** Without credentials (the remote's health route is public). */
+  anonymous?: boolean;
+  timeoutMs?: number;
+  body?: unknown;
+}
+
+/** A remote answer that passed status and shape checks. */
+export interface RemoteResult<T> {
+  data: T;
+  status: number;
+  latencyMs: number;
+}
+
+/** Reads the remote's `{message}` error body, if it sent one. */
+function remoteMessage(body: string): string | undefined {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof message === 'string' ? message : Array.isArray(message) ? message.join('; ') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The one way the controller talks HTTP to a remote agent-manager (contract: shared/contracts/agent-manager.md).
+ * Every call has a time limit, goes to a checked address, carries the client's credentials and the request
+ * id, and fails with a `RemoteCallError` that says what went wrong.
+ */
+@Injectable()
+export class AgentManagerClient {
+  constructor(
+    private readonly endpoints: EndpointPolicy,
+    private readonly tokens: KeycloakTokenProvider,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  async getHealth(target: RemoteTarget, timeoutMs?: number): Promise<RemoteResult<z.infer<typeof remoteHealthSchema>>> {
+    return this.call(target, 'GET', '/api/health', remoteHealthSchema, { anonymous: true, timeoutMs });
+  }
+
+  async getConfig(target: RemoteTarget, timeoutMs?: number): Promise<RemoteResult<RemoteConfig>> {
+    return this.call(target, 'GET', '/api/config', remoteConfigSchema, { timeoutMs });
+  }
+
+  /** Sends a request and checks the answer against `schema`. Any 2xx is success (the contract says so). */
+  async call<T>(
+    target: RemoteTarget,
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    options: CallOptions = {},
+  ): Promise<RemoteResult<T>> {
+    const response = await this.send(target, method, path, options);
+    let parsed: unknown;
+    try {
+      parsed = response.body === '' ? null : JSON.parse(response.body);
+    } catch {
+      throw new RemoteCallError(
+        'incompatible',
+        `${method} ${path} answered ${response.status} with a body that is not JSON`,
+      );
+    }
+    const result = schema.safeParse(parsed);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new RemoteCallError(
+        'incompatible',
+        `${method} ${path} answered in an unexpected shape (${issue.path.join('.') || 'body'}: ${issue.message})`,
+      );
+    }
+    return { data: result.data, status: response.status, latencyMs: response.latencyMs };
+  }
+
+  /** Sends a request; a non-2xx answer becomes a `RemoteCallError` (auth, server error, or the remote's 4xx). */
+  async send(target: RemoteTarget, method: string, path: string, options: CallOptions = {}): Promise<RemoteResponse> {
+    const url = new URL(`${target.endpoint}${path}`);
+    const address = await this.endpoints.resolve(url);
+    const headers: Record<string, string> = {};
+    if (!options.anonymous) headers['authorization'] = `Bearer ${await this.bearerToken(target)}`;
+    const requestId = currentRequestContext()?.requestId;
+    if (requestId) headers['x-request-id'] = requestId;
+    const response = await sendRemoteRequest({
+      url,
+      address,
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      timeoutMs: options.timeoutMs ?? this.config.remote.requestTimeoutMs,
+    });
+    if (response.status >= 200 && response.status < 300) return response;
+    const message = remoteMessage(response.body);
+    if (response.status === 401 || response.status === 403) {
+      if (target.credentials.type === 'keycloak') this.tokens.forget(target.clientId);
+      throw new RemoteCallError(
+        'auth',
+        `The remote refused the credentials (HTTP ${response.status}${message ? `: ${message}` : ''})`,
+        response.status,
+      );
+    }
+    if (response.status >= 500) {
+      throw new RemoteCallError(
+        'server_error',
+        `The remote failed (HTTP ${response.status}${message ? `: ${message}` : ''})`,
+        response.status,
+      );
+    }
+    if (response.status >= 300 && response.status < 400) {
+      throw new RemoteCallError(
+        'incompatible',
+        `The remote redirected (HTTP ${response.status}); redirects are not followed`,
+        response.status,
+      );
+    }
+    throw new RemoteCallError(
+      'incompatible',
+      message ?? `The remote answered HTTP ${response.status}`,
+      response.status,
+    );
+  }
+
+  private async bearerToken(target: RemoteTarget): Promise<string> {
+    const credentials = target.credentials;
+    return credentials.type === 'api_key' ? credentials.apiKey : this.tokens.getToken(target.clientId, credentials);
+  }
+}

@@ -1,0 +1,64 @@
+import { DomainError } from '@agent-controller/core';
+import { ErrorCode } from '@agent-controller/shared-contracts';
+
+/** Why a call to a remote did not produce a usable answer. */
+export type RemoteFailureKind =
+  | 'dns'
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'tls'
+  | 'network'
+  | 'blocked'
+  | 'auth'
+  | 'server_error'
+  | 'incompatible';
+
+const CODE_BY_KIND: Record<RemoteFailureKind, ErrorCode> = {
+  dns: 'REMOTE_UNREACHABLE',
+  refused: 'REMOTE_UNREACHABLE',
+  reset: 'REMOTE_UNREACHABLE',
+  network: 'REMOTE_UNREACHABLE',
+  tls: 'REMOTE_UNREACHABLE',
+  blocked: 'ENDPOINT_NOT_ALLOWED',
+  timeout: 'REMOTE_TIMEOUT',
+  auth: 'REMOTE_AUTH_FAILED',
+  server_error: 'REMOTE_ERROR',
+  incompatible: 'REMOTE_INCOMPATIBLE',
+};
+
+/** A failed remote call, with a reason an operator can act on. The HTTP status follows from the code. */
+export class RemoteCallError extends DomainError {
+  constructor(
+    readonly kind: RemoteFailureKind,
+    readonly reason: string,
+    readonly remoteStatus?: number,
+  ) {
+    super(CODE_BY_KIND[kind], reason, { kind, ...(remoteStatus === undefined ? {} : { remoteStatus }) });
+    this.name = 'RemoteCallError';
+  }
+}
+
+/** Turns a socket-level error into a failure kind and a sentence that says which. */
+export function classifyNetworkError(error: unknown): RemoteCallError {
+  if (error instanceof RemoteCallError) return error;
+  const code = (error as NodeJS.ErrnoException)?.code ?? '';
+  const message = (error as Error)?.message ?? String(error);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+    return new RemoteCallError('dns', `DNS lookup failed (${code})`);
+  }
+  if (code === 'ECONNREFUSED') return new RemoteCallError('refused', 'Connection refused');
+  if (code === 'ECONNRESET' || code === 'EPIPE' || message === 'socket hang up') {
+    return new RemoteCallError('reset', 'Connection reset by the remote');
+  }
+  if (code === 'ETIMEDOUT') return new RemoteCallError('timeout', 'Connection timed out');
+  if (
+    code.startsWith('ERR_TLS') ||
+    code.includes('CERT') ||
+    code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+    code.startsWith('ERR_SSL')
+  ) {
+    return new RemoteCallError('tls', `TLS failure (${code})`);
+  }
+  return new RemoteCallError('network', `Network error${code ? ` (${code})` : ''}: ${message}`);
+}

@@ -1,0 +1,5 @@
+export * from './lib/audit.module';
+export * from './lib/audit.service';
+export * from './lib/audit-diff';
+export { AuditEventEntity } from './lib/audit-event.entity';
+export type { AuditChanges } from './lib/audit-event.entity';

@@ -1,0 +1,5 @@
+export * from './lib/clients.module';
+export { ClientEntity } from './lib/client.entity';
+export { ClientsRepository } from './lib/clients.repository';
+export { ClientAccessPolicy } from './lib/client-access.policy';
+export { toRemoteTarget } from './lib/client-remote-target';

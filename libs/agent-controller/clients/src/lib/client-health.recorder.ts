@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig, appConfig } from '@agent-controller/core';
+import { ClientEntity } from './client.entity';
+import { ClientsRepository } from './clients.repository';
+import { CheckResult, ConnectionChecker } from './connection-checker';
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+export async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  });
+  await Promise.all(lanes);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Checks clients and stores the outcome (state, reason, latency, config, history row on change). */
+@Injectable()
+export class ClientHealthRecorder {
+  constructor(
+    private readonly clients: ClientsRepository,
+    private readonly checker: ConnectionChecker,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  /** One check now (create, verify, rotate): the caller wants the answer as it is. */
+  async checkAndRecord(client: ClientEntity): Promise<ClientEntity> {
+    return this.record(client, await this.checker.check(client));
+  }
+
+  async checkAndRecordMany(clients: ClientEntity[]): Promise<Map<string, ClientEntity>> {
+    const checked = new Map<string, ClientEntity>();
+    await forEachLimited(clients, this.config.clients.healthConcurrency, async (client) => {
+      checked.set(client.id, await this.checkAndRecord(client));
+    });
+    return checked;
+  }
+
+  /**
+   * A background check. One failure does not flip a healthy client: it is confirmed by quick re-checks
+   * first, so a dropped packet does not page anyone.
+   */
+  async probe(client: ClientEntity, confirmations = 2, confirmDelayMs = 1000): Promise<ClientEntity> {
+    let result = await this.checker.check(client);
+    for (
+      let attempt = 0;
+      client.healthState === 'healthy' && result.healthState !== 'healthy' && attempt < confirmations;
+      attempt++
+    ) {
+      await sleep(confirmDelayMs);
+      result = await this.checker.check(client);
+    }
+    return this.record(client, result);
+  }
+
+  private async record(client: ClientEntity, result: CheckResult): Promise<ClientEntity> {
+    await this.clients.recordHealth(client.id, result);
+    return Object.assign(client, result);
+  }
+}

@@ -1,0 +1,112 @@
+import { encryptedColumn } from '@agent-controller/database';
+import { AgentType, ClientAuthenticationType, ClientStatus, HealthState } from '@agent-controller/shared-contracts';
+import { UserEntity } from '@agent-controller/auth';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+
+/** The remote's configuration as last fetched from `GET /api/config`. */
+export interface StoredClientConfig {
+  gitRepositoryUrl: string | null;
+  agentTypes: AgentType[];
+  fetchedAt: string;
+}
+
+/** One remote agent-manager this controller manages. */
+@Entity('clients')
+// Case-insensitive uniqueness lives in an expression index the migration creates (TypeORM cannot express it).
+@Index('UQ_clients_name_lower', { synchronize: false })
+@Index('IDX_clients_created_at', ['createdAt'])
+@Index('IDX_clients_user_id', ['userId'])
+@Check('CHK_clients_authentication_type', `"authentication_type" IN ('api_key', 'keycloak')`)
+@Check('CHK_clients_status', `"status" IN ('active', 'inactive')`)
+@Check('CHK_clients_agent_ws_port', `"agent_ws_port" BETWEEN 1 AND 65535`)
+export class ClientEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  description!: string | null;
+
+  @Column({ type: 'varchar', length: 2048 })
+  endpoint!: string;
+
+  @Column({ name: 'authentication_type', type: 'varchar', length: 16 })
+  authenticationType!: ClientAuthenticationType;
+
+  @Column({ name: 'api_key', type: 'text', nullable: true, transformer: encryptedColumn })
+  apiKey!: string | null;
+
+  @Column({ name: 'keycloak_client_id', type: 'varchar', length: 255, nullable: true })
+  keycloakClientId!: string | null;
+
+  @Column({ name: 'keycloak_client_secret', type: 'text', nullable: true, transformer: encryptedColumn })
+  keycloakClientSecret!: string | null;
+
+  @Column({ name: 'keycloak_realm', type: 'varchar', length: 255, nullable: true })
+  keycloakRealm!: string | null;
+
+  @Column({ name: 'keycloak_auth_server_url', type: 'varchar', length: 2048, nullable: true })
+  keycloakAuthServerUrl!: string | null;
+
+  @Column({ name: 'agent_ws_port', type: 'integer', default: 8080 })
+  agentWsPort!: number;
+
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status!: ClientStatus;
+
+  /** The creator; null for clients made with the API key or whose creator was deleted. */
+  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  userId!: string | null;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'user_id' })
+  creator?: UserEntity | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  config!: StoredClientConfig | null;
+
+  @Column({ name: 'health_state', type: 'varchar', length: 16, default: 'unknown' })
+  healthState!: HealthState;
+
+  @Column({ name: 'health_reason', type: 'varchar', length: 1000, nullable: true })
+  healthReason!: string | null;
+
+  @Column({ name: 'health_checked_at', type: 'timestamptz', nullable: true })
+  healthCheckedAt!: Date | null;
+
+  @Column({ name: 'health_last_seen_at', type: 'timestamptz', nullable: true })
+  healthLastSeenAt!: Date | null;
+
+  @Column({ name: 'health_latency_ms', type: 'integer', nullable: true })
+  healthLatencyMs!: number | null;
+
+  @Column({ name: 'key_created_at', type: 'timestamptz', nullable: true })
+  keyCreatedAt!: Date | null;
+
+  @Column({ name: 'key_rotated_at', type: 'timestamptz', nullable: true })
+  keyRotatedAt!: Date | null;
+
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt!: Date | null;
+
+  @Column({ name: 'is_auto_provisioned', type: 'boolean', default: false })
+  isAutoProvisioned!: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,164 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import {
+  CurrentPrincipal,
+  IdParamsDto,
+  PagingQueryDto,
+  RequestPrincipal,
+  withTotalCount,
+} from '@agent-controller/core';
+import type { Response } from 'express';
+import { ZodResponse } from 'nestjs-zod';
+import { toClientResponse } from './client.mapper';
+import { ClientsService, ClientWithKey } from './clients.service';
+import {
+  BulkClientRequestDto,
+  BulkClientResponseDto,
+  ClientDto,
+  ClientHealthEventDto,
+  ClientWithSecretDto,
+  CreateClientRequestDto,
+  ListClientsQueryDto,
+  RotateClientKeyRequestDto,
+  SetClientStatusRequestDto,
+  UpdateClientRequestDto,
+  VerifyClientResponseDto,
+} from './dto';
+
+function withKey({ client, apiKey }: ClientWithKey) {
+  return { ...toClientResponse(client), ...(apiKey ? { apiKey } : {}) };
+}
+
+@ApiTags('clients')
+@ApiBearerAuth()
+@Controller('clients')
+export class ClientsController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Get()
+  @ApiHeader({ name: 'X-Total-Count', description: 'Total number of matching clients' })
+  @ZodResponse({
+    status: 200,
+    type: [ClientDto],
+    description: 'Newest first; from the database only, never calls a remote',
+  })
+  async listClients(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Query() query: ListClientsQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const [clients, total] = await this.clients.listClients(principal, query);
+    return withTotalCount(response, [clients.map(toClientResponse), total]);
+  }
+
+  @Post()
+  @ZodResponse({
+    status: 201,
+    type: ClientWithSecretDto,
+    description: 'Created and verified; `health` says whether the remote answered. `apiKey` is shown only here.',
+  })
+  async createClient(@CurrentPrincipal() principal: RequestPrincipal, @Body() body: CreateClientRequestDto) {
+    return withKey(await this.clients.createClient(principal, body));
+  }
+
+  // Declared before ":id" routes so "bulk" is not taken for an id.
+  @Post('bulk')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, type: BulkClientResponseDto, description: 'One result per id; dryRun changes nothing' })
+  bulkUpdateClients(@CurrentPrincipal() principal: RequestPrincipal, @Body() body: BulkClientRequestDto) {
+    return this.clients.bulkUpdateClients(principal, body);
+  }
+
+  @Get(':id')
+  @ZodResponse({ status: 200, type: ClientDto })
+  async getClient(@CurrentPrincipal() principal: RequestPrincipal, @Param() params: IdParamsDto) {
+    return toClientResponse(await this.clients.getClient(principal, params.id));
+  }
+
+  @Post(':id')
+  @HttpCode(200)
+  @ZodResponse({
+    status: 200,
+    type: ClientDto,
+    description: 'Update (PATCH also accepted); re-verifies when the connection changed',
+  })
+  async updateClient(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: IdParamsDto,
+    @Body() body: UpdateClientRequestDto,
+  ) {
+    return toClientResponse(await this.clients.updateClient(principal, params.id, body));
+  }
+
+  @Patch(':id')
+  @ZodResponse({ status: 200, type: ClientDto })
+  patchClient(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: IdParamsDto,
+    @Body() body: UpdateClientRequestDto,
+  ) {
+    return this.updateClient(principal, params, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async deleteClient(@CurrentPrincipal() principal: RequestPrincipal, @Param() params: IdParamsDto) {
+    await this.clients.deleteClient(principal, params.id);
+  }
+
+  @Post(':id/verify')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, type: VerifyClientResponseDto, description: 'Checks the remote now' })
+  async verifyClient(@CurrentPrincipal() principal: RequestPrincipal, @Param() params: IdParamsDto) {
+    const client = toClientResponse(await this.clients.verifyClient(principal, params.id));
+    return { health: client.health, config: client.config };
+  }
+
+  @Post(':id/rotate-key')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, type: ClientWithSecretDto, description: 'New key (given or generated), shown only here' })
+  async rotateClientKey(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: IdParamsDto,
+    @Body() body: RotateClientKeyRequestDto,
+  ) {
+    return withKey(await this.clients.rotateClientKey(principal, params.id, body));
+  }
+
+  @Post(':id/status')
+  @HttpCode(200)
+  @ZodResponse({
+    status: 200,
+    type: ClientDto,
+    description: 'Activate or deactivate; inactive clients are never called',
+  })
+  async setClientStatus(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: IdParamsDto,
+    @Body() body: SetClientStatusRequestDto,
+  ) {
+    return toClientResponse(await this.clients.setClientStatus(principal, params.id, body.status));
+  }
+
+  @Get(':id/health/history')
+  @ApiHeader({ name: 'X-Total-Count', description: 'Total number of health changes' })
+  @ZodResponse({ status: 200, type: [ClientHealthEventDto], description: 'Health state changes, newest first' })
+  async listHealthHistory(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: IdParamsDto,
+    @Query() query: PagingQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const [events, total] = await this.clients.listHealthHistory(principal, params.id, query);
+    return withTotalCount(response, [
+      events.map((event) => ({
+        id: event.id,
+        from: event.from,
+        to: event.to,
+        reason: event.reason,
+        at: event.at.toISOString(),
+      })),
+      total,
+    ]);
+  }
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { AgentManagerClientModule } from '@agent-controller/agent-manager-client';
+import { AuditModule } from '@agent-controller/audit';
+import { ClientAccessPolicy } from './client-access.policy';
+import { ClientHealthEventEntity } from './client-health-event.entity';
+import { ClientHealthProber } from './client-health.prober';
+import { ClientHealthRecorder } from './client-health.recorder';
+import { ClientEntity } from './client.entity';
+import { ClientsController } from './clients.controller';
+import { ClientsRepository } from './clients.repository';
+import { ClientsService } from './clients.service';
+import { ConnectionChecker } from './connection-checker';
+
+export const CLIENT_ENTITIES = [ClientEntity, ClientHealthEventEntity];
+
+/** The client registry: CRUD, connection checks, stored config and health, keys, status, bulk actions. */
+@Module({
+  imports: [AgentManagerClientModule, AuditModule],
+  controllers: [ClientsController],
+  providers: [
+    ClientAccessPolicy,
+    ClientHealthProber,
+    ClientHealthRecorder,
+    ClientsRepository,
+    ClientsService,
+    ConnectionChecker,
+  ],
+  exports: [ClientsRepository, ClientAccessPolicy],
+})
+export class ClientsModule {}

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ListClientsQuery } from '@agent-controller/shared-contracts';
+import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { ClientHealthEventEntity } from './client-health-event.entity';
+import { ClientEntity } from './client.entity';
+
+/** Which clients a caller may see: every one, or those the user created. Applied in SQL, never in memory. */
+export type ClientVisibility = { kind: 'all' } | { kind: 'user'; userId: string };
+
+export type HealthUpdate = Pick<
+  ClientEntity,
+  'healthState' | 'healthReason' | 'healthCheckedAt' | 'healthLastSeenAt' | 'healthLatencyMs'
+> & { config?: ClientEntity['config'] };
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, '\\$&');
+}
+
+@Injectable()
+export class ClientsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  private visible(
+    visibility: ClientVisibility,
+    manager: EntityManager = this.dataSource.manager,
+  ): SelectQueryBuilder<ClientEntity> {
+    const builder = manager.createQueryBuilder(ClientEntity, 'client');
+    if (visibility.kind === 'user') builder.where('client.user_id = :userId', { userId: visibility.userId });
+    return builder;
+  }
+
+  findPage(visibility: ClientVisibility, query: ListClientsQuery): Promise<[ClientEntity[], number]> {
+    const builder = this.visible(visibility)
+      .orderBy('client.created_at', 'DESC')
+      .addOrderBy('client.id', 'DESC')
+      .take(query.limit)
+      .skip(query.offset);
+    if (query.status) builder.andWhere('client.status = :status', { status: query.status });
+    if (query.health) builder.andWhere('client.health_state = :health', { health: query.health });
+    if (query.search) {
+      const pattern = `%${escapeLike(query.search)}%`;
+      builder.andWhere(
+        new Brackets((where) =>
+          where
+            .where('client.name ILIKE :pattern', { pattern })
+            .orWhere('client.description ILIKE :pattern', { pattern })
+            .orWhere('client.endpoint ILIKE :pattern', { pattern }),
+        ),
+      );
+    }
+    return builder.getManyAndCount();
+  }
+
+  findVisibleById(visibility: ClientVisibility, id: string, manager?: EntityManager): Promise<ClientEntity | null> {
+    return this.visible(visibility, manager).andWhere('client.id = :id', { id }).getOne();
+  }
+
+  /** Reads the row and holds it until the caller's transaction ends, so concurrent edits queue. */
+  lockById(id: string, manager: EntityManager): Promise<ClientEntity | null> {
+    return manager.findOne(ClientEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findById(id: string): Promise<ClientEntity | null> {
+    return this.dataSource.manager.findOneBy(ClientEntity, { id });
+  }
+
+  findVisibleByIds(visibility: ClientVisibility, ids: string[]): Promise<ClientEntity[]> {
+    return this.visible(visibility).andWhere('client.id IN (:...ids)', { ids }).getMany();
+  }
+
+  insert(values: Partial<ClientEntity>, manager: EntityManager): Promise<ClientEntity> {
+    return manager.save(manager.create(ClientEntity, values));
+  }
+
+  save(client: ClientEntity, manager: EntityManager): Promise<ClientEntity> {
+    return manager.save(client);
+  }
+
+  async delete(id: string, manager: EntityManager): Promise<void> {
+    await manager.delete(ClientEntity, { id });
+  }
+
+  /**
+   * Records a check's result. The state change (if any) and its history row are written together, and
+   * only if the state still is what the checker saw, so two concurrent checks cannot both log a change.
+   */
+  async recordHealth(id: string, update: HealthUpdate): Promise<{ changedFrom?: ClientEntity['healthState'] }> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.lockById(id, manager);
+      if (!current) return {};
+      const previous = current.healthState;
+      await manager.update(ClientEntity, { id }, { ...update, updatedAt: () => 'updated_at' });
+      if (previous === update.healthState) return {};
+      await manager.insert(ClientHealthEventEntity, {
+        clientId: id,
+        from: previous,
+        to: update.healthState,
+        reason: update.healthReason,
+        at: update.healthCheckedAt ?? new Date(),
+      });
+      return { changedFrom: previous };
+    });
+  }
+
+  findHealthHistory(clientId: string, limit: number, offset: number): Promise<[ClientHealthEventEntity[], number]> {
+    return this.dataSource.manager.findAndCount(ClientHealthEventEntity, {
+      where: { clientId },
+      order: { at: 'DESC', id: 'DESC' },
+      take: limit,
+      skip: offset,
+    });
+  }
+
+  /** Active clients whose last check is older than `olderThan`, least recently checked first. */
+  findDueForCheck(olderThan: Date, limit: number): Promise<ClientEntity[]> {
+    return this.dataSource.manager
+      .createQueryBuilder(ClientEntity, 'client')
+      .where('client.status = :status', { status: 'active' })
+      .andWhere(
+        new Brackets((where) =>
+          where
+            .where('client.health_checked_at IS NULL')
+            .orWhere('client.health_checked_at < :olderThan', { olderThan }),
+        ),
+      )
+      .orderBy('client.health_checked_at', 'ASC', 'NULLS FIRST')
+      .limit(limit)
+      .getMany();
+  }
+
+  async touchLastUsed(ids: string[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.manager.update(
+      ClientEntity,
+      { id: In(ids) },
+      { lastUsedAt: at, updatedAt: () => 'updated_at' },
+    );
+  }
+}

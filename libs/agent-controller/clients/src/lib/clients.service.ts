@@ -1,0 +1,359 @@
+import { Injectable } from '@nestjs/common';
+import { EndpointPolicy, KeycloakTokenProvider } from '@agent-controller/agent-manager-client';
+import { AuditService, diffFields } from '@agent-controller/audit';
+import { DomainError, RequestPrincipal } from '@agent-controller/core';
+import { isUniqueViolation } from '@agent-controller/database';
+import {
+  BulkClientRequest,
+  BulkClientResponse,
+  ClientStatus,
+  CreateClientRequest,
+  ListClientsQuery,
+  PagingQuery,
+  RotateClientKeyRequest,
+  UpdateClientRequest,
+} from '@agent-controller/shared-contracts';
+import { randomBytes } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { ClientAccessPolicy, clientNotFound } from './client-access.policy';
+import { ClientHealthEventEntity } from './client-health-event.entity';
+import { ClientEntity } from './client.entity';
+import { toClientResponse } from './client.mapper';
+import { ClientsRepository } from './clients.repository';
+import { ClientHealthRecorder } from './client-health.recorder';
+
+const AUDITED_FIELDS = [
+  'name',
+  'description',
+  'endpoint',
+  'authenticationType',
+  'apiKey',
+  'keycloakClientId',
+  'keycloakClientSecret',
+  'keycloakRealm',
+  'keycloakAuthServerUrl',
+  'agentWsPort',
+  'status',
+] as const;
+const SECRET_FIELDS = ['apiKey', 'keycloakClientSecret'] as const;
+
+/** 32 random bytes, base64url: no modulo bias, 256 bits. */
+export function generateApiKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+const nameTaken = () =>
+  new DomainError('NAME_TAKEN', 'A client with this name already exists', {
+    fields: [{ field: 'name', location: 'body', message: 'already in use (names are case-insensitive)' }],
+  });
+
+const clientInactive = (client: ClientEntity) =>
+  new DomainError('CLIENT_INACTIVE', `Client ${client.name} is inactive; activate it first`, { clientId: client.id });
+
+function missingCredential(field: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', `${field} is required when switching to this authentication type`, {
+    fields: [{ field, location: 'body', message: 'required when switching authenticationType' }],
+  });
+}
+
+export interface ClientWithKey {
+  client: ClientEntity;
+  apiKey?: string;
+}
+
+/** The client registry's use cases. Remote calls happen outside transactions; changes are audited inside. */
+@Injectable()
+export class ClientsService {
+  constructor(
+    private readonly clients: ClientsRepository,
+    private readonly policy: ClientAccessPolicy,
+    private readonly endpoints: EndpointPolicy,
+    private readonly tokens: KeycloakTokenProvider,
+    private readonly health: ClientHealthRecorder,
+    private readonly audit: AuditService,
+  ) {}
+
+  listClients(principal: RequestPrincipal, query: ListClientsQuery): Promise<[ClientEntity[], number]> {
+    return this.clients.findPage(this.policy.visibility(principal), query);
+  }
+
+  async getClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {
+    const client = await this.clients.findVisibleById(this.policy.visibility(principal), id);
+    if (!client) throw clientNotFound();
+    return client;
+  }
+
+  async createClient(principal: RequestPrincipal, request: CreateClientRequest): Promise<ClientWithKey> {
+    const endpoint = this.endpoints.normalizeEndpoint(request.endpoint);
+    const isApiKey = request.authenticationType === 'api_key';
+    const apiKey = isApiKey ? (request.apiKey ?? generateApiKey()) : null;
+    const created = await this.inTransaction(async (manager) => {
+      const client = await this.clients.insert(
+        {
+          name: request.name,
+          description: request.description ?? null,
+          endpoint,
+          authenticationType: request.authenticationType,
+          apiKey,
+          keycloakClientId: isApiKey ? null : (request.keycloakClientId ?? null),
+          keycloakClientSecret: isApiKey ? null : (request.keycloakClientSecret ?? null),
+          keycloakRealm: isApiKey ? null : (request.keycloakRealm ?? null),
+          keycloakAuthServerUrl: isApiKey ? null : (request.keycloakAuthServerUrl ?? null),
+          agentWsPort: request.agentWsPort,
+          userId: principal.userId,
+          keyCreatedAt: new Date(),
+        },
+        manager,
+      );
+      await this.audit.record(
+        {
+          action: 'client.create',
+          targetType: 'client',
+          targetId: client.id,
+          changes: diffFields(null, client, AUDITED_FIELDS, SECRET_FIELDS),
+        },
+        manager,
+      );
+      return client;
+    });
+    // Verified after the commit: a slow or dead remote never holds a transaction open.
+    const verified = await this.health.checkAndRecord(created);
+    return { client: verified, apiKey: apiKey ?? undefined };
+  }
+
+  async updateClient(principal: RequestPrincipal, id: string, request: UpdateClientRequest): Promise<ClientEntity> {
+    const endpoint = request.endpoint === undefined ? undefined : this.endpoints.normalizeEndpoint(request.endpoint);
+    const { client, reverify } = await this.inTransaction(async (manager) => {
+      const client = await this.lockManageable(principal, id, manager);
+      const before = { ...client };
+      applyUpdate(client, { ...request, endpoint });
+      const saved = await this.clients.save(client, manager);
+      const changes = diffFields(before, saved, AUDITED_FIELDS, SECRET_FIELDS);
+      await this.audit.record({ action: 'client.update', targetType: 'client', targetId: id, changes }, manager);
+      const connectionChanged = Object.keys(changes).some(
+        (field) => field !== 'name' && field !== 'description' && field !== 'status',
+      );
+      return { client: saved, reverify: connectionChanged };
+    });
+    this.tokens.forget(client.id);
+    return reverify && client.status === 'active' ? this.health.checkAndRecord(client) : client;
+  }
+
+  async deleteClient(principal: RequestPrincipal, id: string): Promise<void> {
+    await this.inTransaction(async (manager) => {
+      const client = await this.lockManageable(principal, id, manager);
+      await this.clients.delete(id, manager);
+      await this.audit.record(
+        {
+          action: 'client.delete',
+          targetType: 'client',
+          targetId: id,
+          changes: diffFields(client, null, AUDITED_FIELDS, SECRET_FIELDS),
+        },
+        manager,
+      );
+    });
+    this.tokens.forget(id);
+  }
+
+  async verifyClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {
+    const client = await this.getClient(principal, id);
+    if (client.status === 'inactive') throw clientInactive(client);
+    const verified = await this.health.checkAndRecord(client);
+    await this.clients.touchLastUsed([id], new Date());
+    return verified;
+  }
+
+  async rotateClientKey(
+    principal: RequestPrincipal,
+    id: string,
+    request: RotateClientKeyRequest,
+  ): Promise<ClientWithKey> {
+    const apiKey = request.apiKey ?? generateApiKey();
+    const client = await this.inTransaction(async (manager) => {
+      const client = await this.lockManageable(principal, id, manager);
+      if (client.authenticationType !== 'api_key') {
+        throw new DomainError(
+          'CONFLICT',
+          'Only api_key clients have a key to rotate; update keycloakClientSecret instead',
+        );
+      }
+      client.apiKey = apiKey;
+      client.keyRotatedAt = new Date();
+      const saved = await this.clients.save(client, manager);
+      await this.audit.record(
+        {
+          action: 'client.rotate_key',
+          targetType: 'client',
+          targetId: id,
+          changes: { apiKey: { from: '[redacted]', to: '[redacted]' } },
+        },
+        manager,
+      );
+      return saved;
+    });
+    const verified = client.status === 'active' ? await this.health.checkAndRecord(client) : client;
+    return { client: verified, apiKey };
+  }
+
+  async setClientStatus(principal: RequestPrincipal, id: string, status: ClientStatus): Promise<ClientEntity> {
+    return this.inTransaction(async (manager) => {
+      const client = await this.lockManageable(principal, id, manager);
+      return this.applyStatus(client, status, manager);
+    });
+  }
+
+  async listHealthHistory(
+    principal: RequestPrincipal,
+    id: string,
+    paging: PagingQuery,
+  ): Promise<[ClientHealthEventEntity[], number]> {
+    await this.getClient(principal, id);
+    return this.clients.findHealthHistory(id, paging.limit, paging.offset);
+  }
+
+  /** Applies one action to many clients; each id gets its own result, and `dryRun` changes nothing. */
+  async bulkUpdateClients(principal: RequestPrincipal, request: BulkClientRequest): Promise<BulkClientResponse> {
+    const visible = await this.clients.findVisibleByIds(this.policy.visibility(principal), request.ids);
+    const byId = new Map(visible.map((client) => [client.id, client]));
+    const results: BulkClientResponse['results'] = [];
+    const actionable: ClientEntity[] = [];
+    for (const id of request.ids) {
+      const client = byId.get(id);
+      if (!client) results.push({ id, result: 'not_found' });
+      else if (!this.policy.canManage(principal, client)) results.push({ id, result: 'forbidden' });
+      else if (request.action === 'verify' && client.status === 'inactive') {
+        results.push({ id, result: 'CLIENT_INACTIVE', message: 'inactive clients are not called' });
+      } else {
+        actionable.push(client);
+        results.push({ id, result: 'ok', ...(request.dryRun ? { message: `would ${request.action}` } : {}) });
+      }
+    }
+    if (request.dryRun || actionable.length === 0) return { action: request.action, dryRun: request.dryRun, results };
+
+    if (request.action === 'verify') {
+      const checked = await this.health.checkAndRecordMany(actionable);
+      for (const result of results) {
+        const client = checked.get(result.id);
+        if (client) result.health = toClientResponse(client).health;
+      }
+      return { action: request.action, dryRun: false, results };
+    }
+    await this.inTransaction(async (manager) => {
+      for (const client of actionable) {
+        const locked = await this.clients.lockById(client.id, manager);
+        if (!locked) continue;
+        if (request.action === 'delete') {
+          await this.clients.delete(client.id, manager);
+          await this.audit.record(
+            {
+              action: 'client.delete',
+              targetType: 'client',
+              targetId: client.id,
+              changes: diffFields(locked, null, AUDITED_FIELDS, SECRET_FIELDS),
+              details: { bulk: true },
+            },
+            manager,
+          );
+        } else {
+          await this.applyStatus(locked, request.action === 'activate' ? 'active' : 'inactive', manager, {
+            bulk: true,
+          });
+        }
+      }
+    });
+    if (request.action === 'delete') for (const client of actionable) this.tokens.forget(client.id);
+    return { action: request.action, dryRun: false, results };
+  }
+
+  private async applyStatus(
+    client: ClientEntity,
+    status: ClientStatus,
+    manager: EntityManager,
+    details?: Record<string, unknown>,
+  ): Promise<ClientEntity> {
+    if (client.status === status) return client;
+    const before = { ...client };
+    client.status = status;
+    const saved = await this.clients.save(client, manager);
+    await this.audit.record(
+      {
+        action: 'client.status',
+        targetType: 'client',
+        targetId: client.id,
+        changes: diffFields(before, saved, ['status']),
+        details,
+      },
+      manager,
+    );
+    return saved;
+  }
+
+  /** Finds a client the caller can see (else 404), checks management rights (else 403), and locks it. */
+  private async lockManageable(principal: RequestPrincipal, id: string, manager: EntityManager): Promise<ClientEntity> {
+    const visible = await this.clients.findVisibleById(this.policy.visibility(principal), id, manager);
+    if (!visible) throw clientNotFound();
+    this.policy.requireManage(principal, visible);
+    const locked = await this.clients.lockById(id, manager);
+    if (!locked) throw clientNotFound();
+    return locked;
+  }
+
+  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.clients.transaction(work);
+    } catch (error) {
+      if (isUniqueViolation(error, 'UQ_clients_name_lower')) throw nameTaken();
+      throw error;
+    }
+  }
+}
+
+/** Copies an update onto the row; switching authentication type needs the new type's credentials. */
+function applyUpdate(client: ClientEntity, request: UpdateClientRequest & { endpoint?: string }): void {
+  const type = request.authenticationType ?? client.authenticationType;
+  if (type !== client.authenticationType) {
+    if (type === 'api_key' && !request.apiKey) throw missingCredential('apiKey');
+    if (type === 'keycloak') {
+      for (const field of ['keycloakClientId', 'keycloakClientSecret', 'keycloakRealm'] as const) {
+        if (!request[field]) throw missingCredential(field);
+      }
+    }
+  }
+  if (type === 'api_key' && (request.keycloakClientId || request.keycloakClientSecret || request.keycloakRealm)) {
+    throw new DomainError('VALIDATION_FAILED', 'Keycloak fields apply only to keycloak clients', {
+      fields: [{ field: 'authenticationType', location: 'body', message: 'is api_key' }],
+    });
+  }
+  if (type === 'keycloak' && request.apiKey) {
+    throw new DomainError('VALIDATION_FAILED', 'apiKey applies only to api_key clients', {
+      fields: [{ field: 'apiKey', location: 'body', message: 'client uses keycloak' }],
+    });
+  }
+  if (request.name !== undefined) client.name = request.name;
+  if (request.description !== undefined) client.description = request.description;
+  if (request.endpoint !== undefined) client.endpoint = request.endpoint;
+  if (request.agentWsPort !== undefined) client.agentWsPort = request.agentWsPort;
+  if (type !== client.authenticationType) {
+    client.authenticationType = type;
+    client.keyCreatedAt = new Date();
+    client.keyRotatedAt = null;
+    if (type === 'api_key') {
+      client.keycloakClientId =
+        client.keycloakClientSecret =
+        client.keycloakRealm =
+        client.keycloakAuthServerUrl =
+          null;
+    } else {
+      client.apiKey = null;
+    }
+  }
+  if (request.apiKey !== undefined && request.apiKey !== client.apiKey) {
+    if (client.apiKey !== null) client.keyRotatedAt = new Date();
+    client.apiKey = request.apiKey;
+  }
+  if (request.keycloakClientId !== undefined) client.keycloakClientId = request.keycloakClientId;
+  if (request.keycloakClientSecret !== undefined) client.keycloakClientSecret = request.keycloakClientSecret;
+  if (request.keycloakRealm !== undefined) client.keycloakRealm = request.keycloakRealm;
+  if (request.keycloakAuthServerUrl !== undefined) client.keycloakAuthServerUrl = request.keycloakAuthServerUrl;
+}

@@ -1,0 +1,26 @@
+import { createZodDto } from 'nestjs-zod';
+import {
+  bulkClientRequestSchema,
+  bulkClientResponseSchema,
+  clientHealthEventSchema,
+  clientSchema,
+  clientWithSecretSchema,
+  createClientRequestSchema,
+  listClientsQuerySchema,
+  rotateClientKeyRequestSchema,
+  setClientStatusRequestSchema,
+  updateClientRequestSchema,
+  verifyClientResponseSchema,
+} from '@agent-controller/shared-contracts';
+
+export class ClientDto extends createZodDto(clientSchema) {}
+export class ClientWithSecretDto extends createZodDto(clientWithSecretSchema) {}
+export class CreateClientRequestDto extends createZodDto(createClientRequestSchema) {}
+export class UpdateClientRequestDto extends createZodDto(updateClientRequestSchema) {}
+export class ListClientsQueryDto extends createZodDto(listClientsQuerySchema) {}
+export class SetClientStatusRequestDto extends createZodDto(setClientStatusRequestSchema) {}
+export class RotateClientKeyRequestDto extends createZodDto(rotateClientKeyRequestSchema) {}
+export class BulkClientRequestDto extends createZodDto(bulkClientRequestSchema) {}
+export class BulkClientResponseDto extends createZodDto(bulkClientResponseSchema) {}
+export class ClientHealthEventDto extends createZodDto(clientHealthEventSchema) {}
+export class VerifyClientResponseDto extends createZodDto(verifyClientResponseSchema) {}

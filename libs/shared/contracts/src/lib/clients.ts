@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { agentTypeSchema } from './agent-manager';
+import { pagingQueryShape } from './paging';
+
+export const CLIENT_AUTHENTICATION_TYPES = ['api_key', 'keycloak'] as const;
+export type ClientAuthenticationType = (typeof CLIENT_AUTHENTICATION_TYPES)[number];
+
+export const CLIENT_STATUSES = ['active', 'inactive'] as const;
+export type ClientStatus = (typeof CLIENT_STATUSES)[number];
+
+/** `unknown` until the first check. The others carry a human reason. */
+export const HEALTH_STATES = ['unknown', 'healthy', 'degraded', 'unreachable', 'auth_failed', 'incompatible'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+export const API_KEY_MIN_LENGTH = 16;
+export const API_KEY_MAX_LENGTH = 512;
+
+const name = z.string().trim().min(1).max(255).describe('Unique, case-insensitively; 1–255 characters, trimmed');
+const description = z.string().max(2000).nullable().describe('Up to 2000 characters');
+const endpoint = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2048)
+  .describe(
+    'Base URL of the remote agent-manager HTTP API, without /api (http or https, no credentials, query or fragment)',
+  );
+const apiKey = z
+  .string()
+  .min(API_KEY_MIN_LENGTH)
+  .max(API_KEY_MAX_LENGTH)
+  .regex(/^\S+$/, 'must not contain white space')
+  .describe('The remote API key; generated when omitted');
+const agentWsPort = z.number().int().min(1).max(65535).describe('Port of the remote agents Socket.IO server');
+const keycloakClientId = z.string().trim().min(1).max(255);
+const keycloakClientSecret = z.string().min(1).max(1024);
+const keycloakRealm = z.string().trim().min(1).max(255);
+const keycloakAuthServerUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .nullable();
+
+export const createClientRequestSchema = z
+  .strictObject({
+    name,
+    description: description.optional(),
+    endpoint,
+    authenticationType: z.enum(CLIENT_AUTHENTICATION_TYPES),
+    apiKey: apiKey.optional(),
+    keycloakClientId: keycloakClientId.optional(),
+    keycloakClientSecret: keycloakClientSecret.optional(),
+    keycloakRealm: keycloakRealm.optional(),
+    keycloakAuthServerUrl: keycloakAuthServerUrl.optional(),
+    agentWsPort: agentWsPort.default(8080),
+  })
+  .superRefine((body, context) => {
+    if (body.authenticationType === 'keycloak') {
+      for (const field of ['keycloakClientId', 'keycloakClientSecret', 'keycloakRealm'] as const) {
+        if (!body[field])
+          context.addIssue({ code: 'custom', path: [field], message: 'required for keycloak authentication' });
+      }
+      if (body.apiKey !== undefined)
+        context.addIssue({ code: 'custom', path: ['apiKey'], message: 'only for api_key authentication' });
+    }
+  });
+export type CreateClientRequest = z.infer<typeof createClientRequestSchema>;
+
+export const updateClientRequestSchema = z
+  .strictObject({
+    name: name.optional(),
+    description: description.optional(),
+    endpoint: endpoint.optional(),
+    authenticationType: z.enum(CLIENT_AUTHENTICATION_TYPES).optional(),
+    apiKey: apiKey.optional(),
+    keycloakClientId: keycloakClientId.optional(),
+    keycloakClientSecret: keycloakClientSecret.optional(),
+    keycloakRealm: keycloakRealm.optional(),
+    keycloakAuthServerUrl: keycloakAuthServerUrl.optional(),
+    agentWsPort: agentWsPort.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'At least one field must be given' });
+export type UpdateClientRequest = z.infer<typeof updateClientRequestSchema>;
+
+export const clientHealthSchema = z.object({
+  state: z.enum(HEALTH_STATES),
+  reason: z.string().nullable(),
+  checkedAt: z.iso.datetime().nullable(),
+  lastSeenAt: z.iso.datetime().nullable().describe('Last time the remote answered at all'),
+  latencyMs: z.number().int().nullable(),
+});
+export type ClientHealth = z.infer<typeof clientHealthSchema>;
+
+export const clientConfigSchema = z.object({
+  gitRepositoryUrl: z.string().nullable(),
+  agentTypes: z.array(agentTypeSchema),
+  fetchedAt: z.iso.datetime(),
+});
+export type ClientConfig = z.infer<typeof clientConfigSchema>;
+
+export const clientSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  endpoint: z.string(),
+  authenticationType: z.enum(CLIENT_AUTHENTICATION_TYPES),
+  agentWsPort: z.number().int(),
+  keycloakClientId: z.string().nullable(),
+  keycloakRealm: z.string().nullable(),
+  keycloakAuthServerUrl: z.string().nullable(),
+  status: z.enum(CLIENT_STATUSES),
+  config: clientConfigSchema.nullable(),
+  health: clientHealthSchema,
+  keyCreatedAt: z.iso.datetime().nullable(),
+  keyRotatedAt: z.iso.datetime().nullable(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  isAutoProvisioned: z.boolean(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Client = z.infer<typeof clientSchema>;
+
+/** Create and rotate answer with the key once; it is never readable again. */
+export const clientWithSecretSchema = clientSchema.extend({
+  apiKey: z.string().optional().describe('Returned only here, once'),
+});
+export type ClientWithSecret = z.infer<typeof clientWithSecretSchema>;
+
+export const listClientsQuerySchema = z.strictObject({
+  ...pagingQueryShape,
+  search: z.string().trim().max(255).optional().describe('Matches name, description or endpoint (case-insensitive)'),
+  status: z.enum(CLIENT_STATUSES).optional(),
+  health: z.enum(HEALTH_STATES).optional(),
+});
+export type ListClientsQuery = z.infer<typeof listClientsQuerySchema>;
+
+export const setClientStatusRequestSchema = z.strictObject({ status: z.enum(CLIENT_STATUSES) });
+export type SetClientStatusRequest = z.infer<typeof setClientStatusRequestSchema>;
+
+export const rotateClientKeyRequestSchema = z.strictObject({ apiKey: apiKey.optional() });
+export type RotateClientKeyRequest = z.infer<typeof rotateClientKeyRequestSchema>;
+
+export const BULK_CLIENT_ACTIONS = ['activate', 'deactivate', 'delete', 'verify'] as const;
+export const MAX_BULK_IDS = 500;
+
+export const bulkClientRequestSchema = z.strictObject({
+  action: z.enum(BULK_CLIENT_ACTIONS),
+  ids: z
+    .array(z.uuid())
+    .min(1)
+    .max(MAX_BULK_IDS)
+    .refine((ids) => new Set(ids).size === ids.length, 'ids must be unique'),
+  dryRun: z.boolean().default(false),
+});
+export type BulkClientRequest = z.infer<typeof bulkClientRequestSchema>;
+
+export const bulkClientResultSchema = z.object({
+  id: z.uuid(),
+  result: z.string().describe('ok, not_found, forbidden, or an error code'),
+  message: z.string().optional(),
+  health: clientHealthSchema.optional(),
+});
+export const bulkClientResponseSchema = z.object({
+  action: z.enum(BULK_CLIENT_ACTIONS),
+  dryRun: z.boolean(),
+  results: z.array(bulkClientResultSchema),
+});
+export type BulkClientResponse = z.infer<typeof bulkClientResponseSchema>;
+
+export const clientHealthEventSchema = z.object({
+  id: z.uuid(),
+  from: z.enum(HEALTH_STATES),
+  to: z.enum(HEALTH_STATES),
+  reason: z.string().nullable(),
+  at: z.iso.datetime(),
+});
+export type ClientHealthEvent = z.infer<typeof clientHealthEventSchema>;
+
+export const verifyClientResponseSchema = z.object({
+  health: clientHealthSchema,
+  config: clientConfigSchema.nullable(),
+});
