@@ -45,13 +45,14 @@ export class ClientEntity {
   @Column({ name: 'authentication_type', type: 'varchar', length: 16 })
   authenticationType!: ClientAuthenticationType;
 
-  @Column({ name: 'api_key', type: 'text', nullable: true, transformer: encryptedColumn })
+  // Secrets are not loaded (nor decrypted) unless a query asks for them: only calls to the remote need them.
+  @Column({ name: 'api_key', type: 'text', nullable: true, transformer: encryptedColumn, select: false })
   apiKey!: string | null;
 
   @Column({ name: 'keycloak_client_id', type: 'varchar', length: 255, nullable: true })
   keycloakClientId!: string | null;
 
-  @Column({ name: 'keycloak_client_secret', type: 'text', nullable: true, transformer: encryptedColumn })
+  @Column({ name: 'keycloak_client_secret', type: 'text', nullable: true, transformer: encryptedColumn, select: false })
   keycloakClientSecret!: string | null;
 
   @Column({ name: 'keycloak_realm', type: 'varchar', length: 255, nullable: true })

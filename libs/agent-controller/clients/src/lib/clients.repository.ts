@@ -13,6 +13,8 @@ export type HealthUpdate = Pick<
   'healthState' | 'healthReason' | 'healthCheckedAt' | 'healthLastSeenAt' | 'healthLatencyMs'
 > & { config?: ClientEntity['config'] };
 
+const SECRET_COLUMNS = ['client.apiKey', 'client.keycloakClientSecret'];
+
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, '\\$&');
 }
@@ -28,8 +30,10 @@ export class ClientsRepository {
   private visible(
     visibility: ClientVisibility,
     manager: EntityManager = this.dataSource.manager,
+    withSecrets = false,
   ): SelectQueryBuilder<ClientEntity> {
     const builder = manager.createQueryBuilder(ClientEntity, 'client');
+    if (withSecrets) builder.addSelect(SECRET_COLUMNS);
     if (visibility.kind === 'user') builder.where('client.user_id = :userId', { userId: visibility.userId });
     return builder;
   }
@@ -56,21 +60,24 @@ export class ClientsRepository {
     return builder.getManyAndCount();
   }
 
-  findVisibleById(visibility: ClientVisibility, id: string, manager?: EntityManager): Promise<ClientEntity | null> {
-    return this.visible(visibility, manager).andWhere('client.id = :id', { id }).getOne();
+  findVisibleById(
+    visibility: ClientVisibility,
+    id: string,
+    { manager, withSecrets = false }: { manager?: EntityManager; withSecrets?: boolean } = {},
+  ): Promise<ClientEntity | null> {
+    return this.visible(visibility, manager, withSecrets).andWhere('client.id = :id', { id }).getOne();
   }
 
-  /** Reads the row and holds it until the caller's transaction ends, so concurrent edits queue. */
+  /** Reads the row with its secrets and holds it until the caller's transaction ends, so concurrent edits queue. */
   lockById(id: string, manager: EntityManager): Promise<ClientEntity | null> {
-    return manager.findOne(ClientEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    return this.visible({ kind: 'all' }, manager, true)
+      .where('client.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
-  findById(id: string): Promise<ClientEntity | null> {
-    return this.dataSource.manager.findOneBy(ClientEntity, { id });
-  }
-
-  findVisibleByIds(visibility: ClientVisibility, ids: string[]): Promise<ClientEntity[]> {
-    return this.visible(visibility).andWhere('client.id IN (:...ids)', { ids }).getMany();
+  findVisibleByIds(visibility: ClientVisibility, ids: string[], withSecrets = false): Promise<ClientEntity[]> {
+    return this.visible(visibility, undefined, withSecrets).andWhere('client.id IN (:...ids)', { ids }).getMany();
   }
 
   insert(values: Partial<ClientEntity>, manager: EntityManager): Promise<ClientEntity> {
@@ -118,8 +125,7 @@ export class ClientsRepository {
 
   /** Active clients whose last check is older than `olderThan`, least recently checked first. */
   findDueForCheck(olderThan: Date, limit: number): Promise<ClientEntity[]> {
-    return this.dataSource.manager
-      .createQueryBuilder(ClientEntity, 'client')
+    return this.visible({ kind: 'all' }, undefined, true)
       .where('client.status = :status', { status: 'active' })
       .andWhere(
         new Brackets((where) =>

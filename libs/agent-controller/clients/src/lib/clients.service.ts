@@ -157,7 +157,8 @@ export class ClientsService {
   }
 
   async verifyClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {
-    const client = await this.getClient(principal, id);
+    const client = await this.clients.findVisibleById(this.policy.visibility(principal), id, { withSecrets: true });
+    if (!client) throw clientNotFound();
     if (client.status === 'inactive') throw clientInactive(client);
     const verified = await this.health.checkAndRecord(client);
     await this.clients.touchLastUsed([id], new Date());
@@ -214,7 +215,11 @@ export class ClientsService {
 
   /** Applies one action to many clients; each id gets its own result, and `dryRun` changes nothing. */
   async bulkUpdateClients(principal: RequestPrincipal, request: BulkClientRequest): Promise<BulkClientResponse> {
-    const visible = await this.clients.findVisibleByIds(this.policy.visibility(principal), request.ids);
+    const visible = await this.clients.findVisibleByIds(
+      this.policy.visibility(principal),
+      request.ids,
+      request.action === 'verify',
+    );
     const byId = new Map(visible.map((client) => [client.id, client]));
     const results: BulkClientResponse['results'] = [];
     const actionable: ClientEntity[] = [];
@@ -291,7 +296,7 @@ export class ClientsService {
 
   /** Finds a client the caller can see (else 404), checks management rights (else 403), and locks it. */
   private async lockManageable(principal: RequestPrincipal, id: string, manager: EntityManager): Promise<ClientEntity> {
-    const visible = await this.clients.findVisibleById(this.policy.visibility(principal), id, manager);
+    const visible = await this.clients.findVisibleById(this.policy.visibility(principal), id, { manager });
     if (!visible) throw clientNotFound();
     this.policy.requireManage(principal, visible);
     const locked = await this.clients.lockById(id, manager);

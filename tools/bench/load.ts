@@ -1,0 +1,48 @@
+/** A small closed-loop load generator: `concurrency` workers each send requests back to back. */
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  throughput: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export async function runLoad(
+  send: () => Promise<boolean>,
+  { concurrency, requests }: { concurrency: number; requests: number },
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (issued < requests) {
+        issued++;
+        const begin = performance.now();
+        const ok = await send().catch(() => false);
+        latencies.push(performance.now() - begin);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return {
+    requests: latencies.length,
+    errors,
+    seconds: round(seconds),
+    throughput: Math.round(latencies.length / seconds),
+    p50: round(percentile(latencies, 50)),
+    p95: round(percentile(latencies, 95)),
+    p99: round(percentile(latencies, 99)),
+  };
+}
