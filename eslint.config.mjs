@@ -33,6 +33,8 @@ export default [
               onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'],
               bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'express'],
             },
+            // Tools (simulators, benchmarks) stand outside the product: nothing in the product imports them.
+            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
             { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core', 'type:contracts', 'type:util'] },
