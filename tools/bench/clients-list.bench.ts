@@ -18,14 +18,26 @@ async function seed(url: string, keyring: EncryptionKeyring): Promise<void> {
   await db.connect();
   try {
     // Realistic rows: encrypted keys, stored config and health, as the registry writes them.
-    const config = JSON.stringify({ gitRepositoryUrl: 'https://example.com/repo.git', agentTypes: [{ type: 'cursor', displayName: 'Cursor' }], fetchedAt: new Date().toISOString() });
+    const config = JSON.stringify({
+      gitRepositoryUrl: 'https://example.com/repo.git',
+      agentTypes: [{ type: 'cursor', displayName: 'Cursor' }],
+      fetchedAt: new Date().toISOString(),
+    });
     for (let start = 0; start < CLIENTS; start += 1000) {
       const values: unknown[] = [];
       const rows: string[] = [];
       for (let i = start; i < Math.min(start + 1000, CLIENTS); i++) {
         const offset = values.length;
-        values.push(`bench-client-${i}`, `https://agents-${i}.example.com`, keyring.encrypt(randomBytes(32).toString('base64url')), config, i % 2 ? 'healthy' : 'unreachable');
-        rows.push(`($${offset + 1}, $${offset + 2}, 'api_key', $${offset + 3}, $${offset + 4}::jsonb, $${offset + 5}, now(), now() - interval '${i} seconds')`);
+        values.push(
+          `bench-client-${i}`,
+          `https://agents-${i}.example.com`,
+          keyring.encrypt(randomBytes(32).toString('base64url')),
+          config,
+          i % 2 ? 'healthy' : 'unreachable',
+        );
+        rows.push(
+          `($${offset + 1}, $${offset + 2}, 'api_key', $${offset + 3}, $${offset + 4}::jsonb, $${offset + 5}, now(), now() - interval '${i} seconds')`,
+        );
       }
       await db.query(
         `INSERT INTO clients (name, endpoint, authentication_type, api_key, config, health_state, health_checked_at, created_at) VALUES ${rows.join(',')}`,
@@ -39,7 +51,8 @@ async function seed(url: string, keyring: EncryptionKeyring): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!process.env['TEST_DATABASE_URL']) throw new Error('Set TEST_DATABASE_URL (the benchmark runs on the PostgreSQL server)');
+  if (!process.env['TEST_DATABASE_URL'])
+    throw new Error('Set TEST_DATABASE_URL (the benchmark runs on the PostgreSQL server)');
   const database = await createTestDatabase('server');
   const key = randomBytes(32);
   const apiKey = randomBytes(32).toString('base64url');
