@@ -28,6 +28,8 @@ for (const [network, prefix] of [
   ['fe80::', 10],
   ['ff00::', 8],
   ['64:ff9b::', 96],
+  // Deprecated IPv4-compatible addresses (::a.b.c.d).
+  ['::', 96],
 ] as const) {
   INTERNAL.addSubnet(network, prefix, 'ipv6');
 }
@@ -59,7 +61,12 @@ function endpointError(message: string): DomainError {
   });
 }
 
-const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+// Brackets of IPv6 literals and a trailing root dot (`localhost.`) do not change where a name points.
+const hostOf = (url: URL) =>
+  url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 
 /** Where the controller may send requests: checked when an endpoint is saved and again on every call. */
 @Injectable()

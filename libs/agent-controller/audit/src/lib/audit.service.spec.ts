@@ -180,15 +180,10 @@ describe('AuditService.recordOutsideTransaction', () => {
 describe('AuditService.listEvents', () => {
   const query: AuditQuery = { limit: 10, offset: 0 };
 
-  it('refuses a principal who is not a global admin with FORBIDDEN, without reading', () => {
+  it('refuses a principal who is not a global admin with FORBIDDEN, without reading', async () => {
     const { service, repository } = fakeRepository();
 
-    let refusal: unknown;
-    try {
-      void service.listEvents(USER, query);
-    } catch (error) {
-      refusal = error;
-    }
+    const refusal = await service.listEvents(USER, query).catch((error: unknown) => error);
 
     expect(refusal).toBeInstanceOf(DomainError);
     expect(refusal).toMatchObject({ code: 'FORBIDDEN' });

@@ -30,8 +30,8 @@ export class AuditService {
     await this.events.insert(
       {
         actorType,
-        actorId: entry.actor?.id ?? principal?.userId ?? null,
-        actorEmail: entry.actor?.email ?? principal?.email ?? null,
+        actorId: entry.actor ? entry.actor.id : (principal?.userId ?? null),
+        actorEmail: entry.actor ? entry.actor.email : (principal?.email ?? null),
         action: entry.action,
         targetType: entry.targetType ?? null,
         targetId: entry.targetId ?? null,
@@ -54,7 +54,7 @@ export class AuditService {
     }
   }
 
-  listEvents(principal: RequestPrincipal, query: AuditQuery): Promise<[AuditEventEntity[], number]> {
+  async listEvents(principal: RequestPrincipal, query: AuditQuery): Promise<[AuditEventEntity[], number]> {
     if (!principal.isGlobalAdmin) throw new DomainError('FORBIDDEN', 'Only global admins read the audit trail');
     return this.events.findPage(query);
   }

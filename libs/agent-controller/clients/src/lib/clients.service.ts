@@ -314,6 +314,8 @@ export class ClientsService {
   }
 }
 
+const KEYCLOAK_FIELDS = ['keycloakClientId', 'keycloakClientSecret', 'keycloakRealm', 'keycloakAuthServerUrl'] as const;
+
 /** Copies an update onto the row; switching authentication type needs the new type's credentials. */
 function applyUpdate(client: ClientEntity, request: UpdateClientRequest & { endpoint?: string }): void {
   const type = request.authenticationType ?? client.authenticationType;
@@ -325,7 +327,7 @@ function applyUpdate(client: ClientEntity, request: UpdateClientRequest & { endp
       }
     }
   }
-  if (type === 'api_key' && (request.keycloakClientId || request.keycloakClientSecret || request.keycloakRealm)) {
+  if (type === 'api_key' && KEYCLOAK_FIELDS.some((field) => request[field] !== undefined && request[field] !== null)) {
     throw new DomainError('VALIDATION_FAILED', 'Keycloak fields apply only to keycloak clients', {
       fields: [{ field: 'authenticationType', location: 'body', message: 'is api_key' }],
     });

@@ -61,6 +61,16 @@ export const createClientRequestSchema = z
       }
       if (body.apiKey !== undefined)
         context.addIssue({ code: 'custom', path: ['apiKey'], message: 'only for api_key authentication' });
+    } else {
+      for (const field of [
+        'keycloakClientId',
+        'keycloakClientSecret',
+        'keycloakRealm',
+        'keycloakAuthServerUrl',
+      ] as const) {
+        if (body[field] !== undefined)
+          context.addIssue({ code: 'custom', path: [field], message: 'only for keycloak authentication' });
+      }
     }
   });
 export type CreateClientRequest = z.infer<typeof createClientRequestSchema>;

@@ -30,7 +30,12 @@ describe('ApiKeyAuthenticator', () => {
     `Bearer    ${KEY}`,
     `  Bearer ${KEY}  `,
   ])('accepts %p as the global admin', (header) => {
-    expect(authenticator.authenticate(header)).toEqual({ kind: 'api-key', isGlobalAdmin: true });
+    expect(authenticator.authenticate(header)).toEqual({
+      kind: 'api-key',
+      isGlobalAdmin: true,
+      userId: null,
+      email: null,
+    });
   });
 
   it.each([

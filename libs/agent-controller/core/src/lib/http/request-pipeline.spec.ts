@@ -3,6 +3,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
+import { currentRequestContext } from '../auth-context/request-context';
 import { ApiExceptionFilter } from '../errors/api-exception.filter';
 import { DomainError } from '../errors/domain-error';
 import { bodyParserErrorMiddleware, requestIdMiddleware } from './request-pipeline';
@@ -55,15 +56,20 @@ describe('bodyParserErrorMiddleware', () => {
 
 describe('requestIdMiddleware', () => {
   it('gives the request an id, echoes it and continues', () => {
-    const req = { headers: {} } as Parameters<typeof requestIdMiddleware>[0];
+    const req = { headers: {}, socket: { remoteAddress: '10.1.2.3' } } as unknown as Parameters<
+      typeof requestIdMiddleware
+    >[0];
     const setHeader = jest.fn();
-    const next = jest.fn();
+    let context: ReturnType<typeof currentRequestContext>;
+    const next = jest.fn(() => (context = currentRequestContext()));
 
     requestIdMiddleware(req, { setHeader } as unknown as Response, next);
 
     expect(req.id).toMatch(UUID);
     expect(setHeader).toHaveBeenCalledWith('X-Request-Id', req.id);
     expect(next).toHaveBeenCalledWith();
+    // The rest of the request runs with its context: the audit trail reads id and address from it.
+    expect(context).toEqual({ requestId: req.id, ip: '10.1.2.3' });
   });
 });
 

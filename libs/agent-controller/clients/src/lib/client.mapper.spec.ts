@@ -1,0 +1,99 @@
+import { clientSchema } from '@agent-controller/shared-contracts';
+import { z } from 'zod';
+import type { ClientEntity } from './client.entity';
+import { toClientResponse } from './client.mapper';
+
+const API_KEY = 'super-secret-api-key-value';
+const KC_SECRET = 'super-secret-keycloak-value';
+
+function entity(overrides: Partial<ClientEntity> = {}): ClientEntity {
+  return {
+    id: '0a4f5c7e-2d1b-4c3a-9e8f-7b6a5d4c3b2a',
+    name: 'alpha',
+    description: 'first',
+    endpoint: 'https://agents.example.com',
+    authenticationType: 'api_key',
+    apiKey: API_KEY,
+    keycloakClientId: null,
+    keycloakClientSecret: KC_SECRET,
+    keycloakRealm: null,
+    keycloakAuthServerUrl: null,
+    agentWsPort: 8080,
+    status: 'active',
+    userId: '11111111-1111-4111-8111-111111111111',
+    config: {
+      gitRepositoryUrl: null,
+      agentTypes: [{ type: 'c', displayName: 'C' }],
+      fetchedAt: '2024-05-01T10:00:00.000Z',
+    },
+    healthState: 'degraded',
+    healthReason: 'Slow',
+    healthCheckedAt: new Date('2024-05-01T10:00:00.000Z'),
+    healthLastSeenAt: new Date('2024-05-01T09:00:00.000Z'),
+    healthLatencyMs: 2500,
+    keyCreatedAt: new Date('2024-04-01T00:00:00.000Z'),
+    keyRotatedAt: null,
+    lastUsedAt: null,
+    isAutoProvisioned: false,
+    createdAt: new Date('2024-04-01T00:00:00.000Z'),
+    updatedAt: new Date('2024-05-01T10:00:00.000Z'),
+    ...overrides,
+  } as ClientEntity;
+}
+
+describe('toClientResponse', () => {
+  it('never contains the api key or the Keycloak secret, not even as a key', () => {
+    const response = toClientResponse(entity());
+
+    expect(response).not.toHaveProperty('apiKey');
+    expect(response).not.toHaveProperty('keycloakClientSecret');
+    const serialized = JSON.stringify(response);
+    expect(serialized).not.toContain(API_KEY);
+    expect(serialized).not.toContain(KC_SECRET);
+  });
+
+  it('does not expose the creator id', () => {
+    expect(toClientResponse(entity())).not.toHaveProperty('userId');
+  });
+
+  it('matches the client contract exactly (no extra keys)', () => {
+    expect(() => z.strictObject(clientSchema.shape).parse(toClientResponse(entity()))).not.toThrow();
+  });
+
+  it('groups health and writes dates as ISO strings, keeping nulls', () => {
+    const response = toClientResponse(entity());
+
+    expect(response.health).toEqual({
+      state: 'degraded',
+      reason: 'Slow',
+      checkedAt: '2024-05-01T10:00:00.000Z',
+      lastSeenAt: '2024-05-01T09:00:00.000Z',
+      latencyMs: 2500,
+    });
+    expect(response.keyCreatedAt).toBe('2024-04-01T00:00:00.000Z');
+    expect(response.keyRotatedAt).toBeNull();
+    expect(response.lastUsedAt).toBeNull();
+    expect(response.createdAt).toBe('2024-04-01T00:00:00.000Z');
+  });
+
+  it('keeps a never-checked client valid against the contract', () => {
+    const response = toClientResponse(
+      entity({
+        healthState: 'unknown',
+        healthReason: null,
+        healthCheckedAt: null,
+        healthLastSeenAt: null,
+        healthLatencyMs: null,
+        config: null,
+      }),
+    );
+
+    expect(clientSchema.parse(response).health).toEqual({
+      state: 'unknown',
+      reason: null,
+      checkedAt: null,
+      lastSeenAt: null,
+      latencyMs: null,
+    });
+  });
+});

@@ -1,0 +1,708 @@
+import { EndpointPolicy, KeycloakTokenProvider } from '@agent-controller/agent-manager-client';
+import { AuditEntry, AuditService } from '@agent-controller/audit';
+import { DomainError, RequestPrincipal } from '@agent-controller/core';
+import { CreateClientRequest, UpdateClientRequest } from '@agent-controller/shared-contracts';
+import { EntityManager } from 'typeorm';
+import { ClientAccessPolicy } from './client-access.policy';
+import type { ClientHealthRecorder } from './client-health.recorder';
+import type { ClientEntity } from './client.entity';
+import type { ClientsRepository, ClientVisibility } from './clients.repository';
+import { ClientsService, generateApiKey } from './clients.service';
+
+const ALICE = '11111111-1111-4111-8111-111111111111';
+const BOB = '22222222-2222-4222-8222-222222222222';
+const CLIENT_ID = '0a4f5c7e-2d1b-4c3a-9e8f-7b6a5d4c3b2a';
+const OLD_KEY = 'old-remote-key-AAAAAAAAAAAA';
+const NEW_KEY = 'new-remote-key-BBBBBBBBBBBB';
+const KC_SECRET = 'keycloak-secret-CCCCCCCCCCCC';
+
+const userPrincipal = (userId: string, isGlobalAdmin = false): RequestPrincipal => ({
+  kind: 'user',
+  isGlobalAdmin,
+  userId,
+  email: `${userId.slice(0, 3)}@example.com`,
+});
+const API_KEY_PRINCIPAL: RequestPrincipal = { kind: 'api-key', isGlobalAdmin: true, userId: null, email: null };
+
+const KEY_CREATED = new Date('2024-01-01T00:00:00.000Z');
+
+function apiKeyClient(overrides: Partial<ClientEntity> = {}): ClientEntity {
+  return {
+    id: CLIENT_ID,
+    name: 'alpha',
+    description: null,
+    endpoint: 'https://agents.example.com',
+    authenticationType: 'api_key',
+    apiKey: OLD_KEY,
+    keycloakClientId: null,
+    keycloakClientSecret: null,
+    keycloakRealm: null,
+    keycloakAuthServerUrl: null,
+    agentWsPort: 8080,
+    status: 'active',
+    userId: ALICE,
+    config: null,
+    healthState: 'healthy',
+    healthReason: null,
+    healthCheckedAt: null,
+    healthLastSeenAt: null,
+    healthLatencyMs: null,
+    keyCreatedAt: KEY_CREATED,
+    keyRotatedAt: null,
+    lastUsedAt: null,
+    isAutoProvisioned: false,
+    createdAt: KEY_CREATED,
+    updatedAt: KEY_CREATED,
+    ...overrides,
+  } as ClientEntity;
+}
+
+function keycloakClient(overrides: Partial<ClientEntity> = {}): ClientEntity {
+  return apiKeyClient({
+    authenticationType: 'keycloak',
+    apiKey: null,
+    keycloakClientId: 'kc-client',
+    keycloakClientSecret: KC_SECRET,
+    keycloakRealm: 'agents',
+    keycloakAuthServerUrl: 'https://kc.example.com',
+    ...overrides,
+  });
+}
+
+/** An in-memory clients table: every read returns a fresh copy, as the database would. */
+class FakeClientsRepository {
+  readonly rows = new Map<string, ClientEntity>();
+  readonly manager = { fake: 'manager' } as unknown as EntityManager;
+  private nextId = 0;
+
+  readonly transaction = jest.fn(async (work: (manager: EntityManager) => Promise<unknown>) => work(this.manager));
+  readonly findVisibleById = jest.fn(
+    async (
+      visibility: ClientVisibility,
+      id: string,
+      options: { manager?: EntityManager; withSecrets?: boolean } = {},
+    ) => {
+      const row = this.rows.get(id);
+      return row && this.isVisible(visibility, row) ? this.read(row, options.withSecrets ?? false) : null;
+    },
+  );
+  readonly findVisibleByIds = jest.fn(async (visibility: ClientVisibility, ids: string[], withSecrets = false) =>
+    ids.flatMap((id) => {
+      const row = this.rows.get(id);
+      return row && this.isVisible(visibility, row) ? [this.read(row, withSecrets)] : [];
+    }),
+  );
+  readonly lockById = jest.fn(async (id: string, _manager: EntityManager) => {
+    const row = this.rows.get(id);
+    return row ? { ...row } : null;
+  });
+  readonly save = jest.fn(async (client: ClientEntity, _manager: EntityManager) => {
+    this.rows.set(client.id, { ...client });
+    return client;
+  });
+  readonly insert = jest.fn(async (values: Partial<ClientEntity>, _manager: EntityManager) => {
+    const client = apiKeyClient({ ...values, id: `00000000-0000-4000-8000-00000000000${this.nextId++}` });
+    this.rows.set(client.id, { ...client });
+    return client;
+  });
+  readonly delete = jest.fn(async (id: string, _manager: EntityManager) => {
+    this.rows.delete(id);
+  });
+  readonly touchLastUsed = jest.fn(async () => undefined);
+
+  add(client: ClientEntity): this {
+    this.rows.set(client.id, { ...client });
+    return this;
+  }
+
+  /** A copy of the row; secret columns are not selected unless asked for, as with `select: false`. */
+  private read(row: ClientEntity, withSecrets: boolean): ClientEntity {
+    if (withSecrets) return { ...row };
+    return Object.fromEntries(
+      Object.entries(row).filter(([column]) => column !== 'apiKey' && column !== 'keycloakClientSecret'),
+    ) as unknown as ClientEntity;
+  }
+
+  private isVisible(visibility: ClientVisibility, row: ClientEntity): boolean {
+    return visibility.kind === 'all' || row.userId === visibility.userId;
+  }
+}
+
+function setUp(...clients: ClientEntity[]) {
+  const repository = new FakeClientsRepository();
+  for (const client of clients) repository.add(client);
+  const endpoints = { normalizeEndpoint: jest.fn((raw: string) => raw) };
+  const tokens = { forget: jest.fn() };
+  const health = {
+    checkAndRecord: jest.fn(async (client: ClientEntity) => client),
+    checkAndRecordMany: jest.fn(async (list: ClientEntity[]) => new Map(list.map((client) => [client.id, client]))),
+  };
+  const audit = { record: jest.fn(async (_entry: AuditEntry, _manager?: EntityManager) => undefined) };
+  const service = new ClientsService(
+    repository as unknown as ClientsRepository,
+    new ClientAccessPolicy(),
+    endpoints as unknown as EndpointPolicy,
+    tokens as unknown as KeycloakTokenProvider,
+    health as unknown as ClientHealthRecorder,
+    audit as unknown as AuditService,
+  );
+  return { service, repository, endpoints, tokens, health, audit };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
+
+const fieldsOf = (error: DomainError) => (error.details?.['fields'] as { field: string }[]).map((f) => f.field);
+
+describe('generateApiKey', () => {
+  it('makes 43 base64url characters (32 random bytes)', () => {
+    const key = generateApiKey();
+
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(key, 'base64url')).toHaveLength(32);
+  });
+
+  it('makes a different key every time', () => {
+    const keys = new Set(Array.from({ length: 50 }, () => generateApiKey()));
+
+    expect(keys.size).toBe(50);
+  });
+});
+
+describe('ClientsService.updateClient', () => {
+  const alice = userPrincipal(ALICE);
+
+  describe('plain fields', () => {
+    it('saves a rename in a transaction and audits it there, without re-verifying', async () => {
+      const { service, repository, audit, health } = setUp(apiKeyClient());
+
+      const updated = await service.updateClient(alice, CLIENT_ID, { name: 'beta' });
+
+      expect(updated.name).toBe('beta');
+      expect(repository.rows.get(CLIENT_ID)?.name).toBe('beta');
+      expect(repository.save).toHaveBeenCalledWith(expect.objectContaining({ name: 'beta' }), repository.manager);
+      expect(audit.record).toHaveBeenCalledWith(
+        {
+          action: 'client.update',
+          targetType: 'client',
+          targetId: CLIENT_ID,
+          changes: { name: { from: 'alpha', to: 'beta' } },
+        },
+        repository.manager,
+      );
+      expect(health.checkAndRecord).not.toHaveBeenCalled();
+    });
+
+    it('normalises a new endpoint and re-verifies an active client after the transaction', async () => {
+      const { service, endpoints, health, repository } = setUp(apiKeyClient());
+      endpoints.normalizeEndpoint.mockReturnValueOnce('https://new.example.com');
+
+      await service.updateClient(alice, CLIENT_ID, { endpoint: 'https://new.example.com/' });
+
+      expect(endpoints.normalizeEndpoint).toHaveBeenCalledWith('https://new.example.com/');
+      expect(repository.rows.get(CLIENT_ID)?.endpoint).toBe('https://new.example.com');
+      expect(health.checkAndRecord).toHaveBeenCalledTimes(1);
+      expect(health.checkAndRecord.mock.invocationCallOrder[0]).toBeGreaterThan(
+        repository.transaction.mock.invocationCallOrder[0],
+      );
+    });
+
+    it('refuses a bad endpoint before opening a transaction', async () => {
+      const { service, endpoints, repository } = setUp(apiKeyClient());
+      endpoints.normalizeEndpoint.mockImplementationOnce(() => {
+        throw new DomainError('ENDPOINT_NOT_ALLOWED', 'nope');
+      });
+
+      const error = await refusal(service.updateClient(alice, CLIENT_ID, { endpoint: 'ftp://x' }));
+
+      expect(error.code).toBe('ENDPOINT_NOT_ALLOWED');
+      expect(repository.transaction).not.toHaveBeenCalled();
+    });
+
+    it('re-verifies on a port change but not for an inactive client', async () => {
+      const active = setUp(apiKeyClient());
+      const inactive = setUp(apiKeyClient({ status: 'inactive' }));
+
+      await active.service.updateClient(alice, CLIENT_ID, { agentWsPort: 9000 });
+      await inactive.service.updateClient(alice, CLIENT_ID, { agentWsPort: 9000 });
+
+      expect(active.health.checkAndRecord).toHaveBeenCalledTimes(1);
+      expect(inactive.health.checkAndRecord).not.toHaveBeenCalled();
+      expect(inactive.repository.rows.get(CLIENT_ID)?.agentWsPort).toBe(9000);
+    });
+
+    it('does not normalise an endpoint that was not given', async () => {
+      const { service, endpoints } = setUp(apiKeyClient());
+
+      await service.updateClient(alice, CLIENT_ID, { description: 'x' });
+
+      expect(endpoints.normalizeEndpoint).not.toHaveBeenCalled();
+    });
+
+    it('forgets cached tokens of the client after every update', async () => {
+      const { service, tokens } = setUp(apiKeyClient());
+
+      await service.updateClient(alice, CLIENT_ID, { description: 'x' });
+
+      expect(tokens.forget).toHaveBeenCalledWith(CLIENT_ID);
+    });
+
+    it('maps a unique violation of the name to NAME_TAKEN naming the name field', async () => {
+      const { service, repository } = setUp(apiKeyClient());
+      repository.save.mockRejectedValueOnce(
+        Object.assign(new Error('duplicate'), { driverError: { code: '23505', constraint: 'UQ_clients_name_lower' } }),
+      );
+
+      const error = await refusal(service.updateClient(alice, CLIENT_ID, { name: 'ALPHA-2' }));
+
+      expect(error.code).toBe('NAME_TAKEN');
+      expect(fieldsOf(error)).toEqual(['name']);
+    });
+  });
+
+  describe('api keys', () => {
+    it('stores a new api key, sets keyRotatedAt, re-verifies, and audits "[redacted]" only', async () => {
+      const { service, repository, audit, health } = setUp(apiKeyClient());
+      const before = Date.now();
+
+      await service.updateClient(alice, CLIENT_ID, { apiKey: NEW_KEY });
+
+      const row = repository.rows.get(CLIENT_ID);
+      expect(row?.apiKey).toBe(NEW_KEY);
+      expect(row?.keyRotatedAt).toBeInstanceOf(Date);
+      expect(row?.keyRotatedAt?.getTime()).toBeGreaterThanOrEqual(before);
+      expect(row?.keyCreatedAt).toBe(KEY_CREATED);
+      expect(audit.record.mock.calls[0][0].changes).toEqual({ apiKey: { from: '[redacted]', to: '[redacted]' } });
+      const audited = JSON.stringify(audit.record.mock.calls);
+      expect(audited).not.toContain(OLD_KEY);
+      expect(audited).not.toContain(NEW_KEY);
+      expect(health.checkAndRecord).toHaveBeenCalledTimes(1);
+    });
+
+    it('changes nothing when the same api key is sent again', async () => {
+      const { service, repository, audit, health } = setUp(apiKeyClient());
+
+      await service.updateClient(alice, CLIENT_ID, { apiKey: OLD_KEY });
+
+      expect(repository.rows.get(CLIENT_ID)?.keyRotatedAt).toBeNull();
+      expect(audit.record.mock.calls[0][0].changes).toEqual({});
+      expect(health.checkAndRecord).not.toHaveBeenCalled();
+    });
+
+    it.each(['keycloakClientId', 'keycloakClientSecret', 'keycloakRealm'] as const)(
+      'refuses %s on an api_key client, naming authenticationType',
+      async (field) => {
+        const { service, repository, audit } = setUp(apiKeyClient());
+
+        const error = await refusal(service.updateClient(alice, CLIENT_ID, { [field]: 'x' }));
+
+        expect(error.code).toBe('VALIDATION_FAILED');
+        expect(error.message).toBe('Keycloak fields apply only to keycloak clients');
+        expect(fieldsOf(error)).toEqual(['authenticationType']);
+        expect(repository.save).not.toHaveBeenCalled();
+        expect(audit.record).not.toHaveBeenCalled();
+      },
+    );
+
+    it('refuses an api key for a keycloak client, naming apiKey', async () => {
+      const { service, repository } = setUp(keycloakClient());
+
+      const error = await refusal(service.updateClient(alice, CLIENT_ID, { apiKey: NEW_KEY }));
+
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(fieldsOf(error)).toEqual(['apiKey']);
+      expect(repository.rows.get(CLIENT_ID)?.apiKey).toBeNull();
+    });
+  });
+
+  describe('switching authentication type', () => {
+    const keycloakFields = {
+      keycloakClientId: 'kc-client',
+      keycloakClientSecret: KC_SECRET,
+      keycloakRealm: 'agents',
+    };
+
+    it.each(['keycloakClientId', 'keycloakClientSecret', 'keycloakRealm'] as const)(
+      'refuses api_key -> keycloak without %s, naming the field, and saves nothing',
+      async (missing) => {
+        const { service, repository, audit } = setUp(apiKeyClient());
+        const request: UpdateClientRequest = { authenticationType: 'keycloak', ...keycloakFields };
+        delete request[missing];
+
+        const error = await refusal(service.updateClient(alice, CLIENT_ID, request));
+
+        expect(error.code).toBe('VALIDATION_FAILED');
+        expect(error.status).toBe(400);
+        expect(fieldsOf(error)).toEqual([missing]);
+        expect(repository.save).not.toHaveBeenCalled();
+        expect(audit.record).not.toHaveBeenCalled();
+        expect(repository.rows.get(CLIENT_ID)?.authenticationType).toBe('api_key');
+      },
+    );
+
+    it('switches api_key -> keycloak: drops the api key, restarts the key dates, audits secrets redacted', async () => {
+      const { service, repository, audit, health } = setUp(apiKeyClient({ keyRotatedAt: KEY_CREATED }));
+      const before = Date.now();
+
+      await service.updateClient(alice, CLIENT_ID, { authenticationType: 'keycloak', ...keycloakFields });
+
+      const row = repository.rows.get(CLIENT_ID);
+      expect(row).toMatchObject({
+        authenticationType: 'keycloak',
+        apiKey: null,
+        keycloakClientId: 'kc-client',
+        keycloakClientSecret: KC_SECRET,
+        keycloakRealm: 'agents',
+        keyRotatedAt: null,
+      });
+      expect(row?.keyCreatedAt?.getTime()).toBeGreaterThanOrEqual(before);
+      const changes = audit.record.mock.calls[0][0].changes;
+      expect(changes).toMatchObject({
+        authenticationType: { from: 'api_key', to: 'keycloak' },
+        apiKey: { from: '[redacted]', to: null },
+        keycloakClientSecret: { from: null, to: '[redacted]' },
+        keycloakClientId: { from: null, to: 'kc-client' },
+      });
+      expect(JSON.stringify(changes)).not.toContain(KC_SECRET);
+      expect(JSON.stringify(changes)).not.toContain(OLD_KEY);
+      expect(health.checkAndRecord).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses an api key sent along with a switch to keycloak', async () => {
+      const { service } = setUp(apiKeyClient());
+
+      const error = await refusal(
+        service.updateClient(alice, CLIENT_ID, { authenticationType: 'keycloak', ...keycloakFields, apiKey: NEW_KEY }),
+      );
+
+      expect(fieldsOf(error)).toEqual(['apiKey']);
+    });
+
+    it('refuses keycloak -> api_key without an api key, naming apiKey', async () => {
+      const { service, repository } = setUp(keycloakClient());
+
+      const error = await refusal(service.updateClient(alice, CLIENT_ID, { authenticationType: 'api_key' }));
+
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(fieldsOf(error)).toEqual(['apiKey']);
+      expect(repository.save).not.toHaveBeenCalled();
+    });
+
+    it('switches keycloak -> api_key: clears every keycloak field, and a first key is not a rotation', async () => {
+      const { service, repository, audit } = setUp(keycloakClient());
+
+      await service.updateClient(alice, CLIENT_ID, { authenticationType: 'api_key', apiKey: NEW_KEY });
+
+      expect(repository.rows.get(CLIENT_ID)).toMatchObject({
+        authenticationType: 'api_key',
+        apiKey: NEW_KEY,
+        keycloakClientId: null,
+        keycloakClientSecret: null,
+        keycloakRealm: null,
+        keycloakAuthServerUrl: null,
+        keyRotatedAt: null,
+      });
+      expect(audit.record.mock.calls[0][0].changes).toMatchObject({
+        apiKey: { from: null, to: '[redacted]' },
+        keycloakClientSecret: { from: '[redacted]', to: null },
+      });
+    });
+
+    it('treats sending the current type as no switch', async () => {
+      const { service, repository } = setUp(apiKeyClient());
+
+      await service.updateClient(alice, CLIENT_ID, { authenticationType: 'api_key', name: 'renamed' });
+
+      expect(repository.rows.get(CLIENT_ID)).toMatchObject({ apiKey: OLD_KEY, keyCreatedAt: KEY_CREATED });
+    });
+  });
+
+  describe('keycloak credentials', () => {
+    it('updates the secret of a keycloak client, audits it redacted and forgets the cached token', async () => {
+      const { service, repository, audit, tokens, health } = setUp(keycloakClient());
+
+      await service.updateClient(alice, CLIENT_ID, { keycloakClientSecret: 'brand-new-secret' });
+
+      expect(repository.rows.get(CLIENT_ID)?.keycloakClientSecret).toBe('brand-new-secret');
+      expect(audit.record.mock.calls[0][0].changes).toEqual({
+        keycloakClientSecret: { from: '[redacted]', to: '[redacted]' },
+      });
+      expect(JSON.stringify(audit.record.mock.calls)).not.toContain('brand-new-secret');
+      expect(tokens.forget).toHaveBeenCalledWith(CLIENT_ID);
+      expect(health.checkAndRecord).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('who may update', () => {
+    it('lets the creator update their client', async () => {
+      const { service } = setUp(apiKeyClient());
+
+      await expect(service.updateClient(alice, CLIENT_ID, { name: 'mine' })).resolves.toMatchObject({ name: 'mine' });
+    });
+
+    it.each([
+      ['a global admin', userPrincipal(BOB, true)],
+      ['the API-key holder', API_KEY_PRINCIPAL],
+    ])("lets %s update someone else's client", async (_who, principal) => {
+      const { service, repository } = setUp(apiKeyClient());
+
+      await service.updateClient(principal, CLIENT_ID, { name: 'by admin' });
+
+      expect(repository.rows.get(CLIENT_ID)?.name).toBe('by admin');
+    });
+
+    it('reports a client of another user as NOT_FOUND (visibility is creator-only), changing nothing', async () => {
+      const { service, repository, audit, tokens } = setUp(apiKeyClient());
+
+      const error = await refusal(service.updateClient(userPrincipal(BOB), CLIENT_ID, { name: 'stolen' }));
+
+      expect(error.code).toBe('NOT_FOUND');
+      expect(error.status).toBe(404);
+      expect(repository.findVisibleById).toHaveBeenCalledWith({ kind: 'user', userId: BOB }, CLIENT_ID, {
+        manager: repository.manager,
+      });
+      expect(repository.lockById).not.toHaveBeenCalled();
+      expect(repository.rows.get(CLIENT_ID)?.name).toBe('alpha');
+      expect(audit.record).not.toHaveBeenCalled();
+      expect(tokens.forget).not.toHaveBeenCalled();
+    });
+
+    it('reports an unknown id as NOT_FOUND', async () => {
+      const { service } = setUp(apiKeyClient());
+
+      const error = await refusal(
+        service.updateClient(alice, '99999999-9999-4999-8999-999999999999', { name: 'ghost' }),
+      );
+
+      expect(error.code).toBe('NOT_FOUND');
+    });
+
+    it('reports a client deleted between the visibility check and the lock as NOT_FOUND', async () => {
+      const { service, repository } = setUp(apiKeyClient());
+      repository.lockById.mockResolvedValueOnce(null);
+
+      const error = await refusal(service.updateClient(alice, CLIENT_ID, { name: 'late' }));
+
+      expect(error.code).toBe('NOT_FOUND');
+      expect(repository.save).not.toHaveBeenCalled();
+    });
+  });
+});
+
+describe('ClientsService.getClient and verifyClient', () => {
+  const alice = userPrincipal(ALICE);
+
+  it('reads a client for display without its secrets', async () => {
+    const { service, repository } = setUp(apiKeyClient());
+
+    const client = await service.getClient(alice, CLIENT_ID);
+
+    expect(client.name).toBe('alpha');
+    expect(client.apiKey).toBeUndefined();
+    expect(repository.findVisibleById).toHaveBeenCalledWith({ kind: 'user', userId: ALICE }, CLIENT_ID);
+  });
+
+  it("verifies with the client's secrets loaded, then marks it used", async () => {
+    const { service, health, repository } = setUp(apiKeyClient());
+
+    await service.verifyClient(alice, CLIENT_ID);
+
+    expect(health.checkAndRecord).toHaveBeenCalledWith(expect.objectContaining({ id: CLIENT_ID, apiKey: OLD_KEY }));
+    expect(repository.touchLastUsed).toHaveBeenCalledWith([CLIENT_ID], expect.any(Date));
+  });
+
+  it('refuses to verify an inactive client with CLIENT_INACTIVE, without calling it', async () => {
+    const { service, health } = setUp(apiKeyClient({ status: 'inactive' }));
+
+    const error = await refusal(service.verifyClient(alice, CLIENT_ID));
+
+    expect(error.code).toBe('CLIENT_INACTIVE');
+    expect(error.status).toBe(409);
+    expect(health.checkAndRecord).not.toHaveBeenCalled();
+  });
+
+  it("reports verifying another user's client as NOT_FOUND", async () => {
+    const { service, health } = setUp(apiKeyClient());
+
+    const error = await refusal(service.verifyClient(userPrincipal(BOB), CLIENT_ID));
+
+    expect(error.code).toBe('NOT_FOUND');
+    expect(health.checkAndRecord).not.toHaveBeenCalled();
+  });
+});
+
+describe('ClientsService.createClient', () => {
+  const alice = userPrincipal(ALICE);
+  const base: CreateClientRequest = {
+    name: 'new',
+    endpoint: 'https://agents.example.com/',
+    authenticationType: 'api_key',
+    agentWsPort: 8080,
+  };
+
+  it('generates an api key when none is given, returns it once, and audits it redacted', async () => {
+    const { service, repository, audit, health } = setUp();
+
+    const { client, apiKey } = await service.createClient(alice, base);
+
+    expect(apiKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(repository.rows.get(client.id)?.apiKey).toBe(apiKey);
+    expect(repository.rows.get(client.id)?.userId).toBe(ALICE);
+    const entry = audit.record.mock.calls[0][0];
+    expect(entry).toMatchObject({ action: 'client.create', targetId: client.id });
+    expect(entry.changes?.['apiKey']).toEqual({ to: '[redacted]' });
+    expect(JSON.stringify(audit.record.mock.calls)).not.toContain(apiKey);
+    expect(health.checkAndRecord).toHaveBeenCalledWith(client);
+  });
+
+  it('keeps a given api key and normalises the endpoint', async () => {
+    const { service, repository, endpoints } = setUp();
+    endpoints.normalizeEndpoint.mockReturnValueOnce('https://agents.example.com');
+
+    const { client, apiKey } = await service.createClient(alice, { ...base, apiKey: NEW_KEY });
+
+    expect(apiKey).toBe(NEW_KEY);
+    expect(repository.rows.get(client.id)?.endpoint).toBe('https://agents.example.com');
+  });
+
+  it('stores no keycloak fields on an api_key client', async () => {
+    const { service, repository } = setUp();
+
+    const { client } = await service.createClient(alice, {
+      ...base,
+      keycloakClientId: 'kc',
+      keycloakClientSecret: 's',
+      keycloakRealm: 'r',
+    });
+
+    expect(repository.rows.get(client.id)).toMatchObject({
+      keycloakClientId: null,
+      keycloakClientSecret: null,
+      keycloakRealm: null,
+    });
+  });
+
+  it('gives a keycloak client no api key and returns none', async () => {
+    const { service, repository } = setUp();
+
+    const { client, apiKey } = await service.createClient(alice, {
+      ...base,
+      authenticationType: 'keycloak',
+      keycloakClientId: 'kc',
+      keycloakClientSecret: KC_SECRET,
+      keycloakRealm: 'agents',
+    });
+
+    expect(apiKey).toBeUndefined();
+    expect(repository.rows.get(client.id)).toMatchObject({ apiKey: null, keycloakClientSecret: KC_SECRET });
+  });
+});
+
+describe('ClientsService.rotateClientKey', () => {
+  it('refuses to rotate a keycloak client with CONFLICT', async () => {
+    const { service, repository } = setUp(keycloakClient());
+
+    const error = await refusal(service.rotateClientKey(userPrincipal(ALICE), CLIENT_ID, {}));
+
+    expect(error.code).toBe('CONFLICT');
+    expect(repository.save).not.toHaveBeenCalled();
+  });
+
+  it('stores a generated key, marks the rotation, audits it redacted and returns the key once', async () => {
+    const { service, repository, audit } = setUp(apiKeyClient());
+
+    const { apiKey } = await service.rotateClientKey(userPrincipal(ALICE), CLIENT_ID, {});
+
+    expect(apiKey).not.toBe(OLD_KEY);
+    expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(apiKey);
+    expect(repository.rows.get(CLIENT_ID)?.keyRotatedAt).toBeInstanceOf(Date);
+    expect(JSON.stringify(audit.record.mock.calls)).not.toContain(apiKey);
+  });
+});
+
+describe('ClientsService.bulkUpdateClients', () => {
+  const INVISIBLE = '33333333-3333-4333-8333-333333333333';
+
+  it('reports per id and changes nothing on a dry run', async () => {
+    const { service, repository } = setUp(apiKeyClient(), apiKeyClient({ id: INVISIBLE, userId: BOB }));
+
+    const response = await service.bulkUpdateClients(userPrincipal(ALICE), {
+      action: 'delete',
+      ids: [CLIENT_ID, INVISIBLE],
+      dryRun: true,
+    });
+
+    expect(response).toEqual({
+      action: 'delete',
+      dryRun: true,
+      results: [
+        { id: CLIENT_ID, result: 'ok', message: 'would delete' },
+        { id: INVISIBLE, result: 'not_found' },
+      ],
+    });
+    expect(repository.transaction).not.toHaveBeenCalled();
+    expect(repository.rows.size).toBe(2);
+  });
+
+  it('verifies active clients with their secrets loaded and reports each health', async () => {
+    const { service, health, repository } = setUp(apiKeyClient({ healthState: 'degraded', healthReason: 'Slow' }));
+
+    const response = await service.bulkUpdateClients(userPrincipal(ALICE), {
+      action: 'verify',
+      ids: [CLIENT_ID],
+      dryRun: false,
+    });
+
+    expect(repository.findVisibleByIds).toHaveBeenCalledWith({ kind: 'user', userId: ALICE }, [CLIENT_ID], true);
+    expect(health.checkAndRecordMany).toHaveBeenCalledWith([expect.objectContaining({ apiKey: OLD_KEY })]);
+    expect(response.results).toEqual([
+      {
+        id: CLIENT_ID,
+        result: 'ok',
+        health: { state: 'degraded', reason: 'Slow', checkedAt: null, lastSeenAt: null, latencyMs: null },
+      },
+    ]);
+  });
+
+  it('does not verify inactive clients', async () => {
+    const { service, health } = setUp(apiKeyClient({ status: 'inactive' }));
+
+    const response = await service.bulkUpdateClients(userPrincipal(ALICE), {
+      action: 'verify',
+      ids: [CLIENT_ID],
+      dryRun: false,
+    });
+
+    expect(response.results).toEqual([
+      { id: CLIENT_ID, result: 'CLIENT_INACTIVE', message: 'inactive clients are not called' },
+    ]);
+    expect(health.checkAndRecordMany).not.toHaveBeenCalled();
+  });
+
+  it('deactivates visible clients, audits each as bulk, and skips those already inactive', async () => {
+    const OTHER = '44444444-4444-4444-8444-444444444444';
+    const { service, repository, audit } = setUp(apiKeyClient(), apiKeyClient({ id: OTHER, status: 'inactive' }));
+
+    await service.bulkUpdateClients(userPrincipal(ALICE), {
+      action: 'deactivate',
+      ids: [CLIENT_ID, OTHER],
+      dryRun: false,
+    });
+
+    expect(repository.rows.get(CLIENT_ID)?.status).toBe('inactive');
+    expect(audit.record).toHaveBeenCalledTimes(1);
+    expect(audit.record.mock.calls[0][0]).toMatchObject({
+      action: 'client.status',
+      targetId: CLIENT_ID,
+      changes: { status: { from: 'active', to: 'inactive' } },
+      details: { bulk: true },
+    });
+  });
+});

@@ -1,0 +1,271 @@
+import { z } from 'zod';
+import {
+  API_KEY_MAX_LENGTH,
+  API_KEY_MIN_LENGTH,
+  bulkClientRequestSchema,
+  createClientRequestSchema,
+  HEALTH_STATES,
+  listClientsQuerySchema,
+  MAX_BULK_IDS,
+  rotateClientKeyRequestSchema,
+  updateClientRequestSchema,
+} from './clients';
+
+/** The dotted paths of the issues of a value the schema must refuse. */
+function refusedPaths(schema: z.ZodType, value: unknown): string[] {
+  const result = schema.safeParse(value);
+  if (result.success) throw new Error(`expected ${JSON.stringify(value)} to be refused`);
+  return result.error.issues.map((issue) => issue.path.join('.'));
+}
+
+const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+const apiKeyClient = { name: 'alpha', endpoint: 'https://agents.example.com', authenticationType: 'api_key' };
+const keycloakClient = {
+  name: 'beta',
+  endpoint: 'https://agents.example.com',
+  authenticationType: 'keycloak',
+  keycloakClientId: 'agent-controller',
+  keycloakClientSecret: 'secret',
+  keycloakRealm: 'agents',
+};
+
+describe('createClientRequestSchema', () => {
+  it('accepts a minimal api_key client and defaults agentWsPort to 8080', () => {
+    expect(createClientRequestSchema.parse(apiKeyClient)).toEqual({ ...apiKeyClient, agentWsPort: 8080 });
+  });
+
+  it('accepts a complete keycloak client', () => {
+    const parsed = createClientRequestSchema.parse({
+      ...keycloakClient,
+      keycloakAuthServerUrl: 'https://kc.example.com',
+    });
+
+    expect(parsed).toMatchObject({ authenticationType: 'keycloak', keycloakAuthServerUrl: 'https://kc.example.com' });
+  });
+
+  it('requires keycloakClientId, keycloakClientSecret and keycloakRealm for keycloak, each by name', () => {
+    expect(refusedPaths(createClientRequestSchema, { ...apiKeyClient, authenticationType: 'keycloak' }).sort()).toEqual(
+      ['keycloakClientId', 'keycloakClientSecret', 'keycloakRealm'],
+    );
+  });
+
+  it.each(['keycloakClientId', 'keycloakClientSecret', 'keycloakRealm'] as const)(
+    'names only %s when just that one is missing',
+    (field) => {
+      const body: Record<string, unknown> = { ...keycloakClient };
+      delete body[field];
+
+      expect(refusedPaths(createClientRequestSchema, body)).toEqual([field]);
+    },
+  );
+
+  it('refuses an apiKey for a keycloak client', () => {
+    expect(refusedPaths(createClientRequestSchema, { ...keycloakClient, apiKey: 'k'.repeat(32) })).toEqual(['apiKey']);
+  });
+
+  it('refuses a keycloak client id made of spaces (trimmed to empty), naming only that field', () => {
+    const paths = refusedPaths(createClientRequestSchema, { ...keycloakClient, keycloakClientId: '   ' });
+
+    expect(new Set(paths)).toEqual(new Set(['keycloakClientId']));
+  });
+
+  it.each(['ftp://kc.example.com', 'not a url', 'javascript:alert(1)'])(
+    'refuses the Keycloak server URL %p',
+    (keycloakAuthServerUrl) => {
+      expect(refusedPaths(createClientRequestSchema, { ...keycloakClient, keycloakAuthServerUrl })).toEqual([
+        'keycloakAuthServerUrl',
+      ]);
+    },
+  );
+
+  it('accepts a null Keycloak server URL (use the controller default)', () => {
+    expect(
+      createClientRequestSchema.parse({ ...keycloakClient, keycloakAuthServerUrl: null }).keycloakAuthServerUrl,
+    ).toBeNull();
+  });
+
+  describe('agentWsPort', () => {
+    it.each([1, 8080, 65535])('accepts %d', (agentWsPort) => {
+      expect(createClientRequestSchema.parse({ ...apiKeyClient, agentWsPort }).agentWsPort).toBe(agentWsPort);
+    });
+
+    it.each([0, -1, 65536, 80.5, '8080', null])('refuses %p', (agentWsPort) => {
+      expect(refusedPaths(createClientRequestSchema, { ...apiKeyClient, agentWsPort })).toEqual(['agentWsPort']);
+    });
+  });
+
+  describe('name', () => {
+    it('is trimmed', () => {
+      expect(createClientRequestSchema.parse({ ...apiKeyClient, name: '  alpha  ' }).name).toBe('alpha');
+    });
+
+    it('accepts 1 and 255 characters', () => {
+      expect(createClientRequestSchema.parse({ ...apiKeyClient, name: 'a' }).name).toBe('a');
+      expect(createClientRequestSchema.parse({ ...apiKeyClient, name: 'n'.repeat(255) }).name).toHaveLength(255);
+    });
+
+    it.each(['', '   ', 'n'.repeat(256), 42])('refuses %p', (name) => {
+      expect(refusedPaths(createClientRequestSchema, { ...apiKeyClient, name })).toEqual(['name']);
+    });
+
+    it('counts the length after trimming', () => {
+      expect(createClientRequestSchema.parse({ ...apiKeyClient, name: ` ${'n'.repeat(255)} ` }).name).toHaveLength(255);
+    });
+  });
+
+  describe('apiKey', () => {
+    it(`accepts ${API_KEY_MIN_LENGTH} to ${API_KEY_MAX_LENGTH} characters without white space`, () => {
+      expect(createClientRequestSchema.parse({ ...apiKeyClient, apiKey: 'k'.repeat(16) }).apiKey).toHaveLength(16);
+      expect(createClientRequestSchema.parse({ ...apiKeyClient, apiKey: 'k'.repeat(512) }).apiKey).toHaveLength(512);
+      expect(API_KEY_MIN_LENGTH).toBe(16);
+      expect(API_KEY_MAX_LENGTH).toBe(512);
+    });
+
+    it.each([
+      ['too short', 'k'.repeat(15)],
+      ['too long', 'k'.repeat(513)],
+      ['with a space', 'abcdefgh ijklmnopq'],
+      ['with a tab', 'abcdefgh\tijklmnopq'],
+      ['with a newline', 'abcdefghijklmnopq\n'],
+      ['with a leading space', ' abcdefghijklmnopq'],
+    ])('refuses a key %s', (_what, apiKey) => {
+      expect(refusedPaths(createClientRequestSchema, { ...apiKeyClient, apiKey })).toEqual(['apiKey']);
+    });
+  });
+
+  it('refuses an unknown field', () => {
+    expect(refusedPaths(createClientRequestSchema, { ...apiKeyClient, userId: uuid(1) })).toEqual(['']);
+  });
+
+  it.each(['name', 'endpoint', 'authenticationType'])('requires %s', (field) => {
+    const body: Record<string, unknown> = { ...apiKeyClient };
+    delete body[field];
+
+    expect(refusedPaths(createClientRequestSchema, body)).toContain(field);
+  });
+
+  it('refuses an unknown authentication type', () => {
+    expect(refusedPaths(createClientRequestSchema, { ...apiKeyClient, authenticationType: 'basic' })).toEqual([
+      'authenticationType',
+    ]);
+  });
+
+  it('trims the endpoint and refuses a blank one', () => {
+    expect(createClientRequestSchema.parse({ ...apiKeyClient, endpoint: ' https://a.example.com ' }).endpoint).toBe(
+      'https://a.example.com',
+    );
+    expect(refusedPaths(createClientRequestSchema, { ...apiKeyClient, endpoint: '  ' })).toEqual(['endpoint']);
+  });
+
+  it('limits the description to 2000 characters and allows null', () => {
+    expect(createClientRequestSchema.parse({ ...apiKeyClient, description: null }).description).toBeNull();
+    expect(refusedPaths(createClientRequestSchema, { ...apiKeyClient, description: 'd'.repeat(2001) })).toEqual([
+      'description',
+    ]);
+  });
+});
+
+describe('updateClientRequestSchema', () => {
+  it('refuses an empty update', () => {
+    expect(updateClientRequestSchema.safeParse({}).success).toBe(false);
+  });
+
+  it('accepts a single field and adds no defaults', () => {
+    expect(updateClientRequestSchema.parse({ name: ' renamed ' })).toEqual({ name: 'renamed' });
+  });
+
+  it('refuses an unknown field', () => {
+    expect(updateClientRequestSchema.safeParse({ status: 'inactive' }).success).toBe(false);
+  });
+});
+
+describe('rotateClientKeyRequestSchema', () => {
+  it('accepts no key (generate one) or a valid key, and refuses a short one', () => {
+    expect(rotateClientKeyRequestSchema.parse({})).toEqual({});
+    expect(rotateClientKeyRequestSchema.parse({ apiKey: 'k'.repeat(20) })).toEqual({ apiKey: 'k'.repeat(20) });
+    expect(refusedPaths(rotateClientKeyRequestSchema, { apiKey: 'short' })).toEqual(['apiKey']);
+  });
+});
+
+describe('bulkClientRequestSchema', () => {
+  it('defaults dryRun to false', () => {
+    expect(bulkClientRequestSchema.parse({ action: 'verify', ids: [uuid(1)] })).toEqual({
+      action: 'verify',
+      ids: [uuid(1)],
+      dryRun: false,
+    });
+  });
+
+  it.each(['activate', 'deactivate', 'delete', 'verify'])('accepts the action %s', (action) => {
+    expect(bulkClientRequestSchema.parse({ action, ids: [uuid(1)], dryRun: true }).dryRun).toBe(true);
+  });
+
+  it('refuses an unknown action', () => {
+    expect(refusedPaths(bulkClientRequestSchema, { action: 'rotate', ids: [uuid(1)] })).toEqual(['action']);
+  });
+
+  it(`accepts 1 to ${MAX_BULK_IDS} ids`, () => {
+    const ids = Array.from({ length: MAX_BULK_IDS }, (_, index) => uuid(index));
+
+    expect(bulkClientRequestSchema.parse({ action: 'delete', ids }).ids).toHaveLength(500);
+    expect(MAX_BULK_IDS).toBe(500);
+  });
+
+  it('refuses no ids and more than 500', () => {
+    const tooMany = Array.from({ length: MAX_BULK_IDS + 1 }, (_, index) => uuid(index));
+
+    expect(refusedPaths(bulkClientRequestSchema, { action: 'delete', ids: [] })).toEqual(['ids']);
+    expect(refusedPaths(bulkClientRequestSchema, { action: 'delete', ids: tooMany })).toEqual(['ids']);
+  });
+
+  it('refuses duplicate ids', () => {
+    const result = bulkClientRequestSchema.safeParse({ action: 'delete', ids: [uuid(1), uuid(2), uuid(1)] });
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual(['ids must be unique']);
+  });
+
+  it('refuses an id that is not a uuid, naming its index', () => {
+    expect(refusedPaths(bulkClientRequestSchema, { action: 'delete', ids: [uuid(1), 'c1'] })).toEqual(['ids.1']);
+  });
+
+  it('refuses a non-boolean dryRun and unknown fields', () => {
+    expect(refusedPaths(bulkClientRequestSchema, { action: 'delete', ids: [uuid(1)], dryRun: 'true' })).toEqual([
+      'dryRun',
+    ]);
+    expect(bulkClientRequestSchema.safeParse({ action: 'delete', ids: [uuid(1)], force: true }).success).toBe(false);
+  });
+});
+
+describe('listClientsQuerySchema', () => {
+  it('pages by default and leaves filters out', () => {
+    expect(listClientsQuerySchema.parse({})).toEqual({ limit: 10, offset: 0 });
+  });
+
+  it.each(HEALTH_STATES)('accepts health=%s', (health) => {
+    expect(listClientsQuerySchema.parse({ health }).health).toBe(health);
+  });
+
+  it.each(['active', 'inactive'])('accepts status=%s', (status) => {
+    expect(listClientsQuerySchema.parse({ status }).status).toBe(status);
+  });
+
+  it.each([
+    ['health', 'down'],
+    ['health', 'HEALTHY'],
+    ['status', 'deleted'],
+  ])('refuses %s=%s', (key, value) => {
+    expect(refusedPaths(listClientsQuerySchema, { [key]: value })).toEqual([key]);
+  });
+
+  it('trims the search and limits it to 255 characters', () => {
+    expect(listClientsQuerySchema.parse({ search: '  alp  ' }).search).toBe('alp');
+    expect(refusedPaths(listClientsQuerySchema, { search: 's'.repeat(256) })).toEqual(['search']);
+  });
+
+  it('coerces paging from query strings and refuses unknown keys', () => {
+    expect(listClientsQuerySchema.parse({ limit: '25', offset: '50' })).toMatchObject({ limit: 25, offset: 50 });
+    expect(listClientsQuerySchema.safeParse({ sort: 'name' }).success).toBe(false);
+  });
+});
