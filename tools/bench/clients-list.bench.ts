@@ -7,7 +7,7 @@ import { createTestDatabase } from '@agent-controller/database/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { startBenchController } from './controller';
-import { runLoad } from './load';
+import { httpGet, runLoad } from './load';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 10_000);
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 5_000);
@@ -73,11 +73,11 @@ async function main(): Promise<void> {
       ['search + health filter', '/api/clients?search=client-99&health=healthy'],
     ];
     console.log(`GET /api/clients — ${CLIENTS} clients, ${CONCURRENCY} concurrent, ${REQUESTS} requests per scenario`);
-    for (const [name, path] of scenarios) {
+    const only = process.env['BENCH_SCENARIO'];
+    for (const [name, path] of scenarios.filter(([name]) => !only || name.startsWith(only))) {
       const send = async () => {
-        const response = await fetch(`${controller.baseUrl}${path}`, { headers });
-        await response.arrayBuffer();
-        return response.ok && response.headers.get('x-total-count') !== null;
+        const response = await httpGet(`${controller.baseUrl}${path}`, headers);
+        return response.status === 200 && response.headers['x-total-count'] !== undefined;
       };
       await runLoad(send, { concurrency: CONCURRENCY, requests: 500 }); // warm-up
       const result = await runLoad(send, { concurrency: CONCURRENCY, requests: REQUESTS });

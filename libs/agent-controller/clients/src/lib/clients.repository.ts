@@ -38,26 +38,41 @@ export class ClientsRepository {
     return builder;
   }
 
-  findPage(visibility: ClientVisibility, query: ListClientsQuery): Promise<[ClientEntity[], number]> {
-    const builder = this.visible(visibility)
+  /**
+   * One page and the total in one round trip: the count is an uncorrelated sub-query (computed once),
+   * while the page still walks the created_at index. A page past the end counts separately.
+   */
+  async findPage(visibility: ClientVisibility, query: ListClientsQuery): Promise<[ClientEntity[], number]> {
+    const filtered = (alias: string, builder: SelectQueryBuilder<ClientEntity>) => {
+      if (visibility.kind === 'user') builder.andWhere(`${alias}.user_id = :userId`, { userId: visibility.userId });
+      if (query.status) builder.andWhere(`${alias}.status = :status`, { status: query.status });
+      if (query.health) builder.andWhere(`${alias}.health_state = :health`, { health: query.health });
+      if (query.search) {
+        builder.andWhere(
+          new Brackets((where) =>
+            where
+              .where(`${alias}.name ILIKE :pattern`)
+              .orWhere(`${alias}.description ILIKE :pattern`)
+              .orWhere(`${alias}.endpoint ILIKE :pattern`),
+          ),
+          { pattern: `%${escapeLike(query.search)}%` },
+        );
+      }
+      return builder;
+    };
+    const page = filtered('client', this.dataSource.manager.createQueryBuilder(ClientEntity, 'client'))
+      .addSelect((sub) => filtered('counted', sub.select('COUNT(*)').from(ClientEntity, 'counted')), 'total_count')
       .orderBy('client.created_at', 'DESC')
       .addOrderBy('client.id', 'DESC')
-      .take(query.limit)
-      .skip(query.offset);
-    if (query.status) builder.andWhere('client.status = :status', { status: query.status });
-    if (query.health) builder.andWhere('client.health_state = :health', { health: query.health });
-    if (query.search) {
-      const pattern = `%${escapeLike(query.search)}%`;
-      builder.andWhere(
-        new Brackets((where) =>
-          where
-            .where('client.name ILIKE :pattern', { pattern })
-            .orWhere('client.description ILIKE :pattern', { pattern })
-            .orWhere('client.endpoint ILIKE :pattern', { pattern }),
-        ),
-      );
-    }
-    return builder.getManyAndCount();
+      .limit(query.limit)
+      .offset(query.offset);
+    const { entities, raw } = await page.getRawAndEntities<{ total_count: string }>();
+    if (raw.length > 0) return [entities, Number(raw[0].total_count)];
+    const total =
+      query.offset > 0
+        ? await filtered('client', this.dataSource.manager.createQueryBuilder(ClientEntity, 'client')).getCount()
+        : 0;
+    return [entities, total];
   }
 
   findVisibleById(
