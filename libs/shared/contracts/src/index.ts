@@ -4,3 +4,4 @@ export * from './lib/auth';
 export * from './lib/audit';
 export * from './lib/agent-manager';
 export * from './lib/clients';
+export * from './lib/client-users';

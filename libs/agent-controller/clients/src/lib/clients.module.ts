@@ -6,12 +6,13 @@ import { ClientHealthEventEntity } from './client-health-event.entity';
 import { ClientHealthProber } from './client-health.prober';
 import { ClientHealthRecorder } from './client-health.recorder';
 import { ClientEntity } from './client.entity';
+import { ClientUserEntity } from './client-user.entity';
 import { ClientsController } from './clients.controller';
 import { ClientsRepository } from './clients.repository';
 import { ClientsService } from './clients.service';
 import { ConnectionChecker } from './connection-checker';
 
-export const CLIENT_ENTITIES = [ClientEntity, ClientHealthEventEntity];
+export const CLIENT_ENTITIES = [ClientEntity, ClientHealthEventEntity, ClientUserEntity];
 
 /** The client registry: CRUD, connection checks, stored config and health, keys, status, bulk actions. */
 @Module({

@@ -18,6 +18,10 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 16, default: 'user' })
   role!: UserRole;
 
+  /** The identity provider's subject (`sub`) for users who sign in through Keycloak. */
+  @Column({ name: 'keycloak_subject', type: 'varchar', length: 255, nullable: true, unique: true })
+  keycloakSubject!: string | null;
+
   @Column({ name: 'locked_at', type: 'timestamptz', nullable: true })
   lockedAt!: Date | null;
 
