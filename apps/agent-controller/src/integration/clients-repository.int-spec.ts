@@ -72,7 +72,31 @@ describe(`clients repository (${backend})`, () => {
     assert.equal(total, 13);
     assert.equal(page.length, 5);
     assert.ok(page.every((client) => client.userId === alice));
-    assert.equal(await clients.findVisibleById({ kind: 'user', userId: bob }, page[0].id), null);
+    assert.equal(await clients.findWithMembership({ kind: 'user', userId: bob }, bob, page[0].id), null);
+  });
+
+  it('shows members the clients they belong to, with their role, and keeps totals right', async () => {
+    const [bobsPage] = await clients.findPage({ kind: 'user', userId: bob }, { limit: 100, offset: 0 });
+    const [alicesPage] = await clients.findPage({ kind: 'user', userId: alice }, { limit: 1, offset: 0 });
+    const shared = alicesPage[0];
+    await dataSource.query(`INSERT INTO client_users (client_id, user_id, role) VALUES ($1, $2, 'user')`, [
+      shared.id,
+      bob,
+    ]);
+    const [, total] = await clients.findPage({ kind: 'user', userId: bob }, { limit: 5, offset: 0 });
+    assert.equal(total, bobsPage.length + 1);
+    const found = await clients.findWithMembership({ kind: 'user', userId: bob }, bob, shared.id);
+    assert.equal(found?.memberRole, 'user');
+    const own = await clients.findWithMembership({ kind: 'user', userId: bob }, bob, bobsPage[0].id);
+    assert.equal(own?.memberRole, null);
+    await assert.rejects(
+      dataSource.query(`INSERT INTO client_users (client_id, user_id, role) VALUES ($1, $2, 'admin')`, [
+        shared.id,
+        bob,
+      ]),
+      (error: unknown) => isUniqueViolation(error, 'UQ_client_users_client_user'),
+    );
+    await dataSource.query(`DELETE FROM client_users WHERE client_id = $1`, [shared.id]);
   });
 
   it('filters by status and health and combines the filters', async () => {
@@ -107,8 +131,8 @@ describe(`clients repository (${backend})`, () => {
   it('never loads secrets for listing, but does for remote calls', async () => {
     const [page] = await clients.findPage({ kind: 'all' }, { limit: 1, offset: 0 });
     assert.equal(page[0].apiKey, undefined);
-    const withSecrets = await clients.findVisibleById({ kind: 'all' }, page[0].id, { withSecrets: true });
-    assert.equal(withSecrets?.apiKey, 'k'.repeat(20));
+    const withSecrets = await clients.findWithMembership({ kind: 'all' }, null, page[0].id, { withSecrets: true });
+    assert.equal(withSecrets?.client.apiKey, 'k'.repeat(20));
   });
 
   it('refuses a second client with the same name in another case, also when both inserts race', async () => {

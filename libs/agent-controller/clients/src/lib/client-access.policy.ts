@@ -1,29 +1,89 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, RequestPrincipal } from '@agent-controller/core';
+import { ClientRole } from '@agent-controller/shared-contracts';
 import { ClientEntity } from './client.entity';
 import { ClientVisibility } from './clients.repository';
 
+/** How a caller relates to one client. `none` means the client is invisible to them. */
+export type ClientRelation = 'global_admin' | 'creator' | 'client_admin' | 'client_user' | 'none';
+
+/** What can be done to a client; each row of DESIGN.md §4. */
+export type ClientAction =
+  /** read the client, its agents, files, git, environment, chat, terminals */
+  | 'read'
+  /** start/stop/restart agents, write app files, git operations, deployments */
+  | 'operate'
+  /** update or delete the client, rotate its key, change its status */
+  | 'manage'
+  /** create/update/delete agents, write environment variables, config files */
+  | 'configure'
+  /** add or remove a member with role `user` */
+  | 'manage_users'
+  /** add or remove a member with role `admin` */
+  | 'manage_admins'
+  /** delete the client's provisioned server */
+  | 'delete_server';
+
+/** The permission table. A relation not listed for an action is refused (403); `none` is always 404. */
+export const CLIENT_PERMISSIONS: Record<ClientAction, readonly ClientRelation[]> = {
+  read: ['global_admin', 'creator', 'client_admin', 'client_user'],
+  operate: ['global_admin', 'creator', 'client_admin', 'client_user'],
+  manage: ['global_admin', 'creator', 'client_admin'],
+  configure: ['global_admin', 'creator', 'client_admin'],
+  manage_users: ['global_admin', 'creator', 'client_admin'],
+  manage_admins: ['global_admin', 'creator'],
+  delete_server: ['global_admin', 'creator', 'client_admin'],
+};
+
+export const clientNotFound = () => new DomainError('NOT_FOUND', 'Client not found');
+
+/** A client row together with the caller's membership role on it (if any), as read in one query. */
+export interface ClientWithMembership {
+  client: ClientEntity;
+  memberRole: ClientRole | null;
+}
+
 /**
- * Who may see and manage which client (DESIGN.md §4). A client the caller may not see is reported as
- * missing, never as forbidden, so ids cannot be probed.
+ * The one permission policy for clients (DESIGN.md §4), used by every route and socket event. A client the
+ * caller may not see is reported as missing, never as forbidden, so ids cannot be probed.
  */
 @Injectable()
 export class ClientAccessPolicy {
+  /** The SQL filter for lists: everything for global admins, else created-by or member-of. */
   visibility(principal: RequestPrincipal): ClientVisibility {
     if (principal.isGlobalAdmin) return { kind: 'all' };
     if (!principal.userId) throw new DomainError('FORBIDDEN', 'No user');
     return { kind: 'user', userId: principal.userId };
   }
 
-  canManage(principal: RequestPrincipal, client: ClientEntity): boolean {
-    return principal.isGlobalAdmin || (principal.userId !== null && client.userId === principal.userId);
+  relation(principal: RequestPrincipal, { client, memberRole }: ClientWithMembership): ClientRelation {
+    if (principal.isGlobalAdmin) return 'global_admin';
+    if (principal.userId !== null && client.userId === principal.userId) return 'creator';
+    if (memberRole === 'admin') return 'client_admin';
+    if (memberRole === 'user') return 'client_user';
+    return 'none';
   }
 
-  requireManage(principal: RequestPrincipal, client: ClientEntity): void {
-    if (!this.canManage(principal, client)) {
-      throw new DomainError('FORBIDDEN', 'Managing this client needs the admin role on it');
+  allows(relation: ClientRelation, action: ClientAction): boolean {
+    return relation !== 'none' && CLIENT_PERMISSIONS[action].includes(relation);
+  }
+
+  /** Throws 404 for an invisible client and 403 for a visible one the caller may not act on this way. */
+  authorize(principal: RequestPrincipal, found: ClientWithMembership | null, action: ClientAction): ClientEntity {
+    if (!found) throw clientNotFound();
+    const relation = this.relation(principal, found);
+    if (relation === 'none') throw clientNotFound();
+    if (!this.allows(relation, action)) {
+      throw new DomainError(
+        'FORBIDDEN',
+        `Your role on this client (${relation.replace('_', ' ')}) does not allow this`,
+      );
     }
+    return found.client;
   }
 }
 
-export const clientNotFound = () => new DomainError('NOT_FOUND', 'Client not found');
+/** The action needed to add, remove or assign a member with `role`. */
+export function membershipAction(role: ClientRole): ClientAction {
+  return role === 'admin' ? 'manage_admins' : 'manage_users';
+}

@@ -8,6 +8,9 @@ import { ClientHealthRecorder } from './client-health.recorder';
 import { ClientEntity } from './client.entity';
 import { ClientUserEntity } from './client-user.entity';
 import { ClientsController } from './clients.controller';
+import { ClientUsersController } from './client-users.controller';
+import { ClientUsersRepository } from './client-users.repository';
+import { ClientUsersService } from './client-users.service';
 import { ClientsRepository } from './clients.repository';
 import { ClientsService } from './clients.service';
 import { ConnectionChecker } from './connection-checker';
@@ -17,13 +20,15 @@ export const CLIENT_ENTITIES = [ClientEntity, ClientHealthEventEntity, ClientUse
 /** The client registry: CRUD, connection checks, stored config and health, keys, status, bulk actions. */
 @Module({
   imports: [AgentManagerClientModule, AuditModule],
-  controllers: [ClientsController],
+  controllers: [ClientsController, ClientUsersController],
   providers: [
     ClientAccessPolicy,
     ClientHealthProber,
     ClientHealthRecorder,
     ClientsRepository,
     ClientsService,
+    ClientUsersRepository,
+    ClientUsersService,
     ConnectionChecker,
   ],
   exports: [ClientsRepository, ClientAccessPolicy],

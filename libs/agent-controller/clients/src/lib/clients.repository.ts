@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ListClientsQuery } from '@agent-controller/shared-contracts';
+import { ClientRole, ListClientsQuery } from '@agent-controller/shared-contracts';
+import type { ClientWithMembership } from './client-access.policy';
 import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { ClientHealthEventEntity } from './client-health-event.entity';
 import { ClientEntity } from './client.entity';
@@ -14,6 +15,14 @@ export type HealthUpdate = Pick<
 > & { config?: ClientEntity['config'] };
 
 const SECRET_COLUMNS = ['client.apiKey', 'client.keycloakClientSecret'];
+
+/** Created by the user, or the user is a member: decided in SQL so paging and totals stay right. */
+const VISIBLE_TO_USER = (alias: string) =>
+  `(${alias}.user_id = :userId OR EXISTS (SELECT 1 FROM client_users member WHERE member.client_id = ${alias}.id AND member.user_id = :userId))`;
+
+/** The caller's membership role on the row, read in the same query. */
+const MEMBER_ROLE = (alias: string) =>
+  `(SELECT member.role FROM client_users member WHERE member.client_id = ${alias}.id AND member.user_id = :memberUserId)`;
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, '\\$&');
@@ -34,7 +43,7 @@ export class ClientsRepository {
   ): SelectQueryBuilder<ClientEntity> {
     const builder = manager.createQueryBuilder(ClientEntity, 'client');
     if (withSecrets) builder.addSelect(SECRET_COLUMNS);
-    if (visibility.kind === 'user') builder.where('client.user_id = :userId', { userId: visibility.userId });
+    if (visibility.kind === 'user') builder.where(VISIBLE_TO_USER('client'), { userId: visibility.userId });
     return builder;
   }
 
@@ -44,7 +53,7 @@ export class ClientsRepository {
    */
   async findPage(visibility: ClientVisibility, query: ListClientsQuery): Promise<[ClientEntity[], number]> {
     const filtered = (alias: string, builder: SelectQueryBuilder<ClientEntity>) => {
-      if (visibility.kind === 'user') builder.andWhere(`${alias}.user_id = :userId`, { userId: visibility.userId });
+      if (visibility.kind === 'user') builder.andWhere(VISIBLE_TO_USER(alias), { userId: visibility.userId });
       if (query.status) builder.andWhere(`${alias}.status = :status`, { status: query.status });
       if (query.health) builder.andWhere(`${alias}.health_state = :health`, { health: query.health });
       if (query.search) {
@@ -75,12 +84,30 @@ export class ClientsRepository {
     return [entities, total];
   }
 
-  findVisibleById(
+  /** One visible client with the caller's membership role on it, in one query. */
+  async findWithMembership(
     visibility: ClientVisibility,
+    userId: string | null,
     id: string,
     { manager, withSecrets = false }: { manager?: EntityManager; withSecrets?: boolean } = {},
-  ): Promise<ClientEntity | null> {
-    return this.visible(visibility, manager, withSecrets).andWhere('client.id = :id', { id }).getOne();
+  ): Promise<ClientWithMembership | null> {
+    const [found] = await this.findManyWithMembership(visibility, userId, [id], { manager, withSecrets });
+    return found ?? null;
+  }
+
+  async findManyWithMembership(
+    visibility: ClientVisibility,
+    userId: string | null,
+    ids: string[],
+    { manager, withSecrets = false }: { manager?: EntityManager; withSecrets?: boolean } = {},
+  ): Promise<ClientWithMembership[]> {
+    const { entities, raw } = await this.visible(visibility, manager, withSecrets)
+      .addSelect(MEMBER_ROLE('client'), 'member_role')
+      .andWhere('client.id IN (:...ids)', { ids })
+      .setParameter('memberUserId', userId)
+      .getRawAndEntities<{ client_id: string; member_role: ClientRole | null }>();
+    const roles = new Map(raw.map((row) => [row.client_id, row.member_role]));
+    return entities.map((client) => ({ client, memberRole: roles.get(client.id) ?? null }));
   }
 
   /** Reads the row with its secrets and holds it until the caller's transaction ends, so concurrent edits queue. */
@@ -89,10 +116,6 @@ export class ClientsRepository {
       .where('client.id = :id', { id })
       .setLock('pessimistic_write')
       .getOne();
-  }
-
-  findVisibleByIds(visibility: ClientVisibility, ids: string[], withSecrets = false): Promise<ClientEntity[]> {
-    return this.visible(visibility, undefined, withSecrets).andWhere('client.id IN (:...ids)', { ids }).getMany();
   }
 
   insert(values: Partial<ClientEntity>, manager: EntityManager): Promise<ClientEntity> {

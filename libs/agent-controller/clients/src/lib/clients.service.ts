@@ -15,7 +15,7 @@ import {
 } from '@agent-controller/shared-contracts';
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { ClientAccessPolicy, clientNotFound } from './client-access.policy';
+import { ClientAccessPolicy, ClientAction, clientNotFound } from './client-access.policy';
 import { ClientHealthEventEntity } from './client-health-event.entity';
 import { ClientEntity } from './client.entity';
 import { toClientResponse } from './client.mapper';
@@ -77,10 +77,24 @@ export class ClientsService {
     return this.clients.findPage(this.policy.visibility(principal), query);
   }
 
-  async getClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {
-    const client = await this.clients.findVisibleById(this.policy.visibility(principal), id);
-    if (!client) throw clientNotFound();
-    return client;
+  /** A client the caller may act on with `action`: 404 when they cannot see it, 403 when their role is short. */
+  async authorizeClient(
+    principal: RequestPrincipal,
+    id: string,
+    action: ClientAction,
+    options: { manager?: EntityManager; withSecrets?: boolean } = {},
+  ): Promise<ClientEntity> {
+    const found = await this.clients.findWithMembership(
+      this.policy.visibility(principal),
+      principal.userId,
+      id,
+      options,
+    );
+    return this.policy.authorize(principal, found, action);
+  }
+
+  getClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {
+    return this.authorizeClient(principal, id, 'read');
   }
 
   async createClient(principal: RequestPrincipal, request: CreateClientRequest): Promise<ClientWithKey> {
@@ -157,8 +171,7 @@ export class ClientsService {
   }
 
   async verifyClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {
-    const client = await this.clients.findVisibleById(this.policy.visibility(principal), id, { withSecrets: true });
-    if (!client) throw clientNotFound();
+    const client = await this.authorizeClient(principal, id, 'operate', { withSecrets: true });
     if (client.status === 'inactive') throw clientInactive(client);
     const verified = await this.health.checkAndRecord(client);
     await this.clients.touchLastUsed([id], new Date());
@@ -209,24 +222,30 @@ export class ClientsService {
     id: string,
     paging: PagingQuery,
   ): Promise<[ClientHealthEventEntity[], number]> {
-    await this.getClient(principal, id);
+    await this.authorizeClient(principal, id, 'read');
     return this.clients.findHealthHistory(id, paging.limit, paging.offset);
   }
 
   /** Applies one action to many clients; each id gets its own result, and `dryRun` changes nothing. */
   async bulkUpdateClients(principal: RequestPrincipal, request: BulkClientRequest): Promise<BulkClientResponse> {
-    const visible = await this.clients.findVisibleByIds(
+    const visible = await this.clients.findManyWithMembership(
       this.policy.visibility(principal),
+      principal.userId,
       request.ids,
-      request.action === 'verify',
+      {
+        withSecrets: request.action === 'verify',
+      },
     );
-    const byId = new Map(visible.map((client) => [client.id, client]));
+    const byId = new Map(visible.map((found) => [found.client.id, found]));
+    const needed: ClientAction = request.action === 'verify' ? 'operate' : 'manage';
     const results: BulkClientResponse['results'] = [];
     const actionable: ClientEntity[] = [];
     for (const id of request.ids) {
-      const client = byId.get(id);
-      if (!client) results.push({ id, result: 'not_found' });
-      else if (!this.policy.canManage(principal, client)) results.push({ id, result: 'forbidden' });
+      const found = byId.get(id);
+      const relation = found ? this.policy.relation(principal, found) : 'none';
+      const client = found?.client;
+      if (!client || relation === 'none') results.push({ id, result: 'not_found' });
+      else if (!this.policy.allows(relation, needed)) results.push({ id, result: 'forbidden' });
       else if (request.action === 'verify' && client.status === 'inactive') {
         results.push({ id, result: 'CLIENT_INACTIVE', message: 'inactive clients are not called' });
       } else {
@@ -296,9 +315,7 @@ export class ClientsService {
 
   /** Finds a client the caller can see (else 404), checks management rights (else 403), and locks it. */
   private async lockManageable(principal: RequestPrincipal, id: string, manager: EntityManager): Promise<ClientEntity> {
-    const visible = await this.clients.findVisibleById(this.policy.visibility(principal), id, { manager });
-    if (!visible) throw clientNotFound();
-    this.policy.requireManage(principal, visible);
+    await this.authorizeClient(principal, id, 'manage', { manager });
     const locked = await this.clients.lockById(id, manager);
     if (!locked) throw clientNotFound();
     return locked;

@@ -1,0 +1,229 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Api, setUpFirstAdmin } from '../support/http';
+import { freePort, RunningController, startController } from '../support/controller-process';
+
+/**
+ * The permission table of DESIGN.md §4, route by route, for every kind of caller, against a client of
+ * their own (created by "creator", with "client admin" and "client user" as members) and someone else's
+ * (created by the global admin). Each cell gets fresh clients, so destructive routes cannot affect others.
+ *
+ * Cells read "own/other": an HTTP status, or for bulk the per-item result, or for the list whether the
+ * client is listed. 400 in api-key mode means "users play no role here" (NOT_APPLICABLE_IN_API_KEY_MODE).
+ */
+const ACTORS = ['apiKey', 'globalAdmin', 'creator', 'clientAdmin', 'clientUser', 'stranger'] as const;
+type Actor = (typeof ACTORS)[number];
+type Target = 'own' | 'other';
+
+interface Fixture {
+  clientId: string;
+  userMemberId: string;
+  adminMemberId: string;
+}
+
+interface Route {
+  name: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: (fixture: Fixture) => string;
+  body?: unknown;
+  /** How to read the answer when it is not a plain status. */
+  read?: 'bulk' | 'listed';
+}
+
+const route = (name: string, path: Route['path'], extra: Partial<Route> = {}): Route => {
+  const [method] = name.split(' ') as [Route['method']];
+  return { name, method, path, ...extra };
+};
+
+// prettier-ignore
+const TABLE: [Route, Record<Actor, string>][] = [
+  //                                                                                                  api-key      admin        creator      client admin  client user  stranger
+  [route('GET /api/clients (is it listed?)', () => '/api/clients?limit=100', { read: 'listed' }),   { apiKey: 'yes/yes', globalAdmin: 'yes/yes', creator: 'yes/no', clientAdmin: 'yes/no', clientUser: 'yes/no', stranger: 'no/no' }],
+  [route('GET /api/clients/:id', (f) => `/api/clients/${f.clientId}`),                              { apiKey: '200/200', globalAdmin: '200/200', creator: '200/404', clientAdmin: '200/404', clientUser: '200/404', stranger: '404/404' }],
+  [route('GET /api/clients/:id/health/history', (f) => `/api/clients/${f.clientId}/health/history`), { apiKey: '200/200', globalAdmin: '200/200', creator: '200/404', clientAdmin: '200/404', clientUser: '200/404', stranger: '404/404' }],
+  [route('POST /api/clients/:id/verify', (f) => `/api/clients/${f.clientId}/verify`),               { apiKey: '200/200', globalAdmin: '200/200', creator: '200/404', clientAdmin: '200/404', clientUser: '200/404', stranger: '404/404' }],
+  [route('POST /api/clients/:id (update)', (f) => `/api/clients/${f.clientId}`, { body: { description: 'changed' } }), { apiKey: '200/200', globalAdmin: '200/200', creator: '200/404', clientAdmin: '200/404', clientUser: '403/404', stranger: '404/404' }],
+  [route('PATCH /api/clients/:id', (f) => `/api/clients/${f.clientId}`, { body: { agentWsPort: 9000 } }), { apiKey: '200/200', globalAdmin: '200/200', creator: '200/404', clientAdmin: '200/404', clientUser: '403/404', stranger: '404/404' }],
+  [route('POST /api/clients/:id/status', (f) => `/api/clients/${f.clientId}/status`, { body: { status: 'inactive' } }), { apiKey: '200/200', globalAdmin: '200/200', creator: '200/404', clientAdmin: '200/404', clientUser: '403/404', stranger: '404/404' }],
+  [route('POST /api/clients/:id/rotate-key', (f) => `/api/clients/${f.clientId}/rotate-key`, { body: {} }), { apiKey: '200/200', globalAdmin: '200/200', creator: '200/404', clientAdmin: '200/404', clientUser: '403/404', stranger: '404/404' }],
+  [route('DELETE /api/clients/:id', (f) => `/api/clients/${f.clientId}`),                           { apiKey: '204/204', globalAdmin: '204/204', creator: '204/404', clientAdmin: '204/404', clientUser: '403/404', stranger: '404/404' }],
+  [route('POST /api/clients/bulk (deactivate)', () => '/api/clients/bulk', { read: 'bulk' }),       { apiKey: 'ok/ok', globalAdmin: 'ok/ok', creator: 'ok/not_found', clientAdmin: 'ok/not_found', clientUser: 'forbidden/not_found', stranger: 'not_found/not_found' }],
+  [route('POST /api/clients/bulk (verify)', () => '/api/clients/bulk', { read: 'bulk' }),           { apiKey: 'ok/ok', globalAdmin: 'ok/ok', creator: 'ok/not_found', clientAdmin: 'ok/not_found', clientUser: 'ok/not_found', stranger: 'not_found/not_found' }],
+  [route('GET /api/clients/:id/users', (f) => `/api/clients/${f.clientId}/users`),                  { apiKey: '400/400', globalAdmin: '200/200', creator: '200/404', clientAdmin: '200/404', clientUser: '200/404', stranger: '404/404' }],
+  [route('POST /api/clients/:id/users (role user)', (f) => `/api/clients/${f.clientId}/users`, { body: { email: 'newcomer@example.com', role: 'user' } }),  { apiKey: '400/400', globalAdmin: '201/201', creator: '201/404', clientAdmin: '201/404', clientUser: '403/404', stranger: '404/404' }],
+  [route('POST /api/clients/:id/users (role admin)', (f) => `/api/clients/${f.clientId}/users`, { body: { email: 'newcomer@example.com', role: 'admin' } }), { apiKey: '400/400', globalAdmin: '201/201', creator: '201/404', clientAdmin: '403/404', clientUser: '403/404', stranger: '404/404' }],
+  [route('POST /api/clients/:id/users/:rel (user -> admin)', (f) => `/api/clients/${f.clientId}/users/${f.userMemberId}`, { body: { role: 'admin' } }), { apiKey: '400/400', globalAdmin: '200/200', creator: '200/404', clientAdmin: '403/404', clientUser: '403/404', stranger: '404/404' }],
+  [route('DELETE /api/clients/:id/users/:rel (a user)', (f) => `/api/clients/${f.clientId}/users/${f.userMemberId}`), { apiKey: '400/400', globalAdmin: '204/204', creator: '204/404', clientAdmin: '204/404', clientUser: '403/404', stranger: '404/404' }],
+  [route('DELETE /api/clients/:id/users/:rel (an admin)', (f) => `/api/clients/${f.clientId}/users/${f.adminMemberId}`), { apiKey: '400/400', globalAdmin: '204/204', creator: '204/404', clientAdmin: '403/404', clientUser: '403/404', stranger: '404/404' }],
+];
+
+const CELLS = TABLE.flatMap(([route, expected]) =>
+  ACTORS.flatMap((actor) =>
+    (['own', 'other'] as const).map((target, index) => ({
+      route,
+      actor,
+      target,
+      expected: expected[actor].split('/')[index],
+    })),
+  ),
+);
+
+const PASSWORD = 'correct horse battery';
+const EMAILS: Record<Exclude<Actor, 'apiKey' | 'globalAdmin'>, string> = {
+  creator: 'creator@example.com',
+  clientAdmin: 'client.admin@example.com',
+  clientUser: 'client.user@example.com',
+  stranger: 'stranger@example.com',
+};
+
+const FILLERS = { admin: 'filler.admin@example.com', user: 'filler.user@example.com' };
+
+describe(`permission table: ${TABLE.length} routes × ${ACTORS.length} callers × own/other = ${CELLS.length} cells`, () => {
+  let users: RunningController;
+  let apiKeyMode: RunningController;
+  let usersApi: Api;
+  let apiKeyApi: Api;
+  const staticKey = randomBytes(32).toString('base64url');
+  const tokens = {} as Record<Actor, string>;
+  let remote: string;
+
+  beforeAll(async () => {
+    // A port nothing listens on: creation and verify record "unreachable" quickly; permissions do not care.
+    remote = `http://127.0.0.1:${await freePort()}`;
+    [users, apiKeyMode] = await Promise.all([
+      startController(),
+      startController({ env: { AUTHENTICATION_METHOD: 'api-key', STATIC_API_KEY: staticKey } }),
+    ]);
+    usersApi = new Api(users.baseUrl);
+    apiKeyApi = new Api(apiKeyMode.baseUrl);
+    tokens.apiKey = staticKey;
+    tokens.globalAdmin = await setUpFirstAdmin(usersApi, users.setupToken());
+    for (const email of [...Object.values(EMAILS), ...Object.values(FILLERS), 'newcomer@example.com']) {
+      const created = await usersApi.post('/api/users', { email, password: PASSWORD }, { token: tokens.globalAdmin });
+      expect(created.status).toBe(201);
+    }
+    for (const [actor, email] of Object.entries(EMAILS) as [Actor, string][]) {
+      tokens[actor] = (await usersApi.post('/api/auth/login', { email, password: PASSWORD })).body.accessToken;
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await users?.stop();
+    await apiKeyMode?.stop();
+  });
+
+  async function createClient(api: Api, token: string): Promise<string> {
+    const response = await api.post(
+      '/api/clients',
+      { name: `client-${randomUUID()}`, endpoint: remote, authenticationType: 'api_key', apiKey: 'remote-key-123456' },
+      { token },
+    );
+    expect(response.status).toBe(201);
+    return response.body.id;
+  }
+
+  /** A fresh client for the cell: "own" is the creator's with two members, "other" the global admin's. */
+  async function fixture(actor: Actor, target: Target): Promise<Fixture> {
+    if (actor === 'apiKey') {
+      return {
+        clientId: await createClient(apiKeyApi, staticKey),
+        userMemberId: randomUUID(),
+        adminMemberId: randomUUID(),
+      };
+    }
+    const owner = target === 'own' ? tokens.creator : tokens.globalAdmin;
+    const clientId = await createClient(usersApi, owner);
+    const add = async (email: string, role: string) => {
+      const response = await usersApi.post(`/api/clients/${clientId}/users`, { email, role }, { token: owner });
+      expect(response.status).toBe(201);
+      return response.body.id as string;
+    };
+    // The "other" client has members too (none of our callers), so relationship ids exist there as well.
+    const adminMemberId = await add(target === 'own' ? EMAILS.clientAdmin : FILLERS.admin, 'admin');
+    const userMemberId = await add(target === 'own' ? EMAILS.clientUser : FILLERS.user, 'user');
+    return { clientId, userMemberId, adminMemberId };
+  }
+
+  it.each(CELLS)(
+    '$route.name as $actor on the $target client → $expected',
+    async ({ route, actor, target, expected }) => {
+      const api = actor === 'apiKey' ? apiKeyApi : usersApi;
+      const f = await fixture(actor, target);
+      const token = tokens[actor];
+      if (route.read === 'bulk') {
+        const action = route.name.includes('verify') ? 'verify' : 'deactivate';
+        const response = await api.post('/api/clients/bulk', { action, ids: [f.clientId] }, { token });
+        expect(response.status).toBe(200);
+        expect(response.body.results[0].result).toBe(expected);
+        return;
+      }
+      const response = await api.request(route.method, route.path(f), { token, body: route.body });
+      if (route.read === 'listed') {
+        expect(response.status).toBe(200);
+        const listed = (response.body as { id: string }[]).some((client) => client.id === f.clientId);
+        expect(listed ? 'yes' : 'no').toBe(expected);
+        return;
+      }
+      expect(response.status).toBe(Number(expected));
+      if (expected === '404') expect(response.body.message).toBe('Client not found');
+      if (expected === '403') expect(response.body.code).toBe('FORBIDDEN');
+      if (expected === '400') expect(response.body.code).toBe('NOT_APPLICABLE_IN_API_KEY_MODE');
+    },
+  );
+
+  it('keeps membership totals in SQL: a member of 1 client out of many sees exactly 1', async () => {
+    const [page] = [await usersApi.get('/api/clients?limit=1', { token: tokens.stranger })];
+    expect(page.headers.get('x-total-count')).toBe('0');
+    const clientId = await createClient(usersApi, tokens.globalAdmin);
+    await usersApi.post(
+      `/api/clients/${clientId}/users`,
+      { email: EMAILS.stranger, role: 'user' },
+      { token: tokens.globalAdmin },
+    );
+    const after = await usersApi.get('/api/clients?limit=1&offset=0', { token: tokens.stranger });
+    expect(after.headers.get('x-total-count')).toBe('1');
+    expect(after.body.map((client: { id: string }) => client.id)).toEqual([clientId]);
+  });
+
+  it('answers two concurrent adds of the same member with one 201 and one 409', async () => {
+    const clientId = await createClient(usersApi, tokens.globalAdmin);
+    const add = () =>
+      usersApi.post(
+        `/api/clients/${clientId}/users`,
+        { email: EMAILS.clientUser, role: 'user' },
+        { token: tokens.globalAdmin },
+      );
+    const statuses = (await Promise.all([add(), add()])).map((response) => response.status).sort();
+    expect(statuses).toEqual([201, 409]);
+  });
+
+  it('refuses adding the creator or an unknown e-mail, without revealing more than "no such user"', async () => {
+    const clientId = await createClient(usersApi, tokens.creator);
+    const creator = await usersApi.post(
+      `/api/clients/${clientId}/users`,
+      { email: EMAILS.creator, role: 'user' },
+      { token: tokens.creator },
+    );
+    expect(creator.status).toBe(409);
+    const unknown = await usersApi.post(
+      `/api/clients/${clientId}/users`,
+      { email: 'nobody@example.com', role: 'user' },
+      { token: tokens.creator },
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toBe('No such user');
+    const listed = await usersApi.get(`/api/clients/${clientId}/users`, { token: tokens.creator });
+    expect(listed.body).toEqual([expect.objectContaining({ id: null, email: EMAILS.creator, role: 'creator' })]);
+  });
+
+  it('takes access away at once when a member is removed', async () => {
+    const clientId = await createClient(usersApi, tokens.creator);
+    const added = await usersApi.post(
+      `/api/clients/${clientId}/users`,
+      { email: EMAILS.stranger, role: 'user' },
+      { token: tokens.creator },
+    );
+    expect((await usersApi.get(`/api/clients/${clientId}`, { token: tokens.stranger })).status).toBe(200);
+    await usersApi.delete(`/api/clients/${clientId}/users/${added.body.id}`, { token: tokens.creator });
+    expect((await usersApi.get(`/api/clients/${clientId}`, { token: tokens.stranger })).status).toBe(404);
+  });
+});
