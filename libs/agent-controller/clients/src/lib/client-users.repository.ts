@@ -45,8 +45,8 @@ export class ClientUsersRepository {
     return manager.findOneBy(UserEntity, { email });
   }
 
-  findUserById(id: string): Promise<UserEntity | null> {
-    return this.dataSource.manager.findOneBy(UserEntity, { id });
+  findUserById(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
+    return manager.findOneBy(UserEntity, { id });
   }
 
   insert(

@@ -98,6 +98,8 @@ export class ClientUsersService {
       await this.clients.authorizeClient(principal, clientId, membershipAction(member.role), { manager });
       await this.clients.authorizeClient(principal, clientId, membershipAction(role), { manager });
       const from = member.role;
+      const user = await this.members.findUserById(member.userId, manager);
+      if (from === role) return toResponse(member, user?.email ?? '');
       member.role = role;
       const saved = await this.members.save(member, manager);
       await this.audit.record(
@@ -109,7 +111,6 @@ export class ClientUsersService {
         },
         manager,
       );
-      const user = await this.members.findUserById(member.userId);
       return toResponse(saved, user?.email ?? '');
     });
   }

@@ -1,9 +1,10 @@
 import { EndpointPolicy, KeycloakTokenProvider } from '@agent-controller/agent-manager-client';
 import { AuditEntry, AuditService } from '@agent-controller/audit';
 import { DomainError, RequestPrincipal } from '@agent-controller/core';
-import { CreateClientRequest, UpdateClientRequest } from '@agent-controller/shared-contracts';
+import { ClientRole, CreateClientRequest, UpdateClientRequest } from '@agent-controller/shared-contracts';
 import { EntityManager } from 'typeorm';
-import { ClientAccessPolicy } from './client-access.policy';
+import { ClientAccessPolicy, ClientWithMembership } from './client-access.policy';
+import type { ClientHealthEventEntity } from './client-health-event.entity';
 import type { ClientHealthRecorder } from './client-health.recorder';
 import type { ClientEntity } from './client.entity';
 import type { ClientsRepository, ClientVisibility } from './clients.repository';
@@ -69,28 +70,34 @@ function keycloakClient(overrides: Partial<ClientEntity> = {}): ClientEntity {
   });
 }
 
-/** An in-memory clients table: every read returns a fresh copy, as the database would. */
+/** An in-memory clients table with memberships: every read returns a fresh copy, as the database would. */
 class FakeClientsRepository {
   readonly rows = new Map<string, ClientEntity>();
+  /** clientId -> userId -> role, as in client_users. */
+  readonly members = new Map<string, Map<string, ClientRole>>();
   readonly manager = { fake: 'manager' } as unknown as EntityManager;
   private nextId = 0;
 
   readonly transaction = jest.fn(async (work: (manager: EntityManager) => Promise<unknown>) => work(this.manager));
-  readonly findVisibleById = jest.fn(
+  readonly findWithMembership = jest.fn(
     async (
       visibility: ClientVisibility,
+      userId: string | null,
       id: string,
       options: { manager?: EntityManager; withSecrets?: boolean } = {},
-    ) => {
-      const row = this.rows.get(id);
-      return row && this.isVisible(visibility, row) ? this.read(row, options.withSecrets ?? false) : null;
-    },
+    ): Promise<ClientWithMembership | null> => this.lookUp(visibility, userId, id, options.withSecrets ?? false),
   );
-  readonly findVisibleByIds = jest.fn(async (visibility: ClientVisibility, ids: string[], withSecrets = false) =>
-    ids.flatMap((id) => {
-      const row = this.rows.get(id);
-      return row && this.isVisible(visibility, row) ? [this.read(row, withSecrets)] : [];
-    }),
+  readonly findManyWithMembership = jest.fn(
+    async (
+      visibility: ClientVisibility,
+      userId: string | null,
+      ids: string[],
+      options: { manager?: EntityManager; withSecrets?: boolean } = {},
+    ): Promise<ClientWithMembership[]> =>
+      ids.flatMap((id) => {
+        const found = this.lookUp(visibility, userId, id, options.withSecrets ?? false);
+        return found ? [found] : [];
+      }),
   );
   readonly lockById = jest.fn(async (id: string, _manager: EntityManager) => {
     const row = this.rows.get(id);
@@ -109,10 +116,30 @@ class FakeClientsRepository {
     this.rows.delete(id);
   });
   readonly touchLastUsed = jest.fn(async () => undefined);
+  readonly findHealthHistory = jest.fn(async (): Promise<[ClientHealthEventEntity[], number]> => [[], 0]);
 
   add(client: ClientEntity): this {
     this.rows.set(client.id, { ...client });
     return this;
+  }
+
+  addMember(clientId: string, userId: string, role: ClientRole): this {
+    const members = this.members.get(clientId) ?? new Map<string, ClientRole>();
+    members.set(userId, role);
+    this.members.set(clientId, members);
+    return this;
+  }
+
+  private lookUp(
+    visibility: ClientVisibility,
+    userId: string | null,
+    id: string,
+    withSecrets: boolean,
+  ): ClientWithMembership | null {
+    const row = this.rows.get(id);
+    if (!row || !this.isVisible(visibility, row)) return null;
+    const memberRole = userId === null ? null : (this.members.get(id)?.get(userId) ?? null);
+    return { client: this.read(row, withSecrets), memberRole };
   }
 
   /** A copy of the row; secret columns are not selected unless asked for, as with `select: false`. */
@@ -123,14 +150,29 @@ class FakeClientsRepository {
     ) as unknown as ClientEntity;
   }
 
+  /** Created by the user or the user is a member, as VISIBLE_TO_USER in SQL. */
   private isVisible(visibility: ClientVisibility, row: ClientEntity): boolean {
-    return visibility.kind === 'all' || row.userId === visibility.userId;
+    return (
+      visibility.kind === 'all' ||
+      row.userId === visibility.userId ||
+      this.members.get(row.id)?.has(visibility.userId) === true
+    );
   }
 }
 
 function setUp(...clients: ClientEntity[]) {
   const repository = new FakeClientsRepository();
   for (const client of clients) repository.add(client);
+  return build(repository);
+}
+
+/** A client of Bob's on which Alice has a membership with `role`. */
+function setUpMembership(role: ClientRole, client: ClientEntity = apiKeyClient({ userId: BOB })) {
+  const repository = new FakeClientsRepository().add(client).addMember(client.id, ALICE, role);
+  return build(repository);
+}
+
+function build(repository: FakeClientsRepository) {
   const endpoints = { normalizeEndpoint: jest.fn((raw: string) => raw) };
   const tokens = { forget: jest.fn() };
   const health = {
@@ -158,6 +200,8 @@ async function refusal(promise: Promise<unknown>): Promise<DomainError> {
   }
   throw new Error('expected a DomainError');
 }
+
+const PAGE = { limit: 20, offset: 0 };
 
 const fieldsOf = (error: DomainError) => (error.details?.['fields'] as { field: string }[]).map((f) => f.field);
 
@@ -458,14 +502,14 @@ describe('ClientsService.updateClient', () => {
       expect(repository.rows.get(CLIENT_ID)?.name).toBe('by admin');
     });
 
-    it('reports a client of another user as NOT_FOUND (visibility is creator-only), changing nothing', async () => {
+    it('reports a client of another user that Bob is no member of as NOT_FOUND, changing nothing', async () => {
       const { service, repository, audit, tokens } = setUp(apiKeyClient());
 
       const error = await refusal(service.updateClient(userPrincipal(BOB), CLIENT_ID, { name: 'stolen' }));
 
       expect(error.code).toBe('NOT_FOUND');
       expect(error.status).toBe(404);
-      expect(repository.findVisibleById).toHaveBeenCalledWith({ kind: 'user', userId: BOB }, CLIENT_ID, {
+      expect(repository.findWithMembership).toHaveBeenCalledWith({ kind: 'user', userId: BOB }, BOB, CLIENT_ID, {
         manager: repository.manager,
       });
       expect(repository.lockById).not.toHaveBeenCalled();
@@ -506,7 +550,7 @@ describe('ClientsService.getClient and verifyClient', () => {
 
     expect(client.name).toBe('alpha');
     expect(client.apiKey).toBeUndefined();
-    expect(repository.findVisibleById).toHaveBeenCalledWith({ kind: 'user', userId: ALICE }, CLIENT_ID);
+    expect(repository.findWithMembership).toHaveBeenCalledWith({ kind: 'user', userId: ALICE }, ALICE, CLIENT_ID, {});
   });
 
   it("verifies with the client's secrets loaded, then marks it used", async () => {
@@ -660,7 +704,14 @@ describe('ClientsService.bulkUpdateClients', () => {
       dryRun: false,
     });
 
-    expect(repository.findVisibleByIds).toHaveBeenCalledWith({ kind: 'user', userId: ALICE }, [CLIENT_ID], true);
+    expect(repository.findManyWithMembership).toHaveBeenCalledWith(
+      { kind: 'user', userId: ALICE },
+      ALICE,
+      [CLIENT_ID],
+      {
+        withSecrets: true,
+      },
+    );
     expect(health.checkAndRecordMany).toHaveBeenCalledWith([expect.objectContaining({ apiKey: OLD_KEY })]);
     expect(response.results).toEqual([
       {
@@ -703,6 +754,225 @@ describe('ClientsService.bulkUpdateClients', () => {
       targetId: CLIENT_ID,
       changes: { status: { from: 'active', to: 'inactive' } },
       details: { bulk: true },
+    });
+  });
+});
+
+describe('ClientsService with client memberships', () => {
+  const alice = userPrincipal(ALICE);
+  const stranger = userPrincipal('55555555-5555-4555-8555-555555555555');
+
+  describe('authorizeClient', () => {
+    it("looks the client up with the caller's visibility, user id and options, and returns it", async () => {
+      const { service, repository } = setUpMembership('user');
+
+      const client = await service.authorizeClient(alice, CLIENT_ID, 'operate', {
+        manager: repository.manager,
+        withSecrets: true,
+      });
+
+      expect(client).toMatchObject({ id: CLIENT_ID, apiKey: OLD_KEY });
+      expect(repository.findWithMembership).toHaveBeenCalledWith({ kind: 'user', userId: ALICE }, ALICE, CLIENT_ID, {
+        manager: repository.manager,
+        withSecrets: true,
+      });
+    });
+
+    it('looks the client up for the API-key holder with visibility all and no user id', async () => {
+      const { service, repository } = setUp(apiKeyClient());
+
+      await service.authorizeClient(API_KEY_PRINCIPAL, CLIENT_ID, 'manage');
+
+      expect(repository.findWithMembership).toHaveBeenCalledWith({ kind: 'all' }, null, CLIENT_ID, {});
+    });
+
+    it('refuses a short role with FORBIDDEN and an invisible client with NOT_FOUND', async () => {
+      const { service } = setUpMembership('user');
+
+      expect((await refusal(service.authorizeClient(alice, CLIENT_ID, 'configure'))).code).toBe('FORBIDDEN');
+      expect((await refusal(service.authorizeClient(stranger, CLIENT_ID, 'read'))).code).toBe('NOT_FOUND');
+    });
+  });
+
+  describe('a client admin (member with role admin)', () => {
+    it('may update the client, audited in the transaction', async () => {
+      const { service, repository, audit } = setUpMembership('admin');
+
+      const updated = await service.updateClient(alice, CLIENT_ID, { name: 'by client admin' });
+
+      expect(updated.name).toBe('by client admin');
+      expect(repository.rows.get(CLIENT_ID)?.name).toBe('by client admin');
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({ action: 'client.update', targetId: CLIENT_ID }),
+        repository.manager,
+      );
+    });
+
+    it('may change the status, rotate the key and delete the client', async () => {
+      const { service, repository } = setUpMembership('admin');
+
+      await expect(service.setClientStatus(alice, CLIENT_ID, 'inactive')).resolves.toMatchObject({
+        status: 'inactive',
+      });
+      const { apiKey } = await service.rotateClientKey(alice, CLIENT_ID, {});
+      expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(apiKey);
+      await service.deleteClient(alice, CLIENT_ID);
+      expect(repository.rows.has(CLIENT_ID)).toBe(false);
+    });
+  });
+
+  describe('a client user (member with role user)', () => {
+    it.each([
+      ['update', (service: ClientsService) => service.updateClient(alice, CLIENT_ID, { name: 'nope' })],
+      ['delete', (service: ClientsService) => service.deleteClient(alice, CLIENT_ID)],
+      ['rotate the key of', (service: ClientsService) => service.rotateClientKey(alice, CLIENT_ID, {})],
+      ['change the status of', (service: ClientsService) => service.setClientStatus(alice, CLIENT_ID, 'inactive')],
+    ])('may not %s the client: FORBIDDEN (403), nothing locked, changed or audited', async (_what, act) => {
+      const { service, repository, audit, tokens, health } = setUpMembership('user');
+      const before = { ...repository.rows.get(CLIENT_ID) };
+
+      const error = await refusal(act(service));
+
+      expect(error.code).toBe('FORBIDDEN');
+      expect(error.status).toBe(403);
+      expect(repository.lockById).not.toHaveBeenCalled();
+      expect(repository.save).not.toHaveBeenCalled();
+      expect(repository.delete).not.toHaveBeenCalled();
+      expect(repository.rows.get(CLIENT_ID)).toEqual(before);
+      expect(audit.record).not.toHaveBeenCalled();
+      expect(tokens.forget).not.toHaveBeenCalled();
+      expect(health.checkAndRecord).not.toHaveBeenCalled();
+    });
+
+    it('may verify the client, with its secrets loaded', async () => {
+      const { service, health, repository } = setUpMembership('user');
+
+      await service.verifyClient(alice, CLIENT_ID);
+
+      expect(health.checkAndRecord).toHaveBeenCalledWith(expect.objectContaining({ id: CLIENT_ID, apiKey: OLD_KEY }));
+      expect(repository.findWithMembership).toHaveBeenCalledWith({ kind: 'user', userId: ALICE }, ALICE, CLIENT_ID, {
+        withSecrets: true,
+      });
+      expect(repository.touchLastUsed).toHaveBeenCalledWith([CLIENT_ID], expect.any(Date));
+    });
+
+    it('may read the client (without secrets) and its health history', async () => {
+      const { service, repository } = setUpMembership('user');
+
+      const client = await service.getClient(alice, CLIENT_ID);
+      await service.listHealthHistory(alice, CLIENT_ID, { limit: 10, offset: 5 });
+
+      expect(client.apiKey).toBeUndefined();
+      expect(repository.findHealthHistory).toHaveBeenCalledWith(CLIENT_ID, 10, 5);
+    });
+  });
+
+  describe('a stranger (neither creator nor member)', () => {
+    it.each([
+      ['read', (service: ClientsService) => service.getClient(stranger, CLIENT_ID)],
+      ['verify', (service: ClientsService) => service.verifyClient(stranger, CLIENT_ID)],
+      ['update', (service: ClientsService) => service.updateClient(stranger, CLIENT_ID, { name: 'nope' })],
+      ['delete', (service: ClientsService) => service.deleteClient(stranger, CLIENT_ID)],
+      ['rotate the key of', (service: ClientsService) => service.rotateClientKey(stranger, CLIENT_ID, {})],
+      ['change the status of', (service: ClientsService) => service.setClientStatus(stranger, CLIENT_ID, 'inactive')],
+      ['list the history of', (service: ClientsService) => service.listHealthHistory(stranger, CLIENT_ID, PAGE)],
+    ])('cannot %s the client: NOT_FOUND (404), never FORBIDDEN', async (_what, act) => {
+      const { service, repository, health } = setUpMembership('admin');
+
+      const error = await refusal(act(service));
+
+      expect(error.code).toBe('NOT_FOUND');
+      expect(error.status).toBe(404);
+      expect(repository.lockById).not.toHaveBeenCalled();
+      expect(repository.findHealthHistory).not.toHaveBeenCalled();
+      expect(health.checkAndRecord).not.toHaveBeenCalled();
+    });
+
+    it('is not let in by a membership on another client', async () => {
+      const OTHER = '66666666-6666-4666-8666-666666666666';
+      const repository = new FakeClientsRepository()
+        .add(apiKeyClient({ userId: BOB }))
+        .add(apiKeyClient({ id: OTHER, userId: BOB }))
+        .addMember(OTHER, ALICE, 'admin');
+      const { service } = build(repository);
+
+      expect((await refusal(service.getClient(alice, CLIENT_ID))).code).toBe('NOT_FOUND');
+    });
+  });
+
+  describe('bulkUpdateClients', () => {
+    const OWN = '77777777-7777-4777-8777-777777777777';
+    const AS_ADMIN = '88888888-8888-4888-8888-888888888888';
+    const INVISIBLE = '99999999-9999-4999-8999-999999999999';
+
+    /** Alice created OWN, is admin on AS_ADMIN, user on CLIENT_ID, and nothing on INVISIBLE. */
+    function setUpMixed() {
+      const repository = new FakeClientsRepository()
+        .add(apiKeyClient({ userId: BOB }))
+        .add(apiKeyClient({ id: OWN, userId: ALICE }))
+        .add(apiKeyClient({ id: AS_ADMIN, userId: BOB }))
+        .add(apiKeyClient({ id: INVISIBLE, userId: BOB }))
+        .addMember(CLIENT_ID, ALICE, 'user')
+        .addMember(AS_ADMIN, ALICE, 'admin');
+      return build(repository);
+    }
+
+    it("reports forbidden for a client user's deactivate, leaving that client active", async () => {
+      const { service, repository, audit } = setUpMixed();
+
+      const response = await service.bulkUpdateClients(alice, {
+        action: 'deactivate',
+        ids: [CLIENT_ID, OWN, AS_ADMIN, INVISIBLE],
+        dryRun: false,
+      });
+
+      expect(response.results).toEqual([
+        { id: CLIENT_ID, result: 'forbidden' },
+        { id: OWN, result: 'ok' },
+        { id: AS_ADMIN, result: 'ok' },
+        { id: INVISIBLE, result: 'not_found' },
+      ]);
+      expect(repository.rows.get(CLIENT_ID)?.status).toBe('active');
+      expect(repository.rows.get(OWN)?.status).toBe('inactive');
+      expect(repository.rows.get(AS_ADMIN)?.status).toBe('inactive');
+      expect(repository.rows.get(INVISIBLE)?.status).toBe('active');
+      expect(audit.record.mock.calls.map(([entry]) => entry.targetId)).toEqual([OWN, AS_ADMIN]);
+      expect(repository.findManyWithMembership).toHaveBeenCalledWith(
+        { kind: 'user', userId: ALICE },
+        ALICE,
+        [CLIENT_ID, OWN, AS_ADMIN, INVISIBLE],
+        { withSecrets: false },
+      );
+    });
+
+    it.each(['activate', 'delete'] as const)('reports forbidden for a client user on %s', async (action) => {
+      const { service, repository } = setUpMembership('user');
+
+      const response = await service.bulkUpdateClients(alice, { action, ids: [CLIENT_ID], dryRun: false });
+
+      expect(response.results).toEqual([{ id: CLIENT_ID, result: 'forbidden' }]);
+      expect(repository.transaction).not.toHaveBeenCalled();
+      expect(repository.rows.has(CLIENT_ID)).toBe(true);
+    });
+
+    it('reports forbidden for a client user on a dry run too', async () => {
+      const { service } = setUpMembership('user');
+
+      const response = await service.bulkUpdateClients(alice, { action: 'delete', ids: [CLIENT_ID], dryRun: true });
+
+      expect(response.results).toEqual([{ id: CLIENT_ID, result: 'forbidden' }]);
+    });
+
+    it("reports ok for a client user's verify, checking the client with its secrets", async () => {
+      const { service, health } = setUpMembership('user');
+
+      const response = await service.bulkUpdateClients(alice, { action: 'verify', ids: [CLIENT_ID], dryRun: false });
+
+      expect(response.results).toEqual([expect.objectContaining({ id: CLIENT_ID, result: 'ok' })]);
+      expect(response.results[0].health).toBeDefined();
+      expect(health.checkAndRecordMany).toHaveBeenCalledWith([
+        expect.objectContaining({ id: CLIENT_ID, apiKey: OLD_KEY }),
+      ]);
     });
   });
 });
