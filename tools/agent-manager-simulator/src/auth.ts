@@ -5,9 +5,8 @@ import type { RequestHandler } from 'express';
 import { unauthorized } from './http-errors';
 
 /**
- * HTTP authentication (contract §2). `api-key` is implemented; `keycloak` (bearer JWTs checked against a
- * realm's JWKS) is the seam for a later round: add an authenticator here and select it in
- * `createAuthenticator`. The Socket.IO gateway of the real manager has no handshake auth, so only HTTP
+ * HTTP authentication (contract §2): `api-key`, or `keycloak` (bearer JWTs of one realm checked against
+ * its JWKS). The Socket.IO gateway of the real manager has no handshake auth, so only HTTP
  * routes use this.
  */
 export type AuthMode = 'api-key' | 'keycloak';
@@ -55,9 +54,41 @@ export function createApiKeyAuthenticator(apiKey: string): Authenticator {
   };
 }
 
+/**
+ * Keycloak mode: `Authorization: Bearer <access token>` of the realm, checked offline against the realm's
+ * JWKS (signature, issuer, expiry). Anything else is a bare 401, as nest-keycloak-connect answers.
+ */
+export function createKeycloakAuthenticator(issuer: string): Authenticator {
+  let verify: ((token: string) => Promise<Record<string, unknown>>) | undefined;
+  const load = async () => {
+    // jose is ESM-only: loaded on first use, and only in this mode.
+    const { createRemoteJWKSet, jwtVerify } = await import('jose');
+    const keys = createRemoteJWKSet(new URL(`${issuer}/protocol/openid-connect/certs`));
+    return async (token: string) => (await jwtVerify(token, keys, { issuer })).payload as Record<string, unknown>;
+  };
+  return async (request) => {
+    const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
+    if (!match) throw unauthorized('Unauthorized');
+    verify ??= await load();
+    let claims: Record<string, unknown>;
+    try {
+      claims = await verify(match[1]);
+    } catch {
+      throw unauthorized('Unauthorized');
+    }
+    const realmRoles = (claims['realm_access'] as { roles?: unknown } | undefined)?.roles;
+    return {
+      id: String(claims['sub'] ?? ''),
+      username: String(claims['preferred_username'] ?? claims['azp'] ?? claims['sub'] ?? ''),
+      roles: Array.isArray(realmRoles) ? realmRoles.map(String) : [],
+    };
+  };
+}
+
 export interface AuthSettings {
   mode: AuthMode;
   apiKey: string;
+  keycloakIssuer?: string;
 }
 
 export function createAuthenticator(settings: AuthSettings): Authenticator {
@@ -65,7 +96,8 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
     case 'api-key':
       return createApiKeyAuthenticator(settings.apiKey);
     case 'keycloak':
-      throw new Error("Authentication mode 'keycloak' is not implemented yet");
+      if (!settings.keycloakIssuer) throw new Error('keycloak mode needs the realm issuer URL (--keycloak-issuer)');
+      return createKeycloakAuthenticator(settings.keycloakIssuer);
   }
 }
 

@@ -13,7 +13,8 @@ Server
   --port <n>                  listen port, 0 = any free one (env PORT; default 3000)
   --host <addr>               bind address (default 127.0.0.1)
   --api-key <key>             static API key (env STATIC_API_KEY; generated when absent)
-  --auth <mode>               authentication mode: api-key (keycloak: not implemented yet)
+  --auth <mode>               authentication mode: api-key (default) or keycloak
+  --keycloak-issuer <url>     with --auth keycloak: the realm issuer, e.g. http://127.0.0.1:8080/realms/agents
   --git-repository-url <url>  GIT_REPOSITORY_URL of the manager (env GIT_REPOSITORY_URL)
   --production                production mode: origin allowlist on, rate limit 100 per window
   --cors-origin <list>        CORS_ORIGIN, comma separated, repeatable (env CORS_ORIGIN); turns the
@@ -62,6 +63,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliResult
       host: { type: 'string' },
       'api-key': { type: 'string' },
       auth: { type: 'string' },
+      'keycloak-issuer': { type: 'string' },
       'git-repository-url': { type: 'string' },
       production: { type: 'boolean' },
       'cors-origin': { type: 'string', multiple: true },
@@ -92,6 +94,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliResult
       throw new Error(`--auth must be api-key or keycloak, got '${values.auth}'`);
     }
     options.auth = values.auth as AuthMode;
+  }
+  if (values['keycloak-issuer'] !== undefined) {
+    options.keycloakIssuer = values['keycloak-issuer'];
   }
   const gitRepositoryUrl = values['git-repository-url'] ?? env['GIT_REPOSITORY_URL'];
   if (gitRepositoryUrl) options.gitRepositoryUrl = gitRepositoryUrl;

@@ -10,8 +10,10 @@ export interface SimulatorOptions {
   port?: number;
   /** Bind address. Default 127.0.0.1 (the real manager binds all interfaces; the simulator is safer). */
   host?: string;
-  /** Authentication mode. Only `api-key` is implemented in this round. */
+  /** Authentication mode: `api-key` (default) or `keycloak`. */
   auth?: AuthMode;
+  /** With `auth: 'keycloak'`: the realm's issuer, e.g. `http://127.0.0.1:8080/realms/agents`. */
+  keycloakIssuer?: string;
   /** The static API key (`STATIC_API_KEY`). Generated when absent. */
   apiKey?: string;
   /** `GIT_REPOSITORY_URL`: reported by `/api/config` and the default repository for new agents. */
@@ -43,6 +45,7 @@ export interface ResolvedOptions {
   port: number;
   host: string;
   auth: AuthMode;
+  keycloakIssuer: string | undefined;
   apiKey: string;
   gitRepositoryUrl: string | undefined;
   production: boolean;
@@ -78,8 +81,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   const production = options.production ?? false;
   const corsOrigins = options.corsOrigins?.map((origin) => origin.trim()).filter((origin) => origin.length > 0);
   const auth = options.auth ?? 'api-key';
-  if (auth !== 'api-key') {
-    throw new Error(`Authentication mode '${auth}' is not implemented yet (only 'api-key')`);
+  if (auth === 'keycloak' && !options.keycloakIssuer) {
+    throw new Error('Authentication mode keycloak needs keycloakIssuer (--keycloak-issuer)');
   }
   if (options.apiKey !== undefined && options.apiKey.length === 0) {
     throw new Error('apiKey must not be empty');
@@ -91,6 +94,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     port: checkInteger('port', options.port ?? DEFAULT_PORT, 0, 65535),
     host: options.host ?? DEFAULT_HOST,
     auth,
+    keycloakIssuer: options.keycloakIssuer,
     apiKey: options.apiKey ?? generateSecret(),
     gitRepositoryUrl: options.gitRepositoryUrl || undefined,
     production,

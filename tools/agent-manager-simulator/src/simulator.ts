@@ -78,7 +78,11 @@ export function createSimulatorContext(options: SimulatorOptions = {}): Simulato
     initialConfigOverride,
     throttler: new Throttler(resolved.rateLimit, resolved.rateLimitTtlSeconds * 1000),
     timers: new TimerRegistry(),
-    authenticate: createAuthenticator({ mode: resolved.auth, apiKey: resolved.apiKey }),
+    authenticate: createAuthenticator({
+      mode: resolved.auth,
+      apiKey: resolved.apiKey,
+      keycloakIssuer: resolved.keycloakIssuer,
+    }),
     stats: { total: 0, byStatus: {} },
   };
 }
