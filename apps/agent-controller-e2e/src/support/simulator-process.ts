@@ -1,6 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { WORKSPACE_ROOT } from './controller-process';
+import { ListeningEvent, spawnTool, stopTool } from './tool-process';
 
 const MAIN = join(WORKSPACE_ROOT, 'dist/tools/agent-manager-simulator/main.js');
 
@@ -27,29 +28,11 @@ export async function startSimulator(
     ...(options.apiKey ? ['--api-key', options.apiKey] : []),
     ...(options.args ?? []),
   ];
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const listening = await new Promise<{ url: string; apiKey: string; controlToken: string }>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`simulator did not start:\n${stderr}`)), 15_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n').find((candidate) => candidate.startsWith('{'));
-      if (!line) return;
-      clearTimeout(timer);
-      const event = JSON.parse(line) as {
-        event: string;
-        url: string;
-        apiKey: string;
-        controlToken: string;
-        message?: string;
-      };
-      if (event.event === 'listening') resolve(event);
-      else reject(new Error(`simulator failed: ${event.message}`));
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}:\n${stderr}`)));
-  });
+  const { child, listening } = await spawnTool<ListeningEvent & { url: string; apiKey: string; controlToken: string }>(
+    MAIN,
+    args,
+    'simulator',
+  );
   const control = async (path: string, body: unknown) => {
     const response = await fetch(`${listening.url}/_simulator/${path}`, {
       method: 'POST',
@@ -59,16 +42,13 @@ export async function startSimulator(
     if (!response.ok) throw new Error(`simulator control ${path} failed: ${response.status} ${await response.text()}`);
   };
   return {
-    ...listening,
+    url: listening.url,
+    apiKey: listening.apiKey,
+    controlToken: listening.controlToken,
     port: Number(new URL(listening.url).port),
     process: child,
     setFaults: (faults) => control('faults', faults),
     setConfig: (config) => control('config', config),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => stopTool(child),
   };
 }

@@ -10,6 +10,10 @@ import { AuthController } from './authentication/auth.controller';
 import { AuthService } from './authentication/auth.service';
 import { AuthenticationGuard } from './authentication/authentication.guard';
 import { JwtStrategy } from './authentication/jwt.strategy';
+import { KeycloakAuthenticator } from './authentication/keycloak/keycloak.authenticator';
+import { KEYCLOAK_TOKEN_VERIFIER } from './authentication/keycloak/keycloak-token-verifier';
+import { createKeycloakTokenVerifier } from './authentication/keycloak/keycloak-token-verifier.factory';
+import { KeycloakUsersService } from './authentication/keycloak/keycloak-users.service';
 import { SetupTokenRepository } from './setup/setup-token.repository';
 import { SetupService } from './setup/setup.service';
 import { PasswordHasher } from './users/password-hasher';
@@ -17,7 +21,10 @@ import { UsersController } from './users/users.controller';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
 
-/** Authentication for every route (global guard), first-run setup, log-in and user administration. */
+/**
+ * Authentication for every route (global guard) in the configured mode (api-key, users or keycloak), first-run
+ * setup, log-in and user administration.
+ */
 @Module({
   imports: [
     AuditModule,
@@ -36,6 +43,9 @@ import { UsersService } from './users/users.service';
     ApiKeyAuthenticator,
     AuthService,
     JwtStrategy,
+    KeycloakAuthenticator,
+    KeycloakUsersService,
+    { provide: KEYCLOAK_TOKEN_VERIFIER, inject: [appConfig.KEY], useFactory: createKeycloakTokenVerifier },
     PasswordHasher,
     SetupService,
     SetupTokenRepository,

@@ -5,6 +5,7 @@ import { AuditService } from '@agent-controller/audit';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { AccessTokenService } from './access-token.service';
+import { notApplicableInMode } from './not-applicable';
 import { AuthenticatedPrincipal } from './principal';
 
 @Injectable()
@@ -19,7 +20,7 @@ export class AuthService {
 
   async login(request: LoginRequest): Promise<TokenResponse> {
     if (this.config.auth.method !== 'users') {
-      throw new DomainError('NOT_APPLICABLE_IN_API_KEY_MODE', 'Log-in applies only to the users authentication mode');
+      throw notApplicableInMode(this.config.auth.method, 'Log-in applies only to the users authentication mode');
     }
     const user = await this.users.findByEmail(request.email);
     const valid = await this.hasher.verify(user?.passwordHash ?? null, request.password);
@@ -48,11 +49,14 @@ export class AuthService {
 
   /** A fresh token for a caller whose current token is still valid (checked by the guard). */
   refresh(principal: AuthenticatedPrincipal): Promise<TokenResponse> {
-    return this.accessTokens.issue(requireUser(principal));
+    const user = requireUser(principal);
+    this.refuseInKeycloakMode('Tokens come from Keycloak; renew them there');
+    return this.accessTokens.issue(user);
   }
 
   async changePassword(principal: AuthenticatedPrincipal, request: ChangePasswordRequest): Promise<TokenResponse> {
     const user = requireUser(principal);
+    this.refuseInKeycloakMode('Passwords are managed in Keycloak');
     if (!(await this.hasher.verify(user.passwordHash, request.currentPassword))) {
       // 400, not 401: the session is fine, and clients treat 401 as "log in again".
       throw new RequestValidationError([{ field: 'currentPassword', location: 'body', message: 'wrong password' }]);
@@ -77,6 +81,10 @@ export class AuthService {
     });
     // Other sessions end; this one continues with a new token.
     return this.accessTokens.issue(updated);
+  }
+
+  private refuseInKeycloakMode(message: string): void {
+    if (this.config.auth.method === 'keycloak') throw notApplicableInMode('keycloak', message);
   }
 }
 

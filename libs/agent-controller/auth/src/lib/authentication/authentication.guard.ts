@@ -11,6 +11,8 @@ import {
 } from '@agent-controller/core';
 import type { Request } from 'express';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { KeycloakAuthenticator } from './keycloak/keycloak.authenticator';
+import { AuthenticatedPrincipal } from './principal';
 
 /**
  * Global guard: every route needs credentials of the configured mode unless marked `@Public()`.
@@ -21,6 +23,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyAuthenticator,
+    private readonly keycloak: KeycloakAuthenticator,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
     super();
@@ -36,8 +39,15 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     const method = this.config.auth.method;
     switch (method) {
       case 'api-key': {
-        const request = context.switchToHttp().getRequest<Request & { user?: unknown }>();
+        const request = context.switchToHttp().getRequest<Request & { user?: AuthenticatedPrincipal }>();
         const principal = this.apiKeys.authenticate(request.headers.authorization);
+        request.user = principal;
+        setRequestPrincipal(principal);
+        return true;
+      }
+      case 'keycloak': {
+        const request = context.switchToHttp().getRequest<Request & { user?: AuthenticatedPrincipal }>();
+        const principal = await this.keycloak.authenticate(request.headers.authorization);
         request.user = principal;
         setRequestPrincipal(principal);
         return true;
@@ -47,9 +57,6 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
         setRequestPrincipal(context.switchToHttp().getRequest<{ user: RequestPrincipal }>().user);
         return allowed;
       }
-      case 'keycloak':
-        // Refused at start-up by the configuration until keycloak mode lands; fail closed regardless.
-        throw new DomainError('UNAUTHORIZED', 'Keycloak authentication is not enabled');
     }
   }
 

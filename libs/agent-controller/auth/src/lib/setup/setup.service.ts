@@ -3,6 +3,7 @@ import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
 import { SetupRequest, SetupStatus, TokenResponse } from '@agent-controller/shared-contracts';
 import { createHash, randomBytes } from 'node:crypto';
 import { AccessTokenService } from '../authentication/access-token.service';
+import { notApplicableInMode } from '../authentication/not-applicable';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { SetupTokenRepository } from './setup-token.repository';
@@ -46,7 +47,7 @@ export class SetupService implements OnApplicationBootstrap {
 
   async createFirstAdmin(request: SetupRequest): Promise<TokenResponse> {
     if (this.config.auth.method !== 'users') {
-      throw new DomainError('NOT_APPLICABLE_IN_API_KEY_MODE', 'Setup applies only to the users authentication mode');
+      throw notApplicableInMode(this.config.auth.method, 'Setup applies only to the users authentication mode');
     }
     // Hash before the transaction: it is slow and must not hold the row lock.
     const passwordHash = await this.hasher.hash(request.password);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { UserRole } from '@agent-controller/shared-contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { UserEntity } from './user.entity';
 
@@ -21,8 +22,12 @@ export class UsersRepository {
     return manager.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  findByEmail(email: string): Promise<UserEntity | null> {
-    return this.dataSource.manager.findOneBy(UserEntity, { email });
+  findByEmail(email: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
+    return manager.findOneBy(UserEntity, { email });
+  }
+
+  findByKeycloakSubject(subject: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
+    return manager.findOneBy(UserEntity, { keycloakSubject: subject });
   }
 
   findPage(limit: number, offset: number): Promise<[UserEntity[], number]> {
@@ -38,10 +43,43 @@ export class UsersRepository {
   }
 
   insert(
-    values: Pick<UserEntity, 'email' | 'passwordHash' | 'role'>,
+    values: Pick<UserEntity, 'email' | 'passwordHash' | 'role'> & Partial<Pick<UserEntity, 'keycloakSubject'>>,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<UserEntity> {
     return manager.save(manager.create(UserEntity, values));
+  }
+
+  /** Sets the subject only if the row has none yet; false when another request linked it first. */
+  async linkKeycloakSubject(id: string, subject: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ keycloakSubject: subject })
+      .where('id = :id AND keycloak_subject IS NULL', { id })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** Compare-and-set, so concurrent requests of one user write (and audit) a change once. */
+  async updateRoleIfDifferent(id: string, role: UserRole, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ role })
+      .where('id = :id AND role <> :role', { id, role })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** Compare-and-set on the current e-mail; a unique violation means another user has the new one. */
+  async updateEmailIfUnchanged(id: string, from: string, to: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ email: to })
+      .where('id = :id AND email = :from', { id, from })
+      .execute();
+    return result.affected === 1;
   }
 
   save(user: UserEntity, manager: EntityManager): Promise<UserEntity> {

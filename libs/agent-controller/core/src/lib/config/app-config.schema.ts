@@ -18,6 +18,9 @@ const base64Key = z
     'must be the base64 encoding of 32 bytes (openssl rand -base64 32)',
   );
 
+export const KEYCLOAK_TOKEN_VALIDATIONS = ['OFFLINE', 'ONLINE'] as const;
+export type KeycloakTokenValidation = (typeof KEYCLOAK_TOKEN_VALIDATIONS)[number];
+
 /** Every environment variable the controller reads. `.env.example` documents each one. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -56,6 +59,17 @@ export const envSchema = z.object({
   CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST: bool.optional(),
   REMOTE_REQUEST_TIMEOUT: positiveInt.max(600_000).default(30_000).describe('milliseconds'),
   KEYCLOAK_AUTH_SERVER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  KEYCLOAK_REALM: z.string().trim().min(1).max(255).optional(),
+  KEYCLOAK_CLIENT_ID: z.string().trim().min(1).max(255).optional(),
+  KEYCLOAK_CLIENT_SECRET: z.string().min(1).max(1024).optional(),
+  KEYCLOAK_TOKEN_VALIDATION: z
+    .string()
+    .transform((value) => value.trim().toUpperCase())
+    .pipe(z.enum(KEYCLOAK_TOKEN_VALIDATIONS))
+    .default('OFFLINE'),
+  KEYCLOAK_ADMIN_ROLE: z.string().trim().min(1).max(255).default('admin'),
+  KEYCLOAK_INTROSPECTION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  KEYCLOAK_REQUEST_TIMEOUT_MS: positiveInt.max(60_000).default(5000),
 
   RATE_LIMIT_TTL_SECONDS: positiveInt.default(60),
   RATE_LIMIT_MAX: positiveInt.default(600),

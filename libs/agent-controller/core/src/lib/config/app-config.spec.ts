@@ -214,17 +214,107 @@ describe('loadAppConfig', () => {
       expect(config.auth).toMatchObject({ method: 'api-key', staticApiKey: 'k'.repeat(32) });
     });
 
-    it('refuses keycloak for now', () => {
+    it('refuses keycloak mode without its server, realm and client, naming each', () => {
       const error = configError({ AUTHENTICATION_METHOD: 'keycloak' });
 
-      expect(error.problems).toHaveLength(1);
-      expect(error.problems[0]).toMatch(/^AUTHENTICATION_METHOD: keycloak is not supported/);
+      expect(error.problems).toEqual([
+        'KEYCLOAK_AUTH_SERVER_URL: required when AUTHENTICATION_METHOD=keycloak',
+        'KEYCLOAK_REALM: required when AUTHENTICATION_METHOD=keycloak',
+        'KEYCLOAK_CLIENT_ID: required when AUTHENTICATION_METHOD=keycloak',
+      ]);
     });
 
     it('refuses an unknown method', () => {
       expect(configError({ AUTHENTICATION_METHOD: 'ldap' }).problems).toEqual([
         expect.stringMatching(/^AUTHENTICATION_METHOD: /),
       ]);
+    });
+  });
+
+  describe('keycloak mode', () => {
+    const keycloak = {
+      AUTHENTICATION_METHOD: 'keycloak',
+      KEYCLOAK_AUTH_SERVER_URL: 'https://sso.example.com',
+      KEYCLOAK_REALM: 'agents',
+      KEYCLOAK_CLIENT_ID: 'agent-controller',
+    };
+
+    it('validates offline by default, with the documented defaults', () => {
+      expect(load(keycloak).auth.keycloak).toEqual({
+        issuer: 'https://sso.example.com/realms/agents',
+        realm: 'agents',
+        clientId: 'agent-controller',
+        clientSecret: undefined,
+        tokenValidation: 'OFFLINE',
+        adminRole: 'admin',
+        introspectionCacheSeconds: 30,
+        requestTimeoutMs: 5000,
+      });
+    });
+
+    it('builds the issuer from a base URL with a path and trailing slashes, escaping the realm', () => {
+      const config = load({
+        ...keycloak,
+        KEYCLOAK_AUTH_SERVER_URL: 'https://sso.example.com/auth//',
+        KEYCLOAK_REALM: 'team a/b',
+      });
+
+      expect(config.auth.keycloak?.issuer).toBe('https://sso.example.com/auth/realms/team%20a%2Fb');
+    });
+
+    it.each(['KEYCLOAK_AUTH_SERVER_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID'] as const)(
+      'refuses to start without %s alone and names it',
+      (name) => {
+        expect(configError({ ...keycloak, [name]: undefined }).problems).toEqual([
+          `${name}: required when AUTHENTICATION_METHOD=keycloak`,
+        ]);
+      },
+    );
+
+    it('refuses ONLINE validation without a client secret', () => {
+      expect(configError({ ...keycloak, KEYCLOAK_TOKEN_VALIDATION: 'ONLINE' }).problems).toEqual([
+        expect.stringMatching(/^KEYCLOAK_CLIENT_SECRET: required when KEYCLOAK_TOKEN_VALIDATION=ONLINE/),
+      ]);
+    });
+
+    it('reads every KEYCLOAK_* variable, the validation mode in any case', () => {
+      const config = load({
+        ...keycloak,
+        KEYCLOAK_CLIENT_SECRET: 's3cret',
+        KEYCLOAK_TOKEN_VALIDATION: 'online',
+        KEYCLOAK_ADMIN_ROLE: 'controller-admin',
+        KEYCLOAK_INTROSPECTION_CACHE_SECONDS: '0',
+        KEYCLOAK_REQUEST_TIMEOUT_MS: '1500',
+      });
+
+      expect(config.auth.keycloak).toMatchObject({
+        clientSecret: 's3cret',
+        tokenValidation: 'ONLINE',
+        adminRole: 'controller-admin',
+        introspectionCacheSeconds: 0,
+        requestTimeoutMs: 1500,
+      });
+    });
+
+    it.each([
+      ['KEYCLOAK_TOKEN_VALIDATION', 'SOMETIMES'],
+      ['KEYCLOAK_AUTH_SERVER_URL', 'ftp://sso.example.com'],
+      ['KEYCLOAK_REALM', '   '],
+      ['KEYCLOAK_INTROSPECTION_CACHE_SECONDS', '301'],
+      ['KEYCLOAK_REQUEST_TIMEOUT_MS', '0'],
+    ])('refuses %s=%p and names the variable', (name, value) => {
+      expect(configError({ ...keycloak, [name]: value }).problems).toEqual([expect.stringMatching(`^${name}: `)]);
+    });
+
+    it('has no inbound keycloak settings in the other modes', () => {
+      expect(load({ ...keycloak, AUTHENTICATION_METHOD: 'users' }).auth.keycloak).toBeUndefined();
+    });
+
+    it('does not require JWT_SECRET in production: the controller signs no token in this mode', () => {
+      const config = load({ ...keycloak, NODE_ENV: 'production', ENCRYPTION_KEY: key32() });
+
+      expect(config.auth.method).toBe('keycloak');
+      expect(existsSync(join(dataDir, 'secrets'))).toBe(false);
     });
   });
 

@@ -3,7 +3,7 @@ import { AuthenticationMethod } from '@agent-controller/shared-contracts';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { envSchema } from './app-config.schema';
+import { envSchema, KeycloakTokenValidation } from './app-config.schema';
 import { readOrCreateLocalSecret } from './local-secret';
 
 export type DatabaseConfig =
@@ -20,6 +20,23 @@ export type DatabaseConfig =
     }
   | { kind: 'embedded'; dataDir: string };
 
+/** How `keycloak` mode validates the bearer tokens it receives; present only in that mode. */
+export interface KeycloakAuthConfig {
+  /** `{KEYCLOAK_AUTH_SERVER_URL}/realms/{KEYCLOAK_REALM}`: the `iss` every token must carry. */
+  issuer: string;
+  realm: string;
+  /** This controller's client: tokens must name it in `aud` or `azp`; ONLINE mode introspects as it. */
+  clientId: string;
+  clientSecret?: string;
+  tokenValidation: KeycloakTokenValidation;
+  /** Realm role (in `realm_access.roles`) that makes a user a global admin. */
+  adminRole: string;
+  /** ONLINE: how long an active introspection answer is reused; 0 asks Keycloak on every request. */
+  introspectionCacheSeconds: number;
+  /** Time limit of every call to Keycloak (JWKS, introspection). */
+  requestTimeoutMs: number;
+}
+
 export interface AppConfig {
   environment: 'development' | 'production' | 'test';
   isProduction: boolean;
@@ -33,6 +50,7 @@ export interface AppConfig {
     staticApiKey?: string;
     jwtSecret: string;
     jwtExpiresInSeconds: number;
+    keycloak?: KeycloakAuthConfig;
   };
   rateLimit: { ttlSeconds: number; max: number; loginMax: number };
   clients: {
@@ -46,6 +64,7 @@ export interface AppConfig {
     allowInternalHosts: boolean;
   };
   remote: { requestTimeoutMs: number };
+  /** Default Keycloak base URL of keycloak clients (outbound); in keycloak mode also the inbound IdP. */
   keycloak: { authServerUrl?: string };
 }
 
@@ -82,12 +101,22 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     problems.push('STATIC_API_KEY: required when AUTHENTICATION_METHOD=api-key');
   }
   if (e.AUTHENTICATION_METHOD === 'keycloak') {
-    problems.push('AUTHENTICATION_METHOD: keycloak is not supported by this version yet; use users or api-key');
+    const required: Array<[string, unknown]> = [
+      ['KEYCLOAK_AUTH_SERVER_URL', e.KEYCLOAK_AUTH_SERVER_URL],
+      ['KEYCLOAK_REALM', e.KEYCLOAK_REALM],
+      ['KEYCLOAK_CLIENT_ID', e.KEYCLOAK_CLIENT_ID],
+    ];
+    for (const [name, value] of required) {
+      if (!value) problems.push(`${name}: required when AUTHENTICATION_METHOD=keycloak`);
+    }
+    if (e.KEYCLOAK_TOKEN_VALIDATION === 'ONLINE' && !e.KEYCLOAK_CLIENT_SECRET) {
+      problems.push('KEYCLOAK_CLIENT_SECRET: required when KEYCLOAK_TOKEN_VALIDATION=ONLINE (token introspection)');
+    }
   }
   if (isProduction && !e.ENCRYPTION_KEY) {
     problems.push('ENCRYPTION_KEY: required in production (base64 of 32 random bytes)');
   }
-  if (isProduction && e.AUTHENTICATION_METHOD !== 'api-key' && !e.JWT_SECRET) {
+  if (isProduction && e.AUTHENTICATION_METHOD === 'users' && !e.JWT_SECRET) {
     problems.push('JWT_SECRET: required in production (at least 32 characters)');
   }
   if (problems.length > 0) throw new InvalidConfigError(problems);
@@ -127,11 +156,24 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     auth: {
       method: e.AUTHENTICATION_METHOD,
       staticApiKey: e.STATIC_API_KEY,
-      // Production without JWT_SECRET is api-key mode (checked above), where no token is ever signed.
+      // Production without JWT_SECRET is api-key or keycloak mode (checked above), where the controller signs no token.
       jwtSecret:
         e.JWT_SECRET ??
         (isProduction ? randomBytes(48).toString('base64') : readOrCreateLocalSecret(dataDir, 'jwt.secret', 48)),
       jwtExpiresInSeconds: e.JWT_EXPIRES_IN_SECONDS,
+      keycloak:
+        e.AUTHENTICATION_METHOD === 'keycloak' && e.KEYCLOAK_AUTH_SERVER_URL && e.KEYCLOAK_REALM && e.KEYCLOAK_CLIENT_ID
+          ? {
+              issuer: `${e.KEYCLOAK_AUTH_SERVER_URL.replace(/\/+$/, '')}/realms/${encodeURIComponent(e.KEYCLOAK_REALM)}`,
+              realm: e.KEYCLOAK_REALM,
+              clientId: e.KEYCLOAK_CLIENT_ID,
+              clientSecret: e.KEYCLOAK_CLIENT_SECRET,
+              tokenValidation: e.KEYCLOAK_TOKEN_VALIDATION,
+              adminRole: e.KEYCLOAK_ADMIN_ROLE,
+              introspectionCacheSeconds: e.KEYCLOAK_INTROSPECTION_CACHE_SECONDS,
+              requestTimeoutMs: e.KEYCLOAK_REQUEST_TIMEOUT_MS,
+            }
+          : undefined,
     },
     clients: {
       healthIntervalMs: e.CLIENT_HEALTH_INTERVAL * 1000,
