@@ -304,12 +304,12 @@ describe('AgentManagerClient', () => {
       expect(remote.received.map((request) => request.url)).toEqual(['/api/config']);
     });
 
-    it('reports any other 4xx as incompatible with the remote message (arrays joined)', async () => {
+    it('passes any other 4xx on with its own status and the remote message (arrays joined)', async () => {
       remote.on('POST /api/things', (_req, res) => json(res, 422, { message: ['name is required', 'port too big'] }));
 
       const error = await failure(client.send(apiKeyTarget, 'POST', '/api/things', { body: {} }));
 
-      expect(error).toMatchObject({ kind: 'incompatible', remoteStatus: 422 });
+      expect(error).toMatchObject({ kind: 'rejected', code: 'REMOTE_REJECTED', remoteStatus: 422, status: 422 });
       expect(error.reason).toBe('name is required; port too big');
     });
 

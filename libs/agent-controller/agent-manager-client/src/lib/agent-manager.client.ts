@@ -122,11 +122,7 @@ export class AgentManagerClient {
         response.status,
       );
     }
-    throw new RemoteCallError(
-      'incompatible',
-      message ?? `The remote answered HTTP ${response.status}`,
-      response.status,
-    );
+    throw new RemoteCallError('rejected', message ?? `The remote answered HTTP ${response.status}`, response.status);
   }
 
   private async bearerToken(target: RemoteTarget): Promise<string> {

@@ -12,7 +12,9 @@ export type RemoteFailureKind =
   | 'blocked'
   | 'auth'
   | 'server_error'
-  | 'incompatible';
+  | 'incompatible'
+  /** The remote refused the request itself (4xx other than 401/403): passed on with its status. */
+  | 'rejected';
 
 const CODE_BY_KIND: Record<RemoteFailureKind, ErrorCode> = {
   dns: 'REMOTE_UNREACHABLE',
@@ -25,6 +27,7 @@ const CODE_BY_KIND: Record<RemoteFailureKind, ErrorCode> = {
   auth: 'REMOTE_AUTH_FAILED',
   server_error: 'REMOTE_ERROR',
   incompatible: 'REMOTE_INCOMPATIBLE',
+  rejected: 'REMOTE_REJECTED',
 };
 
 /** A failed remote call, with a reason an operator can act on. The HTTP status follows from the code. */
@@ -36,6 +39,11 @@ export class RemoteCallError extends DomainError {
   ) {
     super(CODE_BY_KIND[kind], reason, { kind, ...(remoteStatus === undefined ? {} : { remoteStatus }) });
     this.name = 'RemoteCallError';
+  }
+
+  /** A remote's own 4xx keeps its status; every other failure has the status of its code. */
+  override get status(): number {
+    return this.kind === 'rejected' && this.remoteStatus !== undefined ? this.remoteStatus : super.status;
   }
 }
 

@@ -9,13 +9,14 @@ import { HealthUpdate } from './clients.repository';
 export type CheckResult = HealthUpdate;
 
 /** Failure kinds where the remote did answer over HTTP, so it was "seen". */
-const ANSWERED = new Set(['auth', 'server_error', 'incompatible']);
+const ANSWERED = new Set(['auth', 'server_error', 'incompatible', 'rejected']);
 
 function stateForHealthFailure(error: RemoteCallError): HealthState {
   switch (error.kind) {
     case 'auth':
       return 'auth_failed';
     case 'incompatible':
+    case 'rejected':
       return 'incompatible';
     case 'server_error':
       return 'degraded';
@@ -29,6 +30,7 @@ function stateForConfigFailure(error: RemoteCallError): HealthState {
     case 'auth':
       return 'auth_failed';
     case 'incompatible':
+    case 'rejected':
       return 'incompatible';
     default:
       // Health answered, config did not: the remote is up but only partly working.

@@ -25,6 +25,8 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  /** The remote refused the request (its 4xx); the answer keeps the remote's status and message. */
+  REMOTE_REJECTED: 400,
   REMOTE_ERROR: 502,
   REMOTE_UNREACHABLE: 502,
   REMOTE_INCOMPATIBLE: 502,
