@@ -5,3 +5,4 @@ export * from './lib/audit';
 export * from './lib/agent-manager';
 export * from './lib/clients';
 export * from './lib/client-users';
+export * from './lib/agents';

@@ -31,6 +31,6 @@ export const CLIENT_ENTITIES = [ClientEntity, ClientHealthEventEntity, ClientUse
     ClientUsersService,
     ConnectionChecker,
   ],
-  exports: [ClientsRepository, ClientAccessPolicy],
+  exports: [ClientsRepository, ClientAccessPolicy, ClientsService],
 })
 export class ClientsModule {}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { Api, setUpFirstAdmin } from '../support/http';
+import { RunningController, startController } from '../support/controller-process';
+import { RunningSimulator, startSimulator } from '../support/simulator-process';
+
+describe('agent operations proxied to a remote agent-manager', () => {
+  let remote: RunningSimulator;
+  let controller: RunningController;
+  let api: Api;
+  let admin: string;
+  let clientId: string;
+
+  beforeAll(async () => {
+    remote = await startSimulator({
+      apiKey: 'proxy-remote-key',
+      args: ['--git-repository-url', 'https://git.example.com/r.git'],
+    });
+    controller = await startController({ env: { REMOTE_REQUEST_TIMEOUT: '1500' } });
+    api = new Api(controller.baseUrl);
+    admin = await setUpFirstAdmin(api, controller.setupToken());
+    clientId = (
+      await api.post(
+        '/api/clients',
+        { name: 'Proxy target', endpoint: remote.url, authenticationType: 'api_key', apiKey: 'proxy-remote-key' },
+        { token: admin },
+      )
+    ).body.id;
+  });
+
+  afterAll(async () => {
+    await controller?.stop();
+    await remote?.stop();
+  });
+
+  const agents = (path = '') => `/api/clients/${clientId}/agents${path}`;
+
+  it('creates an agent on the remote, returns its one-time password once and never shows it again', async () => {
+    const created = await api.post(agents(), { name: 'builder', description: 'builds things' }, { token: admin });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      name: 'builder',
+      agentType: 'cursor',
+      password: expect.stringMatching(/^[A-Za-z0-9]{16}$/),
+    });
+    const read = await api.get(agents(`/${created.body.id}`), { token: admin });
+    expect(read.status).toBe(200);
+    expect(read.body.password).toBeUndefined();
+    expect(controller.output()).not.toContain(created.body.password);
+  });
+
+  it('lists, reads, updates, starts/stops/restarts and lists models, passing the remote status on', async () => {
+    const id = (await api.post(agents(), { name: 'runner' }, { token: admin })).body.id;
+    const list = await api.get(agents('?limit=5'), { token: admin });
+    expect(list.status).toBe(200);
+    expect(list.body.map((agent: { id: string }) => agent.id)).toContain(id);
+    const updated = await api.post(agents(`/${id}`), { description: 'updated' }, { token: admin });
+    expect(updated.status).toBe(201);
+    expect(updated.body.description).toBe('updated');
+    for (const action of ['start', 'stop', 'restart']) {
+      expect((await api.post(agents(`/${id}/${action}`), undefined, { token: admin })).status).toBe(201);
+    }
+    expect((await api.get(agents(`/${id}/models`), { token: admin })).status).toBe(200);
+  });
+
+  it("passes the remote's 4xx on with its status and message", async () => {
+    await api.post(agents(), { name: 'twin' }, { token: admin });
+    const duplicate = await api.post(agents(), { name: 'twin' }, { token: admin });
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.body).toMatchObject({ code: 'REMOTE_REJECTED', message: "Agent with name 'twin' already exists" });
+    const missing = await api.get(agents(`/${randomUUID()}`), { token: admin });
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('REMOTE_REJECTED');
+  });
+
+  it('validates bodies before forwarding them', async () => {
+    const response = await api.post(agents(), { name: '', surprise: 1 }, { token: admin });
+    expect(response.status).toBe(400);
+    expect(response.body.details.fields.map((field: { field: string }) => field.field).sort()).toEqual([
+      'name',
+      'surprise',
+    ]);
+  });
+
+  it('deletes an agent and its stored credential; stores credentials for agents made elsewhere', async () => {
+    const id = (await api.post(agents(), { name: 'short-lived' }, { token: admin })).body.id;
+    expect((await api.delete(agents(`/${id}`), { token: admin })).status).toBe(204);
+    expect((await api.get(agents(`/${id}`), { token: admin })).status).toBe(404);
+    expect(
+      (
+        await api.request('PUT', agents(`/${randomUUID()}/credentials`), {
+          token: admin,
+          body: { password: 'from-elsewhere' },
+        })
+      ).status,
+    ).toBe(204);
+  });
+
+  it('maps a remote failure to 502 and a slow remote to 504, and refuses inactive clients with 409', async () => {
+    await remote.setFaults({ status5xx: 503, pathPattern: '^/api/agents' });
+    const failing = await api.get(agents(), { token: admin });
+    expect(failing.status).toBe(502);
+    expect(failing.body.code).toBe('REMOTE_ERROR');
+    await remote.setFaults({ status5xx: null, latencyMs: 2500 });
+    const started = Date.now();
+    const slow = await api.get(agents(), { token: admin });
+    expect(slow.status).toBe(504);
+    expect(slow.body.code).toBe('REMOTE_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(2500);
+    await remote.setFaults({ latencyMs: 0, pathPattern: null });
+    expect((await api.get('/api/health/ready')).status).toBe(200);
+
+    await api.post(`/api/clients/${clientId}/status`, { status: 'inactive' }, { token: admin });
+    const inactive = await api.get(agents(), { token: admin });
+    expect(inactive.status).toBe(409);
+    expect(inactive.body.code).toBe('CLIENT_INACTIVE');
+    await api.post(`/api/clients/${clientId}/status`, { status: 'active' }, { token: admin });
+  });
+
+  it('applies the permission policy: a client user may read and operate but not create', async () => {
+    await api.post('/api/users', { email: 'member@example.com', password: 'correct horse battery' }, { token: admin });
+    await api.post(`/api/clients/${clientId}/users`, { email: 'member@example.com', role: 'user' }, { token: admin });
+    const member = (
+      await api.post('/api/auth/login', { email: 'member@example.com', password: 'correct horse battery' })
+    ).body.accessToken;
+    expect((await api.get(agents(), { token: member })).status).toBe(200);
+    expect((await api.post(agents(), { name: 'not allowed' }, { token: member })).status).toBe(403);
+    await api.post(
+      '/api/users',
+      { email: 'outsider@example.com', password: 'correct horse battery' },
+      { token: admin },
+    );
+    const outsider = (
+      await api.post('/api/auth/login', { email: 'outsider@example.com', password: 'correct horse battery' })
+    ).body.accessToken;
+    expect((await api.get(agents(), { token: outsider })).status).toBe(404);
+  });
+
+  it('records the last use of the client (batched)', async () => {
+    await api.get(agents(), { token: admin });
+    const deadline = Date.now() + 10_000;
+    let lastUsedAt = null;
+    while (!lastUsedAt && Date.now() < deadline) {
+      lastUsedAt = (await api.get(`/api/clients/${clientId}`, { token: admin })).body.lastUsedAt;
+      if (!lastUsedAt) await new Promise((wait) => setTimeout(wait, 500));
+    }
+    expect(lastUsedAt).not.toBeNull();
+  });
+});

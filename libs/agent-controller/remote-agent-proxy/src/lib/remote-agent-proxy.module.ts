@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AgentManagerClientModule } from '@agent-controller/agent-manager-client';
+import { ClientsModule } from '@agent-controller/clients';
+import { AgentCredentialsRepository } from './agent-credentials.repository';
+import { ClientAgentCredentialEntity } from './client-agent-credential.entity';
+import { LastUsedTracker } from './last-used.tracker';
+import { RemoteAgentsController } from './remote-agents.controller';
+import { RemoteAgentsService } from './remote-agents.service';
+
+export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
+
+/** Agent operations proxied to remote agent-managers, with stored agent credentials. */
+@Module({
+  imports: [AgentManagerClientModule, ClientsModule],
+  controllers: [RemoteAgentsController],
+  providers: [AgentCredentialsRepository, LastUsedTracker, RemoteAgentsService],
+  exports: [AgentCredentialsRepository, RemoteAgentsService],
+})
+export class RemoteAgentProxyModule {}

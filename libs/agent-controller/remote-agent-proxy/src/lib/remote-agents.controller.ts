@@ -1,0 +1,144 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, IdParamsDto, RequestPrincipal } from '@agent-controller/core';
+import {
+  agentParamsSchema,
+  createAgentRequestSchema,
+  listAgentsQuerySchema,
+  storeAgentCredentialsRequestSchema,
+  updateAgentRequestSchema,
+} from '@agent-controller/shared-contracts';
+import type { Response } from 'express';
+import { createZodDto } from 'nestjs-zod';
+import { ProxiedResponse, RemoteAgentsService } from './remote-agents.service';
+
+class AgentParamsDto extends createZodDto(agentParamsSchema) {}
+class ListAgentsQueryDto extends createZodDto(listAgentsQuerySchema) {}
+class CreateAgentRequestDto extends createZodDto(createAgentRequestSchema) {}
+class UpdateAgentRequestDto extends createZodDto(updateAgentRequestSchema) {}
+class StoreAgentCredentialsRequestDto extends createZodDto(storeAgentCredentialsRequestSchema) {}
+
+/** Passes the remote's status and body on unchanged. */
+function relay(response: Response, proxied: ProxiedResponse): unknown {
+  response.status(proxied.status);
+  return proxied.body;
+}
+
+@ApiTags('agents')
+@ApiBearerAuth()
+@Controller('clients/:id/agents')
+export class RemoteAgentsController {
+  constructor(private readonly agents: RemoteAgentsService) {}
+
+  @Get()
+  @ApiOkResponse({ description: "The remote's agents (contract AgentResponseDto[]), newest first" })
+  async listAgents(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: IdParamsDto,
+    @Query() query: ListAgentsQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const search = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
+    return relay(response, await this.agents.forward(principal, params.id, 'read', 'GET', `/agents?${search}`));
+  }
+
+  @Post()
+  @ApiOkResponse({ description: 'Created on the remote; `password` is shown only here and stored encrypted' })
+  async createAgent(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: IdParamsDto,
+    @Body() body: CreateAgentRequestDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return relay(response, await this.agents.createAgent(principal, params.id, body));
+  }
+
+  @Get(':agentId')
+  async getAgent(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: AgentParamsDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return relay(response, await this.agents.forward(principal, params.id, 'read', 'GET', `/agents/${params.agentId}`));
+  }
+
+  @Post(':agentId')
+  async updateAgent(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: AgentParamsDto,
+    @Body() body: UpdateAgentRequestDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return relay(
+      response,
+      await this.agents.forward(principal, params.id, 'configure', 'POST', `/agents/${params.agentId}`, body),
+    );
+  }
+
+  @Delete(':agentId')
+  async deleteAgent(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: AgentParamsDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return relay(response, await this.agents.deleteAgent(principal, params.id, params.agentId));
+  }
+
+  @Get(':agentId/models')
+  async listAgentModels(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: AgentParamsDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return relay(
+      response,
+      await this.agents.forward(principal, params.id, 'read', 'GET', `/agents/${params.agentId}/models`),
+    );
+  }
+
+  @Post(':agentId/start')
+  async startAgent(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: AgentParamsDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return relay(
+      response,
+      await this.agents.forward(principal, params.id, 'operate', 'POST', `/agents/${params.agentId}/start`),
+    );
+  }
+
+  @Post(':agentId/stop')
+  async stopAgent(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: AgentParamsDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return relay(
+      response,
+      await this.agents.forward(principal, params.id, 'operate', 'POST', `/agents/${params.agentId}/stop`),
+    );
+  }
+
+  @Post(':agentId/restart')
+  async restartAgent(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: AgentParamsDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return relay(
+      response,
+      await this.agents.forward(principal, params.id, 'operate', 'POST', `/agents/${params.agentId}/restart`),
+    );
+  }
+
+  @Put(':agentId/credentials')
+  @HttpCode(204)
+  async storeAgentCredentials(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: AgentParamsDto,
+    @Body() body: StoreAgentCredentialsRequestDto,
+  ) {
+    await this.agents.storeAgentCredentials(principal, params.id, params.agentId, body.password);
+  }
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Request bodies the controller checks before forwarding them to a remote (contract §5). */
+const deploymentConfiguration = z.strictObject({
+  providerType: z.string().min(1).max(50),
+  repositoryId: z.string().min(1).max(500),
+  defaultBranch: z.string().max(255).optional(),
+  workflowId: z.string().max(255).optional(),
+  providerToken: z.string().min(1).max(4096),
+  providerBaseUrl: z.url().optional(),
+});
+
+export const createAgentRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  description: z.string().max(2000).optional(),
+  agentType: z.string().min(1).max(50).optional(),
+  containerType: z.enum(['generic', 'docker', 'terraform', 'kubernetes']).optional(),
+  gitRepositoryUrl: z.string().min(1).max(2048).optional(),
+  createVirtualWorkspace: z.boolean().optional(),
+  createSshConnection: z.boolean().optional(),
+  deploymentConfiguration: deploymentConfiguration.optional(),
+});
+export type CreateAgentRequest = z.infer<typeof createAgentRequestSchema>;
+
+export const updateAgentRequestSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(255).optional(),
+    description: z.string().max(2000).optional(),
+    agentType: z.string().min(1).max(50).optional(),
+    containerType: z.enum(['generic', 'docker', 'terraform', 'kubernetes']).optional(),
+    deploymentConfiguration: deploymentConfiguration.partial().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'At least one field must be given' });
+export type UpdateAgentRequest = z.infer<typeof updateAgentRequestSchema>;
+
+export const storeAgentCredentialsRequestSchema = z.strictObject({
+  password: z.string().min(1).max(512).describe("The agent's password, as the remote issued it at creation"),
+});
+
+export const agentParamsSchema = z.strictObject({ id: z.uuid(), agentId: z.uuid() });
+
+export const listAgentsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(0).max(1000).default(10),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** `AgentResponseDto` of the contract, checked loosely: the remote may add fields. */
+export const remoteAgentSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  agentType: z.string().optional(),
+  createdAt: z.string().optional(),
+});
+export type RemoteAgent = z.infer<typeof remoteAgentSchema>;
