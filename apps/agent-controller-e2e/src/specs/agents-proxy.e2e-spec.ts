@@ -72,6 +72,31 @@ describe('agent operations proxied to a remote agent-manager', () => {
     expect(missing.body.code).toBe('REMOTE_REJECTED');
   });
 
+  it('manages environment variables: list, count, create, update, delete one and all', async () => {
+    const id = (await api.post(agents(), { name: 'env-holder' }, { token: admin })).body.id;
+    const env = (path = '') => agents(`/${id}/environment${path}`);
+    const created = await api.post(env(), { variable: 'API_URL', content: 'https://x' }, { token: admin });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ variable: 'API_URL', content: 'https://x', agentId: id });
+    await api.post(env(), { variable: 'MODE', content: 'fast' }, { token: admin });
+    expect((await api.get(env('/count'), { token: admin })).body).toEqual({ count: 2 });
+    const updated = await api.request('PUT', env(`/${created.body.id}`), {
+      token: admin,
+      body: { variable: 'API_URL', content: 'https://y' },
+    });
+    expect(updated.status).toBe(200);
+    expect((await api.delete(env(`/${created.body.id}`), { token: admin })).status).toBe(204);
+    expect(
+      (await api.get(env(), { token: admin })).body.map((variable: { variable: string }) => variable.variable),
+    ).toEqual(['MODE']);
+    const cleared = await api.delete(env(), { token: admin });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toEqual({ deletedCount: 1 });
+    const invalid = await api.post(env(), { variable: '1BAD', content: '' }, { token: admin });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.details.fields[0].field).toBe('variable');
+  });
+
   it('validates bodies before forwarding them', async () => {
     const response = await api.post(agents(), { name: '', surprise: 1 }, { token: admin });
     expect(response.status).toBe(400);

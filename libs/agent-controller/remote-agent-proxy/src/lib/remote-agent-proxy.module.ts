@@ -6,13 +6,14 @@ import { ClientAgentCredentialEntity } from './client-agent-credential.entity';
 import { LastUsedTracker } from './last-used.tracker';
 import { RemoteAgentsController } from './remote-agents.controller';
 import { RemoteAgentsService } from './remote-agents.service';
+import { RemoteEnvironmentController } from './remote-environment.controller';
 
 export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
 
 /** Agent operations proxied to remote agent-managers, with stored agent credentials. */
 @Module({
   imports: [AgentManagerClientModule, ClientsModule],
-  controllers: [RemoteAgentsController],
+  controllers: [RemoteAgentsController, RemoteEnvironmentController],
   providers: [AgentCredentialsRepository, LastUsedTracker, RemoteAgentsService],
   exports: [AgentCredentialsRepository, RemoteAgentsService],
 })

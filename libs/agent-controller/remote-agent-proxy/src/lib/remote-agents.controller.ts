@@ -10,19 +10,14 @@ import {
 } from '@agent-controller/shared-contracts';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
-import { ProxiedResponse, RemoteAgentsService } from './remote-agents.service';
+import { relay } from './relay';
+import { RemoteAgentsService } from './remote-agents.service';
 
 class AgentParamsDto extends createZodDto(agentParamsSchema) {}
 class ListAgentsQueryDto extends createZodDto(listAgentsQuerySchema) {}
 class CreateAgentRequestDto extends createZodDto(createAgentRequestSchema) {}
 class UpdateAgentRequestDto extends createZodDto(updateAgentRequestSchema) {}
 class StoreAgentCredentialsRequestDto extends createZodDto(storeAgentCredentialsRequestSchema) {}
-
-/** Passes the remote's status and body on unchanged. */
-function relay(response: Response, proxied: ProxiedResponse): unknown {
-  response.status(proxied.status);
-  return proxied.body;
-}
 
 @ApiTags('agents')
 @ApiBearerAuth()

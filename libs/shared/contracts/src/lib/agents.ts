@@ -52,3 +52,19 @@ export const remoteAgentSchema = z.looseObject({
   createdAt: z.string().optional(),
 });
 export type RemoteAgent = z.infer<typeof remoteAgentSchema>;
+
+export const environmentVariableRequestSchema = z.strictObject({
+  variable: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name'),
+  content: z.string().max(65_536),
+});
+
+export const environmentParamsSchema = z.strictObject({ id: z.uuid(), agentId: z.uuid(), envVarId: z.uuid() });
+
+export const listEnvironmentQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(0).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
