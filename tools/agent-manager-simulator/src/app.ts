@@ -9,7 +9,10 @@ import { registerAgentRoutes } from './routes/agents.routes';
 import { registerConfigRoutes } from './routes/config.routes';
 import { CONTROL_PREFIX, createControlRouter } from './routes/control.routes';
 import { registerEnvironmentRoutes } from './routes/environment.routes';
+import { registerDeploymentRoutes } from './routes/deployments.routes';
 import { registerHealthRoutes } from './routes/health.routes';
+import { registerConfigurationOverrideRoutes, registerFilterRoutes } from './routes/settings.routes';
+import { registerFileRoutes, registerVcsRoutes } from './routes/workspace.routes';
 
 /** Global prefix of the agent-manager API (contract §1). */
 export const API_PREFIX = '/api';
@@ -59,6 +62,11 @@ export function createApp(ctx: SimulatorContext): Express {
   registerConfigRoutes(api, ctx);
   registerAgentRoutes(api, ctx);
   registerEnvironmentRoutes(api, ctx);
+  registerFileRoutes(api, ctx);
+  registerVcsRoutes(api, ctx);
+  registerDeploymentRoutes(api, ctx);
+  registerFilterRoutes(api, ctx);
+  registerConfigurationOverrideRoutes(api, ctx);
   app.use(API_PREFIX, api);
 
   app.use(notFoundHandler);

@@ -1,6 +1,15 @@
 import { parseCli } from './cli';
 
 describe('parseCli', () => {
+  it('reads the Socket.IO flags and WEBSOCKET_PORT', () => {
+    expect(parseCli(['--ws-port', '0', '--stats-interval-ms', '100']).options).toEqual({
+      wsPort: 0,
+      statsIntervalMs: 100,
+    });
+    expect(parseCli([], { WEBSOCKET_PORT: '9090' }).options).toEqual({ wsPort: 9090 });
+    expect(() => parseCli(['--ws-port', 'x'])).toThrow('--ws-port must be an integer');
+  });
+
   it('reads flags', () => {
     const { options, help } = parseCli([
       '--port',

@@ -11,6 +11,8 @@ Simulates a remote agent-manager (HTTP API under /api) plus a control API under 
 
 Server
   --port <n>                  listen port, 0 = any free one (env PORT; default 3000)
+  --ws-port <n>               Socket.IO port, 0 = any free one (env WEBSOCKET_PORT; default 8080)
+  --stats-interval-ms <n>     containerStats interval while logged in (default 5000)
   --host <addr>               bind address (default 127.0.0.1)
   --api-key <key>             static API key (env STATIC_API_KEY; generated when absent)
   --auth <mode>               authentication mode: api-key (default) or keycloak
@@ -37,7 +39,7 @@ Faults (under /api, health included; also settable at runtime: POST /_simulator/
   -h, --help                  this text
 
 On start one JSON line goes to stdout:
-  {"event":"listening","url":...,"apiUrl":...,"controlUrl":...,"apiKey":...,"controlToken":...,"pid":...}
+  {"event":"listening","url":...,"apiUrl":...,"controlUrl":...,"wsUrl":...,"apiKey":...,"controlToken":...,"pid":...}
 `;
 
 export interface CliResult {
@@ -60,6 +62,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliResult
     allowPositionals: false,
     options: {
       port: { type: 'string' },
+      'ws-port': { type: 'string' },
+      'stats-interval-ms': { type: 'string' },
       host: { type: 'string' },
       'api-key': { type: 'string' },
       auth: { type: 'string' },
@@ -86,6 +90,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliResult
   const options: SimulatorOptions = {};
   const port = values.port ?? env['PORT'];
   if (port !== undefined && port !== '') options.port = integer('port', port, 0, 65535);
+  const wsPort = values['ws-port'] ?? env['WEBSOCKET_PORT'];
+  if (wsPort !== undefined && wsPort !== '') options.wsPort = integer('ws-port', wsPort, 0, 65535);
+  if (values['stats-interval-ms'] !== undefined) {
+    options.statsIntervalMs = integer('stats-interval-ms', values['stats-interval-ms'], 10, 3600000);
+  }
   if (values.host !== undefined) options.host = values.host;
   const apiKey = values['api-key'] ?? env['STATIC_API_KEY'];
   if (apiKey) options.apiKey = apiKey;

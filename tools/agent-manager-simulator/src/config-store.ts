@@ -13,7 +13,11 @@ import { badRequest } from './http-errors';
 export class ConfigStore {
   private override: Record<string, unknown> | null = null;
 
-  constructor(private readonly baseGitRepositoryUrl: string | undefined) {}
+  constructor(
+    private readonly baseGitRepositoryUrl: string | undefined,
+    /** The `gitRepositoryUrl` setting of `/api/configuration-overrides` (it rewrites the environment). */
+    private readonly settingOverride: () => string | undefined = () => undefined,
+  ) {}
 
   get currentOverride(): Record<string, unknown> | null {
     return this.override === null ? null : { ...this.override };
@@ -28,7 +32,7 @@ export class ConfigStore {
       const value = this.override['gitRepositoryUrl'];
       return typeof value === 'string' && value.length > 0 ? value : undefined;
     }
-    return this.baseGitRepositoryUrl;
+    return this.settingOverride() ?? this.baseGitRepositoryUrl;
   }
 
   agentTypes(): AgentTypeInfo[] {

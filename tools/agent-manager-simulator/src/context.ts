@@ -24,4 +24,6 @@ export interface SimulatorContext {
   timers: TimerRegistry;
   authenticate: Authenticator;
   stats: RequestStats;
+  /** Set once the Socket.IO server runs (`startSimulator`); used by the control API. */
+  sockets?: { dropSockets(): number; readonly connectedCount: number };
 }

@@ -28,12 +28,15 @@ async function main(): Promise<void> {
       url: simulator.url,
       apiUrl: simulator.apiUrl,
       controlUrl: simulator.controlUrl,
+      wsUrl: simulator.wsUrl,
       apiKey: simulator.apiKey,
       controlToken: simulator.controlToken,
       pid: process.pid,
     })}\n`,
   );
-  log(`listening on ${simulator.apiUrl} (control API: ${simulator.controlUrl}); Ctrl+C to stop`);
+  log(
+    `listening on ${simulator.apiUrl} (Socket.IO: ${simulator.wsUrl}, control API: ${simulator.controlUrl}); Ctrl+C to stop`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -8,6 +8,10 @@ import type { RateLimitScope } from './rate-limit';
 export interface SimulatorOptions {
   /** TCP port; 0 picks a free one. Default 3000. */
   port?: number;
+  /** Socket.IO port (`WEBSOCKET_PORT`); 0 picks a free one. Default 8080. */
+  wsPort?: number;
+  /** Interval of `containerStats` while a socket is logged in. Default 5000 ms. */
+  statsIntervalMs?: number;
   /** Bind address. Default 127.0.0.1 (the real manager binds all interfaces; the simulator is safer). */
   host?: string;
   /** Authentication mode: `api-key` (default) or `keycloak`. */
@@ -43,6 +47,8 @@ export interface SimulatorOptions {
 
 export interface ResolvedOptions {
   port: number;
+  wsPort: number;
+  statsIntervalMs: number;
   host: string;
   auth: AuthMode;
   keycloakIssuer: string | undefined;
@@ -61,6 +67,8 @@ export interface ResolvedOptions {
 }
 
 export const DEFAULT_PORT = 3000;
+export const DEFAULT_WS_PORT = 8080;
+export const DEFAULT_STATS_INTERVAL_MS = 5000;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_RATE_LIMIT = 10000;
 export const DEFAULT_PRODUCTION_RATE_LIMIT = 100;
@@ -92,6 +100,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   }
   return {
     port: checkInteger('port', options.port ?? DEFAULT_PORT, 0, 65535),
+    wsPort: checkInteger('wsPort', options.wsPort ?? DEFAULT_WS_PORT, 0, 65535),
+    statsIntervalMs: checkInteger('statsIntervalMs', options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS, 10, 3600000),
     host: options.host ?? DEFAULT_HOST,
     auth,
     keycloakIssuer: options.keycloakIssuer,

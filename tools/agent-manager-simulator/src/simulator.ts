@@ -18,6 +18,7 @@ import { HttpException } from './http-errors';
 import { resolveOptions, type SimulatorOptions } from './options';
 import { Throttler } from './rate-limit';
 import { CONTROL_PREFIX, resetSimulator } from './routes/control.routes';
+import { AgentsGateway, SOCKET_NAMESPACE } from './sockets/agents-gateway';
 import { SimulatorState } from './state';
 
 export interface SimulatorHandle {
@@ -27,6 +28,9 @@ export interface SimulatorHandle {
   apiUrl: string;
   /** `url` + `/_simulator`. */
   controlUrl: string;
+  /** Socket.IO namespace URL, `http://host:wsPort/agents` (path `/socket.io`): `io(wsUrl)`. */
+  wsUrl: string;
+  wsPort: number;
   host: string;
   port: number;
   apiKey: string;
@@ -41,6 +45,8 @@ export interface SimulatorHandle {
   setConfigOverride(override: Record<string, unknown> | null): void;
   /** Same as `POST /_simulator/reset`. */
   reset(options?: { keepData?: boolean }): void;
+  /** Same as `POST /_simulator/sockets/drop`: disconnects every socket server-side; returns the count. */
+  dropSockets(): number;
   /** Stops listening, drops open connections and timers. Idempotent. */
   close(): Promise<void>;
 }
@@ -66,12 +72,16 @@ export function createSimulatorContext(options: SimulatorOptions = {}): Simulato
   const resolved = resolveOptions(options);
   const initialPatch = validatedPatch(resolved.faults);
   const initialFaults = applyFaultPatch(NO_FAULTS, initialPatch);
-  const config = new ConfigStore(resolved.gitRepositoryUrl);
+  const state = new SimulatorState();
+  const config = new ConfigStore(resolved.gitRepositoryUrl, () => {
+    const value = state.configurationOverrides.get('gitRepositoryUrl');
+    return value ? value : undefined;
+  });
   const initialConfigOverride = initialPatch.configOverride ?? null;
   config.setOverride(initialConfigOverride);
   return {
     options: resolved,
-    state: new SimulatorState(),
+    state,
     config,
     faults: new FaultController(initialFaults),
     initialFaults,
@@ -104,15 +114,31 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const server = createServer(createApp(ctx));
   const address = await listen(server, ctx.options.port, ctx.options.host);
   const url = `http://${urlHost(ctx.options.host)}:${address.port}`;
+  const gateway = new AgentsGateway(ctx, {
+    port: ctx.options.wsPort,
+    host: ctx.options.host,
+    statsIntervalMs: ctx.options.statsIntervalMs,
+  });
+  try {
+    await gateway.listen();
+  } catch (err) {
+    ctx.throttler.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
+  }
+  ctx.sockets = gateway;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      ctx.timers.clearAll();
-      ctx.throttler.close();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    closing ??= Promise.all([
+      gateway.close(),
+      new Promise<void>((resolve) => {
+        ctx.timers.clearAll();
+        ctx.throttler.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    ]).then(() => undefined);
     return closing;
   };
 
@@ -120,6 +146,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url,
     apiUrl: `${url}/api`,
     controlUrl: `${url}${CONTROL_PREFIX}`,
+    wsUrl: `http://${urlHost(ctx.options.host)}:${gateway.port}${SOCKET_NAMESPACE}`,
+    wsPort: gateway.port,
     host: ctx.options.host,
     port: address.port,
     apiKey: ctx.options.apiKey,
@@ -138,6 +166,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setConfigOverride: (override) => ctx.config.setOverride(override),
     reset: (resetOptions = {}) => resetSimulator(ctx, resetOptions.keepData === true),
+    dropSockets: () => gateway.dropSockets(),
     close,
   };
 }

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AgentResponseDto, EnvironmentVariableResponseDto, PortAndPassword } from './dto';
 import { SimulatedInternalError } from './http-errors';
 import { verifyPassword } from './passwords';
+import { Workspace } from './workspace';
 
 /** One agent row, as the real manager's `agents` table holds it (only what the wire needs). */
 export interface AgentRecord {
@@ -49,6 +50,45 @@ export interface DeploymentConfigurationRecord {
   updatedAt: Date;
 }
 
+export interface AgentFilterRecord {
+  id: string;
+  pattern: string;
+  regexFlags: string;
+  direction: 'incoming' | 'outgoing' | 'bidirectional';
+  filterType: 'none' | 'filter' | 'drop';
+  replaceContent?: string;
+  priority: number;
+  createdAt: Date;
+  updatedAt: Date;
+  seq: number;
+}
+
+export interface DeploymentRunRecord {
+  id: string;
+  configurationId: string;
+  providerRunId: string;
+  runName: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion?: 'success' | 'failure' | 'cancelled';
+  ref: string;
+  sha: string;
+  workflowId?: string;
+  workflowName?: string;
+  startedAt?: Date;
+  completedAt?: Date;
+  htmlUrl?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A persisted chat message, as replayed (`chatMessage` data) after a login. */
+export type ChatMessageRecord =
+  | { from: 'user'; text: string; timestamp: string }
+  | { from: 'agent'; response: string | Record<string, unknown>; timestamp: string };
+
+/** Messages kept per agent (the real table grows without bound; replay needs only the last 20). */
+export const MAX_STORED_CHAT_MESSAGES = 1000;
+
 export function newContainerId(): string {
   return randomBytes(32).toString('hex');
 }
@@ -71,6 +111,15 @@ export class SimulatorState {
   readonly agents = new Map<string, AgentRecord>();
   readonly environmentVariables = new Map<string, EnvironmentVariableRecord>();
   readonly deploymentConfigurations = new Map<string, DeploymentConfigurationRecord>();
+  readonly chatMessages = new Map<string, ChatMessageRecord[]>();
+  /** Simulated container filesystem and git model per agent, created on first use. */
+  readonly workspaces = new Map<string, Workspace>();
+  /** `/api/agents-filters` rows by id. */
+  readonly agentFilters = new Map<string, AgentFilterRecord>();
+  /** `/api/configuration-overrides`: setting key → value. */
+  readonly configurationOverrides = new Map<string, string>();
+  /** Deployment runs by agent id, oldest first. */
+  readonly deploymentRuns = new Map<string, DeploymentRunRecord[]>();
   private seq = 0;
 
   nextSeq(): number {
@@ -81,6 +130,20 @@ export class SimulatorState {
     this.agents.clear();
     this.environmentVariables.clear();
     this.deploymentConfigurations.clear();
+    this.chatMessages.clear();
+    this.workspaces.clear();
+    this.agentFilters.clear();
+    this.configurationOverrides.clear();
+    this.deploymentRuns.clear();
+  }
+
+  workspaceOf(agentId: string): Workspace {
+    let workspace = this.workspaces.get(agentId);
+    if (!workspace) {
+      workspace = new Workspace();
+      this.workspaces.set(agentId, workspace);
+    }
+    return workspace;
   }
 
   // ---- agents
@@ -138,13 +201,30 @@ export class SimulatorState {
       }
     }
     this.deploymentConfigurations.delete(id);
+    this.chatMessages.delete(id);
+    this.workspaces.delete(id);
+    this.deploymentRuns.delete(id);
     return true;
   }
 
-  /** For the Socket.IO `login` of a later round. */
+  /** Socket.IO `login`: checks the password against the stored hash. */
   async verifyAgentPassword(id: string, password: string): Promise<boolean> {
     const agent = this.agents.get(id);
     return agent ? verifyPassword(password, agent.passwordHash) : false;
+  }
+
+  // ---- chat messages
+
+  appendChatMessage(agentId: string, message: ChatMessageRecord): void {
+    const list = this.chatMessages.get(agentId) ?? [];
+    list.push(message);
+    if (list.length > MAX_STORED_CHAT_MESSAGES) list.splice(0, list.length - MAX_STORED_CHAT_MESSAGES);
+    this.chatMessages.set(agentId, list);
+  }
+
+  /** The last `limit` messages of the agent, oldest first. */
+  chatHistory(agentId: string, limit: number): ChatMessageRecord[] {
+    return (this.chatMessages.get(agentId) ?? []).slice(-limit);
   }
 
   // ---- environment variables

@@ -171,3 +171,39 @@ describe('agent operations proxied to a remote agent-manager', () => {
     expect(lastUsedAt).not.toBeNull();
   });
 });
+
+describe('per-client rate limit on proxied calls', () => {
+  let remote: RunningSimulator;
+  let controller: RunningController;
+
+  beforeAll(async () => {
+    remote = await startSimulator({ apiKey: 'limited-remote-key' });
+    controller = await startController({ env: { CLIENT_RATE_LIMIT: '3' } });
+  });
+
+  afterAll(async () => {
+    await controller?.stop();
+    await remote?.stop();
+  });
+
+  it('answers 429 CLIENT_RATE_LIMITED with Retry-After past the budget, per client', async () => {
+    const api = new Api(controller.baseUrl);
+    const admin = await setUpFirstAdmin(api, controller.setupToken());
+    const create = async (name: string) =>
+      (
+        await api.post(
+          '/api/clients',
+          { name, endpoint: remote.url, authenticationType: 'api_key', apiKey: 'limited-remote-key' },
+          { token: admin },
+        )
+      ).body.id as string;
+    const [first, second] = [await create('limited-1'), await create('limited-2')];
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await api.get(`/api/clients/${first}/agents`, { token: admin })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await api.get(`/api/clients/${first}/agents`, { token: admin });
+    expect(limited.body.code).toBe('CLIENT_RATE_LIMITED');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await api.get(`/api/clients/${second}/agents`, { token: admin })).status).toBe(200);
+  });
+});

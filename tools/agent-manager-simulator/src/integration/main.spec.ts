@@ -12,6 +12,7 @@ function runCli(args: string[]): ChildProcessWithoutNullStreams {
     env: {
       ...process.env,
       PORT: '',
+      WEBSOCKET_PORT: '',
       STATIC_API_KEY: '',
       TS_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.app.json'),
       TS_NODE_TRANSPILE_ONLY: 'true',
@@ -41,7 +42,7 @@ describe('CLI (src/main.ts)', () => {
   jest.setTimeout(30_000);
 
   it('prints one JSON line when listening, serves the API and exits 0 on SIGTERM', async () => {
-    const child = runCli(['--port', '0', '--api-key', 'k', '--control-token', 'c']);
+    const child = runCli(['--port', '0', '--ws-port', '0', '--api-key', 'k', '--control-token', 'c']);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
@@ -49,6 +50,7 @@ describe('CLI (src/main.ts)', () => {
       expect(event).toMatchObject({ event: 'listening', apiKey: 'k', controlToken: 'c', pid: child.pid });
       expect(event['url']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(event['apiUrl']).toBe(`${String(event['url'])}/api`);
+      expect(event['wsUrl']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/agents$/);
       const health = await fetch(`${String(event['url'])}/api/health`);
       expect(health.status).toBe(200);
       const config = await fetch(`${String(event['url'])}/api/config`, { headers: { Authorization: 'Bearer k' } });

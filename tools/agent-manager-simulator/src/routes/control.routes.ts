@@ -50,6 +50,9 @@ export function simulatorStateSnapshot(ctx: SimulatorContext): Record<string, un
       agents: ctx.state.agents.size,
       environmentVariables: ctx.state.environmentVariables.size,
       deploymentConfigurations: ctx.state.deploymentConfigurations.size,
+      agentFilters: ctx.state.agentFilters.size,
+      configurationOverrides: ctx.state.configurationOverrides.size,
+      connectedSockets: ctx.sockets?.connectedCount ?? 0,
     },
     agents: ctx.state.listAgents(Number.MAX_SAFE_INTEGER, 0).map((agent) => toAgentResponseDto(agent)),
     requests: { total: ctx.stats.total, byStatus: { ...ctx.stats.byStatus } },
@@ -148,6 +151,13 @@ export function createControlRouter(ctx: SimulatorContext): Router {
     wrap((_req, res) => {
       ctx.config.setOverride(null);
       res.json({ override: null, effective: ctx.config.response() });
+    }),
+  );
+
+  router.post(
+    '/sockets/drop',
+    wrap((_req, res) => {
+      res.json({ dropped: ctx.sockets?.dropSockets() ?? 0 });
     }),
   );
 

@@ -13,6 +13,7 @@ export const REPO = 'https://git.example.com/acme/repo.git';
 export function startTestSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
   return startSimulator({
     port: 0,
+    wsPort: 0,
     apiKey: TEST_API_KEY,
     controlToken: TEST_CONTROL_TOKEN,
     gitRepositoryUrl: REPO,

@@ -3,6 +3,7 @@ import { AgentManagerClientModule } from '@agent-controller/agent-manager-client
 import { ClientsModule } from '@agent-controller/clients';
 import { AgentCredentialsRepository } from './agent-credentials.repository';
 import { ClientAgentCredentialEntity } from './client-agent-credential.entity';
+import { ClientRateLimiter } from './client-rate-limiter';
 import { LastUsedTracker } from './last-used.tracker';
 import { RemoteAgentsController } from './remote-agents.controller';
 import { RemoteAgentsService } from './remote-agents.service';
@@ -14,7 +15,7 @@ export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
 @Module({
   imports: [AgentManagerClientModule, ClientsModule],
   controllers: [RemoteAgentsController, RemoteEnvironmentController],
-  providers: [AgentCredentialsRepository, LastUsedTracker, RemoteAgentsService],
+  providers: [AgentCredentialsRepository, ClientRateLimiter, LastUsedTracker, RemoteAgentsService],
   exports: [AgentCredentialsRepository, RemoteAgentsService],
 })
 export class RemoteAgentProxyModule {}

@@ -18,18 +18,20 @@ function setUp(client: Record<string, unknown> = CLIENT, remoteBody = '{}', remo
   };
   const credentials = { upsert: jest.fn(async () => undefined), delete: jest.fn(async () => undefined) };
   const lastUsed = { markUsed: jest.fn() };
+  const rateLimiter = { consume: jest.fn(async () => undefined) };
   const service = new RemoteAgentsService(
     clients as never,
     agentManager as never,
     credentials as never,
     lastUsed as never,
+    rateLimiter as never,
   );
-  return { service, clients, agentManager, credentials, lastUsed };
+  return { service, clients, agentManager, credentials, lastUsed, rateLimiter };
 }
 
 describe('RemoteAgentsService', () => {
   it('checks the action for the caller, loads secrets, forwards below /api and marks the client used', async () => {
-    const { service, clients, agentManager, lastUsed } = setUp(CLIENT, '[{"id":"a"}]');
+    const { service, clients, agentManager, lastUsed, rateLimiter } = setUp(CLIENT, '[{"id":"a"}]');
     await expect(service.forward(ADMIN, 'c1', 'read', 'GET', '/agents?limit=5')).resolves.toEqual({
       status: 200,
       body: [{ id: 'a' }],
@@ -42,6 +44,7 @@ describe('RemoteAgentsService', () => {
       { body: undefined },
     );
     expect(lastUsed.markUsed).toHaveBeenCalledWith('c1');
+    expect(rateLimiter.consume).toHaveBeenCalledWith('c1', 'remote');
   });
 
   it('refuses an inactive client with CLIENT_INACTIVE without calling it', async () => {

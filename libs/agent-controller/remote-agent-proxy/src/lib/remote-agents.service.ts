@@ -4,6 +4,7 @@ import { ClientAction, ClientsService, toRemoteTarget } from '@agent-controller/
 import { DomainError, RequestPrincipal } from '@agent-controller/core';
 import { remoteAgentSchema } from '@agent-controller/shared-contracts';
 import { AgentCredentialsRepository } from './agent-credentials.repository';
+import { ClientRateLimiter } from './client-rate-limiter';
 import { LastUsedTracker } from './last-used.tracker';
 
 export interface ProxiedResponse {
@@ -31,6 +32,7 @@ export class RemoteAgentsService {
     private readonly agentManager: AgentManagerClient,
     private readonly credentials: AgentCredentialsRepository,
     private readonly lastUsed: LastUsedTracker,
+    private readonly rateLimiter: ClientRateLimiter,
   ) {}
 
   /** Sends one request to the client's remote (path below `/api`) after checking `action` for the caller. */
@@ -46,6 +48,7 @@ export class RemoteAgentsService {
     if (client.status === 'inactive') {
       throw new DomainError('CLIENT_INACTIVE', `Client ${client.name} is inactive; activate it first`, { clientId });
     }
+    await this.rateLimiter.consume(client.id, client.name);
     try {
       const response = await this.agentManager.send(toRemoteTarget(client), method, `/api${path}`, { body });
       return { status: response.status, body: parseBody(response.body) };

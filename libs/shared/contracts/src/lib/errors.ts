@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  CLIENT_RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   /** The remote refused the request (its 4xx); the answer keeps the remote's status and message. */
   REMOTE_REJECTED: 400,

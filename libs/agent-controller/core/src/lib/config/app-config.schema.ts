@@ -57,6 +57,7 @@ export const envSchema = z.object({
   CLIENT_HEALTH_DEGRADED_LATENCY_MS: positiveInt.default(2000),
   CLIENT_ENDPOINT_ALLOWED_HOSTS: csv.optional(),
   CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST: bool.optional(),
+  CLIENT_RATE_LIMIT: positiveInt.default(1200).describe('proxied calls per client and minute'),
   REMOTE_REQUEST_TIMEOUT: positiveInt.max(600_000).default(30_000).describe('milliseconds'),
   KEYCLOAK_AUTH_SERVER_URL: z.url({ protocol: /^https?$/ }).optional(),
   KEYCLOAK_REALM: z.string().trim().min(1).max(255).optional(),

@@ -63,7 +63,7 @@ export interface AppConfig {
     /** Loopback, private, link-local, CGNAT and unspecified targets; allowed outside production by default. */
     allowInternalHosts: boolean;
   };
-  remote: { requestTimeoutMs: number };
+  remote: { requestTimeoutMs: number; clientRateLimitPerMinute: number };
   /** Default Keycloak base URL of keycloak clients (outbound); in keycloak mode also the inbound IdP. */
   keycloak: { authServerUrl?: string };
 }
@@ -183,7 +183,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       endpointAllowedHosts: (e.CLIENT_ENDPOINT_ALLOWED_HOSTS ?? []).map((host) => host.toLowerCase()),
       allowInternalHosts: e.CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST ?? !isProduction,
     },
-    remote: { requestTimeoutMs: e.REMOTE_REQUEST_TIMEOUT },
+    remote: { requestTimeoutMs: e.REMOTE_REQUEST_TIMEOUT, clientRateLimitPerMinute: e.CLIENT_RATE_LIMIT },
     keycloak: { authServerUrl: e.KEYCLOAK_AUTH_SERVER_URL },
     rateLimit: {
       ttlSeconds: e.RATE_LIMIT_TTL_SECONDS,
