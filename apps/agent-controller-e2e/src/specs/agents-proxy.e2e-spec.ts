@@ -97,6 +97,56 @@ describe('agent operations proxied to a remote agent-manager', () => {
     expect(invalid.body.details.fields[0].field).toBe('variable');
   });
 
+  it('reads, writes, creates, moves and deletes files; config files need management rights', async () => {
+    const id = (await api.post(agents(), { name: 'file-holder' }, { token: admin })).body.id;
+    const files = (path = '') => agents(`/${id}/files${path}`);
+    const tree = await api.get(files(), { token: admin });
+    expect(tree.status).toBe(200);
+    expect(tree.body.map((node: { name: string }) => node.name)).toContain('README.md');
+    const readme = await api.get(files('/README.md'), { token: admin });
+    expect(readme.body).toMatchObject({ encoding: expect.any(String), content: expect.any(String) });
+    const content = Buffer.from('export const answer = 42;\n').toString('base64');
+    expect(
+      (await api.request('PUT', files('/src/answer.ts'), { token: admin, body: { content, encoding: 'base64' } }))
+        .status,
+    ).toBe(204);
+    const written = await api.get(files('/src/answer.ts'), { token: admin });
+    const text =
+      written.body.encoding === 'base64'
+        ? Buffer.from(written.body.content, 'base64').toString()
+        : written.body.content;
+    expect(text).toBe('export const answer = 42;\n');
+    expect((await api.post(files('/docs'), { type: 'directory' }, { token: admin })).status).toBe(201);
+    expect((await api.patch(files('/src/answer.ts'), { destination: 'docs/answer.ts' }, { token: admin })).status).toBe(
+      204,
+    );
+    expect((await api.delete(files('/docs/answer.ts'), { token: admin })).status).toBe(204);
+    expect((await api.get(files('/docs/answer.ts'), { token: admin })).status).toBe(404);
+
+    const traversal = await api.get(files('/..%2F..%2Fetc/passwd'), { token: admin });
+    expect(traversal.status).toBeGreaterThanOrEqual(400);
+    expect(traversal.status).toBeLessThan(500);
+
+    await api.post(
+      '/api/users',
+      { email: 'files.member@example.com', password: 'correct horse battery' },
+      { token: admin },
+    );
+    await api.post(
+      `/api/clients/${clientId}/users`,
+      { email: 'files.member@example.com', role: 'user' },
+      { token: admin },
+    );
+    const member = (
+      await api.post('/api/auth/login', { email: 'files.member@example.com', password: 'correct horse battery' })
+    ).body.accessToken;
+    expect((await api.get(files('/README.md'), { token: member })).status).toBe(200);
+    expect(
+      (await api.request('PUT', files('/notes.md?context=app'), { token: member, body: { content } })).status,
+    ).toBe(204);
+    expect((await api.get(files('?context=config'), { token: member })).status).toBe(403);
+  });
+
   it('validates bodies before forwarding them', async () => {
     const response = await api.post(agents(), { name: '', surprise: 1 }, { token: admin });
     expect(response.status).toBe(400);

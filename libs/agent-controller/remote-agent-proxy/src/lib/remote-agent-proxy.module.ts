@@ -8,13 +8,14 @@ import { LastUsedTracker } from './last-used.tracker';
 import { RemoteAgentsController } from './remote-agents.controller';
 import { RemoteAgentsService } from './remote-agents.service';
 import { RemoteEnvironmentController } from './remote-environment.controller';
+import { RemoteFilesController } from './remote-files.controller';
 
 export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
 
 /** Agent operations proxied to remote agent-managers, with stored agent credentials. */
 @Module({
   imports: [AgentManagerClientModule, ClientsModule],
-  controllers: [RemoteAgentsController, RemoteEnvironmentController],
+  controllers: [RemoteAgentsController, RemoteEnvironmentController, RemoteFilesController],
   providers: [AgentCredentialsRepository, ClientRateLimiter, LastUsedTracker, RemoteAgentsService],
   exports: [AgentCredentialsRepository, RemoteAgentsService],
 })

@@ -68,3 +68,46 @@ export const listEnvironmentQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(0).max(1000).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+const filePathSegment = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine(
+    (segment) => segment !== '..' && segment !== '.' && !segment.includes('\0'),
+    'must not be ".", ".." or contain NUL',
+  );
+
+/** `files/*path`: Express gives the wildcard as segments. */
+export const agentFileParamsSchema = z.strictObject({
+  id: z.uuid(),
+  agentId: z.uuid(),
+  path: z.union([z.array(filePathSegment).min(1).max(64), filePathSegment.transform((segment) => [segment])]),
+});
+
+export const FILE_CONTEXTS = ['app', 'config'] as const;
+
+export const fileContextQuerySchema = z.strictObject({ context: z.enum(FILE_CONTEXTS).default('app') });
+
+export const listFilesQuerySchema = z.strictObject({
+  path: z.string().max(4096).optional(),
+  context: z.enum(FILE_CONTEXTS).default('app'),
+});
+
+export const writeFileRequestSchema = z.strictObject({
+  content: z
+    .string()
+    .max(10 * 1024 * 1024)
+    .describe('base64 (or text with encoding utf-8)'),
+  encoding: z.enum(['utf-8', 'base64']).optional(),
+});
+
+export const createFileRequestSchema = z.strictObject({
+  type: z.enum(['file', 'directory']),
+  content: z
+    .string()
+    .max(10 * 1024 * 1024)
+    .optional(),
+});
+
+export const moveFileRequestSchema = z.strictObject({ destination: z.string().min(1).max(4096) });
