@@ -147,6 +147,37 @@ describe('agent operations proxied to a remote agent-manager', () => {
     expect((await api.get(files('?context=config'), { token: member })).status).toBe(403);
   });
 
+  it('runs git operations and verify-commands in the agent workspace', async () => {
+    const id = (await api.post(agents(), { name: 'git-user' }, { token: admin })).body.id;
+    const vcs = (path: string) => agents(`/${id}/vcs${path}`);
+    const status = await api.get(vcs('/status'), { token: admin });
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ currentBranch: expect.any(String), isClean: expect.any(Boolean) });
+    const content = Buffer.from('changed\n').toString('base64');
+    await api.request('PUT', agents(`/${id}/files/README.md`), { token: admin, body: { content, encoding: 'base64' } });
+    expect((await api.get(vcs('/diff?path=README.md'), { token: admin })).body.path).toBe('README.md');
+    expect((await api.post(vcs('/stage'), { files: ['README.md'] }, { token: admin })).status).toBe(204);
+    expect((await api.post(vcs('/commit'), { message: 'Update README' }, { token: admin })).status).toBe(204);
+    expect((await api.post(vcs('/branches'), { name: 'feature/x' }, { token: admin })).status).toBe(201);
+    expect((await api.post(vcs('/branches/main/switch'), undefined, { token: admin })).status).toBe(204);
+    const branches = await api.get(vcs('/branches'), { token: admin });
+    expect(branches.body.map((branch: { name: string }) => branch.name)).toEqual(
+      expect.arrayContaining(['main', 'feature/x']),
+    );
+    expect((await api.post(vcs('/push'), {}, { token: admin })).status).toBe(204);
+    const bad = await api.post(vcs('/branches'), { name: '--upload-pack=evil' }, { token: admin });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.fields[0].field).toBe('name');
+    const verify = await api.post(
+      agents(`/${id}/automation/verify-commands`),
+      { commands: [{ cmd: 'npm test' }] },
+      { token: admin },
+    );
+    expect(verify.status).toBeGreaterThanOrEqual(200);
+    expect(verify.status).toBeLessThan(300);
+    expect(verify.body.results[0]).toMatchObject({ cmd: 'npm test', exitCode: 0 });
+  });
+
   it('validates bodies before forwarding them', async () => {
     const response = await api.post(agents(), { name: '', surprise: 1 }, { token: admin });
     expect(response.status).toBe(400);

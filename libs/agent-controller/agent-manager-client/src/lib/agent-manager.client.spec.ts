@@ -75,7 +75,7 @@ function configWith(overrides: { allowInternalHosts?: boolean; requestTimeoutMs?
       endpointAllowedHosts: [],
       allowInternalHosts: overrides.allowInternalHosts ?? true,
     },
-    remote: { requestTimeoutMs: overrides.requestTimeoutMs ?? 2000 },
+    remote: { requestTimeoutMs: overrides.requestTimeoutMs ?? 2000, clientRateLimitPerMinute: 1000 },
     keycloak: {},
   };
   return config as AppConfig;

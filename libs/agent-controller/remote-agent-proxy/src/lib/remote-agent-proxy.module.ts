@@ -9,13 +9,14 @@ import { RemoteAgentsController } from './remote-agents.controller';
 import { RemoteAgentsService } from './remote-agents.service';
 import { RemoteEnvironmentController } from './remote-environment.controller';
 import { RemoteFilesController } from './remote-files.controller';
+import { RemoteVcsController } from './remote-vcs.controller';
 
 export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
 
 /** Agent operations proxied to remote agent-managers, with stored agent credentials. */
 @Module({
   imports: [AgentManagerClientModule, ClientsModule],
-  controllers: [RemoteAgentsController, RemoteEnvironmentController, RemoteFilesController],
+  controllers: [RemoteAgentsController, RemoteEnvironmentController, RemoteFilesController, RemoteVcsController],
   providers: [AgentCredentialsRepository, ClientRateLimiter, LastUsedTracker, RemoteAgentsService],
   exports: [AgentCredentialsRepository, RemoteAgentsService],
 })

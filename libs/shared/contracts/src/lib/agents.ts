@@ -111,3 +111,38 @@ export const createFileRequestSchema = z.strictObject({
 });
 
 export const moveFileRequestSchema = z.strictObject({ destination: z.string().min(1).max(4096) });
+
+const branchName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\w./-]+$/, 'must be a plain branch name')
+  .refine((name) => !name.includes('..') && !name.startsWith('-'), 'must be a plain branch name');
+
+export const vcsFilesRequestSchema = z.strictObject({
+  files: z.array(z.string().min(1).max(4096)).max(10_000).optional(),
+});
+export const vcsCommitRequestSchema = z.strictObject({ message: z.string().trim().min(1).max(10_000) });
+export const vcsPushRequestSchema = z.strictObject({ force: z.boolean().optional() });
+export const vcsPrepareCleanRequestSchema = z.strictObject({ baseBranch: branchName });
+export const vcsRebaseRequestSchema = z.strictObject({ branch: branchName });
+export const vcsCreateBranchRequestSchema = z.strictObject({
+  name: branchName,
+  useConventionalPrefix: z.boolean().optional(),
+  conventionalType: z.string().min(1).max(50).optional(),
+  baseBranch: branchName.optional(),
+});
+export const vcsResolveConflictRequestSchema = z.strictObject({
+  path: z.string().min(1).max(4096),
+  strategy: z.enum(['yours', 'mine', 'both']),
+});
+export const vcsDiffQuerySchema = z.strictObject({ path: z.string().min(1).max(4096) });
+export const vcsBranchParamsSchema = z.strictObject({ id: z.uuid(), agentId: z.uuid(), branch: branchName });
+
+export const verifyCommandsRequestSchema = z.strictObject({
+  commands: z
+    .array(z.strictObject({ cmd: z.string().min(1).max(10_000), cwd: z.string().max(4096).optional() }))
+    .min(1)
+    .max(32),
+  timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+});
