@@ -178,6 +178,48 @@ describe('agent operations proxied to a remote agent-manager', () => {
     expect(verify.body.results[0]).toMatchObject({ cmd: 'npm test', exitCode: 0 });
   });
 
+  it('configures deployments and follows a triggered run', async () => {
+    const id = (await api.post(agents(), { name: 'deployer' }, { token: admin })).body.id;
+    const deployments = (path: string) => agents(`/${id}/deployments${path}`);
+    const none = await api.get(deployments('/runs'), { token: admin });
+    expect(none.status).toBe(404);
+    expect(none.body.code).toBe('REMOTE_REJECTED');
+    const configured = await api.post(
+      deployments('/configuration'),
+      { providerType: 'github', repositoryId: 'team/app', defaultBranch: 'main', providerToken: 'ghp_secret_token' },
+      { token: admin },
+    );
+    expect(configured.status).toBeGreaterThanOrEqual(200);
+    expect(configured.status).toBeLessThan(300);
+    expect(JSON.stringify(configured.body)).not.toContain('ghp_secret_token');
+    const repositories = await api.get(deployments('/repositories'), { token: admin });
+    expect(repositories.status).toBe(200);
+    const repositoryId = repositories.body[0].id;
+    const workflows = await api.get(
+      deployments(`/repositories/${encodeURIComponent(repositoryId)}/workflows?branch=main`),
+      { token: admin },
+    );
+    expect(workflows.status).toBe(200);
+    const run = await api.post(
+      deployments('/workflows/trigger'),
+      { workflowId: String(workflows.body[0].id), ref: 'main' },
+      { token: admin },
+    );
+    expect(run.status).toBeGreaterThanOrEqual(200);
+    expect(run.status).toBeLessThan(300);
+    const runId = encodeURIComponent(String(run.body.id));
+    expect((await api.get(deployments(`/runs/${runId}`), { token: admin })).status).toBe(200);
+    expect((await api.get(deployments(`/runs/${runId}/logs`), { token: admin })).body).toHaveProperty('logs');
+    expect((await api.get(deployments(`/runs/${runId}/jobs`), { token: admin })).status).toBe(200);
+    expect((await api.post(deployments(`/runs/${runId}/cancel`), undefined, { token: admin })).status).toBe(204);
+    const badTrigger = await api.post(
+      deployments('/workflows/trigger'),
+      { workflowId: 'a b', ref: 'main' },
+      { token: admin },
+    );
+    expect(badTrigger.status).toBe(400);
+  });
+
   it('validates bodies before forwarding them', async () => {
     const response = await api.post(agents(), { name: '', surprise: 1 }, { token: admin });
     expect(response.status).toBe(400);

@@ -22,9 +22,12 @@ export interface RunningSimulator {
 export async function startSimulator(
   options: { apiKey?: string; port?: number; args?: string[] } = {},
 ): Promise<RunningSimulator> {
+  // Free ports for both HTTP and Socket.IO, so several simulators run side by side.
   const args = [
     '--port',
     String(options.port ?? 0),
+    '--ws-port',
+    '0',
     ...(options.apiKey ? ['--api-key', options.apiKey] : []),
     ...(options.args ?? []),
   ];

@@ -10,13 +10,20 @@ import { RemoteAgentsService } from './remote-agents.service';
 import { RemoteEnvironmentController } from './remote-environment.controller';
 import { RemoteFilesController } from './remote-files.controller';
 import { RemoteVcsController } from './remote-vcs.controller';
+import { RemoteDeploymentsController } from './remote-deployments.controller';
 
 export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
 
 /** Agent operations proxied to remote agent-managers, with stored agent credentials. */
 @Module({
   imports: [AgentManagerClientModule, ClientsModule],
-  controllers: [RemoteAgentsController, RemoteEnvironmentController, RemoteFilesController, RemoteVcsController],
+  controllers: [
+    RemoteAgentsController,
+    RemoteEnvironmentController,
+    RemoteFilesController,
+    RemoteVcsController,
+    RemoteDeploymentsController,
+  ],
   providers: [AgentCredentialsRepository, ClientRateLimiter, LastUsedTracker, RemoteAgentsService],
   exports: [AgentCredentialsRepository, RemoteAgentsService],
 })

@@ -146,3 +146,37 @@ export const verifyCommandsRequestSchema = z.strictObject({
     .max(32),
   timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
 });
+
+// Provider ids: numeric, or `owner/repo` style names (sent on URL-encoded).
+const providerId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.:@/-]+$/, 'must be a provider id (letters, digits, . : @ / _ -)')
+  .refine((id) => !id.split('/').includes('..'), 'must not contain ".." segments');
+
+export const deploymentConfigurationRequestSchema = deploymentConfiguration.extend({
+  providerType: z.string().min(1).max(50).optional().describe('Required when creating; left out when updating'),
+});
+export const deploymentRepositoryParamsSchema = z.strictObject({
+  id: z.uuid(),
+  agentId: z.uuid(),
+  repositoryId: providerId,
+});
+export const deploymentRunParamsSchema = z.strictObject({ id: z.uuid(), agentId: z.uuid(), runId: providerId });
+export const deploymentJobParamsSchema = z.strictObject({
+  id: z.uuid(),
+  agentId: z.uuid(),
+  runId: providerId,
+  jobId: providerId,
+});
+export const workflowsQuerySchema = z.strictObject({ branch: z.string().min(1).max(255).optional() });
+export const triggerWorkflowRequestSchema = z.strictObject({
+  workflowId: providerId,
+  ref: z.string().min(1).max(255),
+  inputs: z.record(z.string().max(100), z.string().max(10_000)).optional(),
+});
+export const listRunsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(0).max(100).default(10),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
