@@ -87,7 +87,8 @@ async function waitUntilHealthy(
       throw new Error(`Controller exited with ${exitCode} before it was healthy:\n${output()}`);
     try {
       const response = await fetch(`${baseUrl}/api/health`);
-      if (response.ok) return;
+      // The start-up log line comes after the setup token's: once it is read, so is the token.
+      if (response.ok && output().includes('Agent Controller listening')) return;
     } catch {
       // Not listening yet.
     }
