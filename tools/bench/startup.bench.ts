@@ -4,23 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase } from '@agent-controller/database/testing';
+import { freePort } from './controller';
 
 const MAIN = resolve(__dirname, '../../dist/apps/agent-controller/main.js');
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const IDLE_MS = 5000;
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 function rssMb(pid: number): number {
   const line =

@@ -37,6 +37,10 @@ export const CLIENT_PERMISSIONS: Record<ClientAction, readonly ClientRelation[]>
 
 export const clientNotFound = () => new DomainError('NOT_FOUND', 'Client not found');
 
+/** Inactive clients are kept and listed, but never called. */
+export const clientInactive = (client: Pick<ClientEntity, 'id' | 'name'>) =>
+  new DomainError('CLIENT_INACTIVE', `Client ${client.name} is inactive; activate it first`, { clientId: client.id });
+
 /** A client row together with the caller's membership role on it (if any), as read in one query. */
 export interface ClientWithMembership {
   client: ClientEntity;

@@ -15,7 +15,7 @@ import {
 } from '@agent-controller/shared-contracts';
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { ClientAccessPolicy, ClientAction, clientNotFound } from './client-access.policy';
+import { ClientAccessPolicy, ClientAction, clientInactive, clientNotFound } from './client-access.policy';
 import { ClientHealthEventEntity } from './client-health-event.entity';
 import { ClientEntity } from './client.entity';
 import { toClientResponse } from './client.mapper';
@@ -46,9 +46,6 @@ const nameTaken = () =>
   new DomainError('NAME_TAKEN', 'A client with this name already exists', {
     fields: [{ field: 'name', location: 'body', message: 'already in use (names are case-insensitive)' }],
   });
-
-const clientInactive = (client: ClientEntity) =>
-  new DomainError('CLIENT_INACTIVE', `Client ${client.name} is inactive; activate it first`, { clientId: client.id });
 
 function missingCredential(field: string): DomainError {
   return new DomainError('VALIDATION_FAILED', `${field} is required when switching to this authentication type`, {

@@ -11,7 +11,11 @@ export type CheckResult = HealthUpdate;
 /** Failure kinds where the remote did answer over HTTP, so it was "seen". */
 const ANSWERED = new Set(['auth', 'server_error', 'incompatible', 'rejected']);
 
-function stateForHealthFailure(error: RemoteCallError): HealthState {
+/**
+ * The state a failed check means. Once health has answered, a config call that fails without an answer
+ * (or with a 5xx) means the remote is up but only partly working: `degraded`, not `unreachable`.
+ */
+function stateForFailure(error: RemoteCallError, healthAnswered: boolean): HealthState {
   switch (error.kind) {
     case 'auth':
       return 'auth_failed';
@@ -21,20 +25,7 @@ function stateForHealthFailure(error: RemoteCallError): HealthState {
     case 'server_error':
       return 'degraded';
     default:
-      return 'unreachable';
-  }
-}
-
-function stateForConfigFailure(error: RemoteCallError): HealthState {
-  switch (error.kind) {
-    case 'auth':
-      return 'auth_failed';
-    case 'incompatible':
-    case 'rejected':
-      return 'incompatible';
-    default:
-      // Health answered, config did not: the remote is up but only partly working.
-      return 'degraded';
+      return healthAnswered ? 'degraded' : 'unreachable';
   }
 }
 
@@ -65,7 +56,7 @@ export class ConnectionChecker {
     } catch (caught) {
       const error = asRemoteError(caught);
       return {
-        healthState: stateForHealthFailure(error),
+        healthState: stateForFailure(error, false),
         healthReason: `Health check failed: ${error.reason}`,
         healthCheckedAt: checkedAt,
         healthLastSeenAt: ANSWERED.has(error.kind) ? checkedAt : client.healthLastSeenAt,
@@ -92,7 +83,7 @@ export class ConnectionChecker {
     } catch (caught) {
       const error = asRemoteError(caught);
       return {
-        healthState: stateForConfigFailure(error),
+        healthState: stateForFailure(error, true),
         healthReason: `Configuration check failed: ${error.reason}`,
         healthCheckedAt: checkedAt,
         healthLastSeenAt: checkedAt,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AgentManagerClient } from '@agent-controller/agent-manager-client';
-import { ClientAction, ClientsService, toRemoteTarget } from '@agent-controller/clients';
+import { ClientAction, clientInactive, ClientsService, toRemoteTarget } from '@agent-controller/clients';
 import { DomainError, RequestPrincipal } from '@agent-controller/core';
 import { remoteAgentSchema } from '@agent-controller/shared-contracts';
 import { AgentCredentialsRepository } from './agent-credentials.repository';
@@ -46,7 +46,7 @@ export class RemoteAgentsService {
   ): Promise<ProxiedResponse> {
     const client = await this.clients.authorizeClient(principal, clientId, action, { withSecrets: true });
     if (client.status === 'inactive') {
-      throw new DomainError('CLIENT_INACTIVE', `Client ${client.name} is inactive; activate it first`, { clientId });
+      throw clientInactive(client);
     }
     await this.rateLimiter.consume(client.id, client.name);
     try {
