@@ -75,7 +75,11 @@ function configWith(overrides: { allowInternalHosts?: boolean; requestTimeoutMs?
       endpointAllowedHosts: [],
       allowInternalHosts: overrides.allowInternalHosts ?? true,
     },
-    remote: { requestTimeoutMs: overrides.requestTimeoutMs ?? 2000, clientRateLimitPerMinute: 1000 },
+    remote: {
+      requestTimeoutMs: overrides.requestTimeoutMs ?? 2000,
+      longRequestTimeoutMs: 4000,
+      clientRateLimitPerMinute: 1000,
+    },
     keycloak: {},
   };
   return config as AppConfig;

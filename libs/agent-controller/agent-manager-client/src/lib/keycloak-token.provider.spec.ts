@@ -67,7 +67,7 @@ function providerWith(options: { authServerUrl?: string; allowInternalHosts?: bo
       endpointAllowedHosts: [],
       allowInternalHosts: options.allowInternalHosts ?? true,
     },
-    remote: { requestTimeoutMs: 2000, clientRateLimitPerMinute: 1000 },
+    remote: { requestTimeoutMs: 2000, longRequestTimeoutMs: 4000, clientRateLimitPerMinute: 1000 },
     keycloak: { authServerUrl: options.authServerUrl },
   };
   return new KeycloakTokenProvider(new EndpointPolicy(config as AppConfig), config as AppConfig);

@@ -59,6 +59,16 @@ export const envSchema = z.object({
   CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST: bool.optional(),
   CLIENT_RATE_LIMIT: positiveInt.default(1200).describe('proxied calls per client and minute'),
   REMOTE_REQUEST_TIMEOUT: positiveInt.max(600_000).default(30_000).describe('milliseconds'),
+  REMOTE_LONG_REQUEST_TIMEOUT: positiveInt
+    .max(3_600_000)
+    .default(300_000)
+    .describe('milliseconds, for remote routes that legitimately take long (agent create, git push/pull, …)'),
+  WEBSOCKET_PORT: port.optional().describe('own port for the Socket.IO gateway; unset shares PORT'),
+  GATEWAY_ACCESS_RECHECK_SECONDS: positiveInt.max(3600).default(30),
+  GATEWAY_RECONNECT_ATTEMPTS: positiveInt.max(100).default(5),
+  GATEWAY_RECONNECT_DELAY_MS: positiveInt.max(60_000).default(1000),
+  METRICS_ENABLED: bool.default(true),
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   KEYCLOAK_AUTH_SERVER_URL: z.url({ protocol: /^https?$/ }).optional(),
   KEYCLOAK_REALM: z.string().trim().min(1).max(255).optional(),
   KEYCLOAK_CLIENT_ID: z.string().trim().min(1).max(255).optional(),

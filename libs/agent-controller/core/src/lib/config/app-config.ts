@@ -63,7 +63,22 @@ export interface AppConfig {
     /** Loopback, private, link-local, CGNAT and unspecified targets; allowed outside production by default. */
     allowInternalHosts: boolean;
   };
-  remote: { requestTimeoutMs: number; clientRateLimitPerMinute: number };
+  remote: {
+    requestTimeoutMs: number;
+    /** For the routes marked long-running (agent create, git network operations, verify-commands, …). */
+    longRequestTimeoutMs: number;
+    clientRateLimitPerMinute: number;
+  };
+  gateway: {
+    /** Own port for Socket.IO; undefined shares the API's port. */
+    port?: number;
+    /** How often an open socket's access to its client is checked again. */
+    accessRecheckMs: number;
+    reconnectAttempts: number;
+    reconnectDelayMs: number;
+  };
+  /** `GET /metrics`: with a token, scrapers send it as a bearer; without, a global admin's credentials are needed. */
+  metrics: { enabled: boolean; token?: string };
   /** Default Keycloak base URL of keycloak clients (outbound); in keycloak mode also the inbound IdP. */
   keycloak: { authServerUrl?: string };
 }
@@ -183,7 +198,18 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       endpointAllowedHosts: (e.CLIENT_ENDPOINT_ALLOWED_HOSTS ?? []).map((host) => host.toLowerCase()),
       allowInternalHosts: e.CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST ?? !isProduction,
     },
-    remote: { requestTimeoutMs: e.REMOTE_REQUEST_TIMEOUT, clientRateLimitPerMinute: e.CLIENT_RATE_LIMIT },
+    remote: {
+      requestTimeoutMs: e.REMOTE_REQUEST_TIMEOUT,
+      longRequestTimeoutMs: e.REMOTE_LONG_REQUEST_TIMEOUT,
+      clientRateLimitPerMinute: e.CLIENT_RATE_LIMIT,
+    },
+    gateway: {
+      port: e.WEBSOCKET_PORT,
+      accessRecheckMs: e.GATEWAY_ACCESS_RECHECK_SECONDS * 1000,
+      reconnectAttempts: e.GATEWAY_RECONNECT_ATTEMPTS,
+      reconnectDelayMs: e.GATEWAY_RECONNECT_DELAY_MS,
+    },
+    metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
     keycloak: { authServerUrl: e.KEYCLOAK_AUTH_SERVER_URL },
     rateLimit: {
       ttlSeconds: e.RATE_LIMIT_TTL_SECONDS,
