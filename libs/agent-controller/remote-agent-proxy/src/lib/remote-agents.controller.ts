@@ -5,11 +5,13 @@ import {
   agentParamsSchema,
   createAgentRequestSchema,
   listAgentsQuerySchema,
+  remoteAgentSchema,
   storeAgentCredentialsRequestSchema,
   updateAgentRequestSchema,
 } from '@agent-controller/shared-contracts';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 import { relay } from './relay';
 import { RemoteAgentsService } from './remote-agents.service';
 
@@ -34,7 +36,12 @@ export class RemoteAgentsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const search = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
-    return relay(response, await this.agents.forward(principal, params.id, 'read', 'GET', `/agents?${search}`));
+    return relay(
+      response,
+      await this.agents.forward(principal, params.id, 'read', 'GET', `/agents?${search}`, undefined, {
+        responseSchema: z.array(remoteAgentSchema),
+      }),
+    );
   }
 
   @Post()
@@ -54,7 +61,12 @@ export class RemoteAgentsController {
     @Param() params: AgentParamsDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return relay(response, await this.agents.forward(principal, params.id, 'read', 'GET', `/agents/${params.agentId}`));
+    return relay(
+      response,
+      await this.agents.forward(principal, params.id, 'read', 'GET', `/agents/${params.agentId}`, undefined, {
+        responseSchema: remoteAgentSchema,
+      }),
+    );
   }
 
   @Post(':agentId')
@@ -66,7 +78,9 @@ export class RemoteAgentsController {
   ) {
     return relay(
       response,
-      await this.agents.forward(principal, params.id, 'configure', 'POST', `/agents/${params.agentId}`, body),
+      await this.agents.forward(principal, params.id, 'configure', 'POST', `/agents/${params.agentId}`, body, {
+        responseSchema: remoteAgentSchema,
+      }),
     );
   }
 

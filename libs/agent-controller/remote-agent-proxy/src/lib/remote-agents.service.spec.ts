@@ -1,4 +1,5 @@
 import { DomainError, RequestPrincipal } from '@agent-controller/core';
+import { z } from 'zod';
 import { RemoteAgentsService } from './remote-agents.service';
 
 const ADMIN: RequestPrincipal = { kind: 'api-key', isGlobalAdmin: true, userId: null, email: null };
@@ -25,6 +26,7 @@ function setUp(client: Record<string, unknown> = CLIENT, remoteBody = '{}', remo
     credentials as never,
     lastUsed as never,
     rateLimiter as never,
+    { remote: { requestTimeoutMs: 1000, longRequestTimeoutMs: 9000 } } as never,
   );
   return { service, clients, agentManager, credentials, lastUsed, rateLimiter };
 }
@@ -41,7 +43,7 @@ describe('RemoteAgentsService', () => {
       expect.objectContaining({ clientId: 'c1' }),
       'GET',
       '/api/agents?limit=5',
-      { body: undefined },
+      { body: undefined, timeoutMs: 1000 },
     );
     expect(lastUsed.markUsed).toHaveBeenCalledWith('c1');
     expect(rateLimiter.consume).toHaveBeenCalledWith('c1', 'remote');
@@ -55,11 +57,26 @@ describe('RemoteAgentsService', () => {
     expect(agentManager.send).not.toHaveBeenCalled();
   });
 
-  it('passes an empty body on as undefined and a non-JSON body as text', async () => {
+  it('passes an empty body on as undefined and refuses a non-JSON body as REMOTE_INCOMPATIBLE', async () => {
     expect(
       (await setUp(CLIENT, '', 204).service.forward(ADMIN, 'c1', 'configure', 'DELETE', '/agents/a')).body,
     ).toBeUndefined();
-    expect((await setUp(CLIENT, 'plain').service.forward(ADMIN, 'c1', 'read', 'GET', '/x')).body).toBe('plain');
+    await expect(setUp(CLIENT, '<html>').service.forward(ADMIN, 'c1', 'read', 'GET', '/x')).rejects.toMatchObject({
+      code: 'REMOTE_INCOMPATIBLE',
+      status: 502,
+    });
+  });
+
+  it('checks the body against the route schema and uses the long time limit where asked', async () => {
+    const { service, agentManager } = setUp(CLIENT, '{"unexpected":true}');
+    const options = { responseSchema: z.array(z.object({ id: z.string() })), timeout: 'long' as const };
+    await expect(service.forward(ADMIN, 'c1', 'read', 'GET', '/agents', undefined, options)).rejects.toMatchObject({
+      code: 'REMOTE_INCOMPATIBLE',
+    });
+    expect(agentManager.send).toHaveBeenCalledWith(expect.anything(), 'GET', '/api/agents', {
+      body: undefined,
+      timeoutMs: 9000,
+    });
   });
 
   it('stores the one-time password of a created agent, under the configure right', async () => {

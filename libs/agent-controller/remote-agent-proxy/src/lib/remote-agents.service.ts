@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import { AgentManagerClient } from '@agent-controller/agent-manager-client';
+import { Inject, Injectable } from '@nestjs/common';
+import { AgentManagerClient, RemoteCallError } from '@agent-controller/agent-manager-client';
 import { ClientAction, clientInactive, ClientsService, toRemoteTarget } from '@agent-controller/clients';
-import { DomainError, RequestPrincipal } from '@agent-controller/core';
+import { AppConfig, appConfig, RequestPrincipal } from '@agent-controller/core';
 import { remoteAgentSchema } from '@agent-controller/shared-contracts';
+import { z } from 'zod';
 import { AgentCredentialsRepository } from './agent-credentials.repository';
 import { ClientRateLimiter } from './client-rate-limiter';
 import { LastUsedTracker } from './last-used.tracker';
@@ -12,14 +13,29 @@ export interface ProxiedResponse {
   body: unknown;
 }
 
-function parseBody(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+export interface ForwardOptions {
+  /** Checked against the remote's 2xx body; a body that does not match is a 502 `REMOTE_INCOMPATIBLE`. */
+  responseSchema?: z.ZodType;
+  /** `long` for routes that legitimately take long (REMOTE_LONG_REQUEST_TIMEOUT). */
+  timeout?: 'default' | 'long';
 }
+
+/** Every remote answer with a body is JSON (contract §5); anything else means it is not an agent-manager. */
+function parseBody(text: string, schema: z.ZodType | undefined): unknown {
+  if (text === '') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new RemoteCallError('incompatible', 'The remote answered with a body that is not JSON');
+  }
+  if (schema && !schema.safeParse(body).success) {
+    throw new RemoteCallError('incompatible', 'The remote answered with a body that does not match the contract');
+  }
+  return body;
+}
+
+const createdAgentSchema = remoteAgentSchema.extend({ password: z.string().min(1) });
 
 /**
  * Agent operations on a remote agent-manager, on behalf of a caller: the permission policy decides, the
@@ -33,6 +49,7 @@ export class RemoteAgentsService {
     private readonly credentials: AgentCredentialsRepository,
     private readonly lastUsed: LastUsedTracker,
     private readonly rateLimiter: ClientRateLimiter,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
   /** Sends one request to the client's remote (path below `/api`) after checking `action` for the caller. */
@@ -43,6 +60,7 @@ export class RemoteAgentsService {
     method: string,
     path: string,
     body?: unknown,
+    options: ForwardOptions = {},
   ): Promise<ProxiedResponse> {
     const client = await this.clients.authorizeClient(principal, clientId, action, { withSecrets: true });
     if (client.status === 'inactive') {
@@ -50,8 +68,13 @@ export class RemoteAgentsService {
     }
     await this.rateLimiter.consume(client.id, client.name);
     try {
-      const response = await this.agentManager.send(toRemoteTarget(client), method, `/api${path}`, { body });
-      return { status: response.status, body: parseBody(response.body) };
+      const timeoutMs =
+        options.timeout === 'long' ? this.config.remote.longRequestTimeoutMs : this.config.remote.requestTimeoutMs;
+      const response = await this.agentManager.send(toRemoteTarget(client), method, `/api${path}`, {
+        body,
+        timeoutMs,
+      });
+      return { status: response.status, body: parseBody(response.body, options.responseSchema) };
     } finally {
       this.lastUsed.markUsed(clientId);
     }
@@ -59,15 +82,12 @@ export class RemoteAgentsService {
 
   /** Creates an agent; its one-time password is returned to the caller once and kept (encrypted) for the gateway. */
   async createAgent(principal: RequestPrincipal, clientId: string, body: unknown): Promise<ProxiedResponse> {
-    const response = await this.forward(principal, clientId, 'configure', 'POST', '/agents', body);
-    const created = remoteAgentSchema.extend({ password: remoteAgentSchema.shape.name }).safeParse(response.body);
-    if (!created.success) {
-      throw new DomainError(
-        'REMOTE_INCOMPATIBLE',
-        'The remote created an agent but did not return its id and password',
-      );
-    }
-    await this.credentials.upsert(clientId, created.data.id, created.data.password);
+    const response = await this.forward(principal, clientId, 'configure', 'POST', '/agents', body, {
+      responseSchema: createdAgentSchema,
+      timeout: 'long',
+    });
+    const created = createdAgentSchema.parse(response.body);
+    await this.credentials.upsert(clientId, created.id, created.password);
     return response;
   }
 

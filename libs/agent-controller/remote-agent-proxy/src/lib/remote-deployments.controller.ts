@@ -48,7 +48,9 @@ export class RemoteDeploymentsController {
     body?: unknown,
   ) {
     const target = `/agents/${params.agentId}/deployments${path}`;
-    return relay(response, await this.agents.forward(principal, params.id, action, method, target, body));
+    // Triggering a workflow waits on the CI provider's API.
+    const timeout = path === '/workflows/trigger' ? 'long' : 'default';
+    return relay(response, await this.agents.forward(principal, params.id, action, method, target, body, { timeout }));
   }
 
   @Get('configuration')

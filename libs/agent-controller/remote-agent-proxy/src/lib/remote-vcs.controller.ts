@@ -31,6 +31,16 @@ class ResolveConflictRequestDto extends createZodDto(vcsResolveConflictRequestSc
 class DiffQueryDto extends createZodDto(vcsDiffQuerySchema) {}
 class VerifyCommandsRequestDto extends createZodDto(verifyCommandsRequestSchema) {}
 
+/** Git network operations and command runs legitimately take minutes: REMOTE_LONG_REQUEST_TIMEOUT applies. */
+const LONG_RUNNING_PATHS = new Set([
+  '/vcs/push',
+  '/vcs/pull',
+  '/vcs/fetch',
+  '/vcs/rebase',
+  '/vcs/workspace/prepare-clean',
+  '/automation/verify-commands',
+]);
+
 /** Git in the agent's workspace: reading is `read`, every git operation is `operate` (DESIGN §4). */
 @ApiTags('agents')
 @ApiBearerAuth()
@@ -55,7 +65,9 @@ export class RemoteVcsController {
   ) {
     return relay(
       response,
-      await this.agents.forward(principal, params.id, 'operate', method, `/agents/${params.agentId}${path}`, body),
+      await this.agents.forward(principal, params.id, 'operate', method, `/agents/${params.agentId}${path}`, body, {
+        timeout: LONG_RUNNING_PATHS.has(path) ? 'long' : 'default',
+      }),
     );
   }
 
