@@ -13,6 +13,7 @@ import {
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app/app.module';
+import { GatewayIoAdapter } from './app/gateway-io.adapter';
 import { serveOpenApi } from './app/openapi';
 
 async function bootstrap(): Promise<void> {
@@ -44,6 +45,7 @@ async function bootstrap(): Promise<void> {
       exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'Retry-After'],
     });
   }
+  app.useWebSocketAdapter(new GatewayIoAdapter(app, config));
   app.enableShutdownHooks();
   serveOpenApi(app);
 

@@ -45,7 +45,7 @@ export interface SimulatorHandle {
   setConfigOverride(override: Record<string, unknown> | null): void;
   /** Same as `POST /_simulator/reset`. */
   reset(options?: { keepData?: boolean }): void;
-  /** Same as `POST /_simulator/sockets/drop`: disconnects every socket server-side; returns the count. */
+  /** Same as `POST /_simulator/sockets/drop`: closes every socket's transport (a network drop); returns the count. */
   dropSockets(): number;
   /** Stops listening, drops open connections and timers. Idempotent. */
   close(): Promise<void>;

@@ -10,11 +10,18 @@ export interface RunningSimulator {
   apiKey: string;
   controlToken: string;
   port: number;
+  /** The Socket.IO `agents` namespace URL and its port (a client's `agentWsPort`). */
+  wsUrl: string;
+  wsPort: number;
   process: ChildProcess;
   /** Changes fault switches at runtime (latency, 5xx, garbage, dropped connections). */
   setFaults(faults: Record<string, unknown>): Promise<void>;
   /** Replaces what `GET /api/config` serves. */
   setConfig(config: Record<string, unknown>): Promise<void>;
+  /** How many agent sockets are connected to it now. */
+  connectedSockets(): Promise<number>;
+  /** Closes every agent socket's transport, as a network drop would. */
+  dropSockets(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,12 +38,10 @@ export async function startSimulator(
     ...(options.apiKey ? ['--api-key', options.apiKey] : []),
     ...(options.args ?? []),
   ];
-  const { child, listening } = await spawnTool<ListeningEvent & { url: string; apiKey: string; controlToken: string }>(
-    MAIN,
-    args,
-    'simulator',
-  );
-  const control = async (path: string, body: unknown) => {
+  const { child, listening } = await spawnTool<
+    ListeningEvent & { url: string; wsUrl: string; apiKey: string; controlToken: string }
+  >(MAIN, args, 'simulator');
+  const control = async (path: string, body?: unknown) => {
     const response = await fetch(`${listening.url}/_simulator/${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${listening.controlToken}`, 'content-type': 'application/json' },
@@ -49,9 +54,18 @@ export async function startSimulator(
     apiKey: listening.apiKey,
     controlToken: listening.controlToken,
     port: Number(new URL(listening.url).port),
+    wsUrl: listening.wsUrl,
+    wsPort: Number(new URL(listening.wsUrl).port),
     process: child,
     setFaults: (faults) => control('faults', faults),
     setConfig: (config) => control('config', config),
+    dropSockets: () => control('sockets/drop'),
+    connectedSockets: async () => {
+      const response = await fetch(`${listening.url}/_simulator/state`, {
+        headers: { authorization: `Bearer ${listening.controlToken}` },
+      });
+      return ((await response.json()) as { counts: { connectedSockets: number } }).counts.connectedSockets;
+    },
     stop: () => stopTool(child),
   };
 }

@@ -4,3 +4,4 @@ export * from './lib/endpoint-policy';
 export * from './lib/keycloak-token.provider';
 export * from './lib/remote-call.error';
 export * from './lib/remote-credentials';
+export * from './lib/agents-socket.connector';

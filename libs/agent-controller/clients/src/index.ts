@@ -4,4 +4,4 @@ export { ClientsRepository } from './lib/clients.repository';
 export { ClientAccessPolicy, clientInactive } from './lib/client-access.policy';
 export { toRemoteTarget } from './lib/client-remote-target';
 export { ClientsService } from './lib/clients.service';
-export type { ClientAction } from './lib/client-access.policy';
+export type { ClientAction, ClientRelation } from './lib/client-access.policy';

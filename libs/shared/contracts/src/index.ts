@@ -6,3 +6,4 @@ export * from './lib/agent-manager';
 export * from './lib/clients';
 export * from './lib/client-users';
 export * from './lib/agents';
+export * from './lib/gateway';

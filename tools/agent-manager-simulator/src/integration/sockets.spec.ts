@@ -322,7 +322,7 @@ describe('Socket.IO namespace agents (contract §6)', () => {
     const res = await http(sim).post('/_simulator/sockets/drop').set(CONTROL_AUTH);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ dropped: 1 });
-    expect(await disconnected).toBe('io server disconnect');
+    expect(await disconnected).toBe('transport close');
   });
 
   it('applies the latency fault to socket replies', async () => {

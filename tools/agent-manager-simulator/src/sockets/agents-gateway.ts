@@ -140,9 +140,10 @@ export class AgentsGateway {
   }
 
   /** Disconnects every socket server-side (fault: dropped sockets). Returns how many were dropped. */
+  /** Like a network failure: transports close without a Socket.IO disconnect packet, so clients reconnect. */
   dropSockets(): number {
     const count = this.nsp.sockets.size;
-    this.nsp.disconnectSockets(true);
+    for (const socket of this.nsp.sockets.values()) socket.conn.close();
     return count;
   }
 

@@ -373,6 +373,63 @@ describe('AgentManagerClient', () => {
     });
   });
 
+  describe('naming the client', () => {
+    it.each<[string, (client: AgentManagerClient, target: RemoteTarget) => Promise<unknown>, string]>([
+      [
+        'a remote 5xx',
+        (client, target) => {
+          remote.on('GET /api/config', (_req, res) => json(res, 503, { message: 'busy' }));
+          return client.getConfig(target);
+        },
+        'server_error',
+      ],
+      ["the remote's 4xx", (client, target) => client.send(target, 'GET', '/api/agents/missing'), 'rejected'],
+      [
+        'no answer in time',
+        (client, target) => {
+          remote.on('GET /api/config', () => undefined);
+          return client.getConfig(target, 50);
+        },
+        'timeout',
+      ],
+      [
+        'a body of the wrong shape',
+        (client, target) => {
+          remote.on('GET /api/config', (_req, res) => json(res, 200, { agentTypes: 'none' }));
+          return client.getConfig(target);
+        },
+        'incompatible',
+      ],
+      [
+        'a body that is not JSON',
+        (client, target) => {
+          remote.on('GET /api/config', (_req, res) => res.writeHead(200).end('<html/>'));
+          return client.getConfig(target);
+        },
+        'incompatible',
+      ],
+      [
+        'a blocked endpoint',
+        (_client, target) => clientFor(configWith({ allowInternalHosts: false })).client.getHealth(target),
+        'blocked',
+      ],
+    ])('names the client in the details of %s', async (_case, run, kind) => {
+      const error = await failure(run(client, apiKeyTarget));
+
+      expect(error.kind).toBe(kind);
+      expect(error.details).toMatchObject({ kind, clientId: 'c1' });
+    });
+
+    it('names the client of a refused connection', async () => {
+      await remote.close();
+
+      const error = await failure(client.getHealth(apiKeyTarget));
+
+      expect(error).toMatchObject({ kind: 'refused', code: 'REMOTE_UNREACHABLE', clientId: 'c1' });
+      expect(error.details).toEqual({ kind: 'refused', clientId: 'c1' });
+    });
+  });
+
   describe('call', () => {
     it('treats any 2xx as success, an empty body as null, and sends a JSON body', async () => {
       remote.on('POST /api/agents/a1/stop', (_req, res) => res.writeHead(204).end());

@@ -69,6 +69,8 @@ export class AgentManagerClient {
       throw new RemoteCallError(
         'incompatible',
         `${method} ${path} answered ${response.status} with a body that is not JSON`,
+        undefined,
+        target.clientId,
       );
     }
     const result = schema.safeParse(parsed);
@@ -77,17 +79,33 @@ export class AgentManagerClient {
       throw new RemoteCallError(
         'incompatible',
         `${method} ${path} answered in an unexpected shape (${issue.path.join('.') || 'body'}: ${issue.message})`,
+        undefined,
+        target.clientId,
       );
     }
     return { data: result.data, status: response.status, latencyMs: response.latencyMs };
   }
 
-  /** Sends a request; a non-2xx answer becomes a `RemoteCallError` (auth, server error, or the remote's 4xx). */
+  /**
+   * Sends a request; a non-2xx answer becomes a `RemoteCallError` (auth, server error, or the remote's 4xx).
+   * Every failure names the client (`details.clientId`), whichever step it came from.
+   */
   async send(target: RemoteTarget, method: string, path: string, options: CallOptions = {}): Promise<RemoteResponse> {
+    return this.sendUnnamed(target, method, path, options).catch((error: unknown) => {
+      throw error instanceof RemoteCallError ? error.forClient(target.clientId) : error;
+    });
+  }
+
+  private async sendUnnamed(
+    target: RemoteTarget,
+    method: string,
+    path: string,
+    options: CallOptions,
+  ): Promise<RemoteResponse> {
     const url = new URL(`${target.endpoint}${path}`);
     const address = await this.endpoints.resolve(url);
     const headers: Record<string, string> = {};
-    if (!options.anonymous) headers['authorization'] = `Bearer ${await this.bearerToken(target)}`;
+    if (!options.anonymous) headers['authorization'] = await this.authorization(target);
     const requestId = currentRequestContext()?.requestId;
     if (requestId) headers['x-request-id'] = requestId;
     const response = await sendRemoteRequest({
@@ -125,8 +143,11 @@ export class AgentManagerClient {
     throw new RemoteCallError('rejected', message ?? `The remote answered HTTP ${response.status}`, response.status);
   }
 
-  private async bearerToken(target: RemoteTarget): Promise<string> {
+  /** `Bearer <api key>`, or `Bearer <Keycloak token>` (cached until shortly before it expires). */
+  async authorization(target: RemoteTarget): Promise<string> {
     const credentials = target.credentials;
-    return credentials.type === 'api_key' ? credentials.apiKey : this.tokens.getToken(target.clientId, credentials);
+    const token =
+      credentials.type === 'api_key' ? credentials.apiKey : await this.tokens.getToken(target.clientId, credentials);
+    return `Bearer ${token}`;
   }
 }

@@ -31,6 +31,21 @@ describe('RemoteCallError', () => {
     expect(new RemoteCallError('auth', 'no', 401).details).toEqual({ kind: 'auth', remoteStatus: 401 });
     expect(new RemoteCallError('refused', 'no').details).toEqual({ kind: 'refused' });
   });
+
+  it('names the client in its details when given one, keeping everything else', () => {
+    const original = new RemoteCallError('rejected', 'Agent not found', 404);
+
+    const named = original.forClient('c1');
+
+    expect(named).toBeInstanceOf(RemoteCallError);
+    expect(named).toMatchObject({ kind: 'rejected', reason: 'Agent not found', remoteStatus: 404, clientId: 'c1' });
+    expect(named.message).toBe('Agent not found');
+    expect(named.status).toBe(404);
+    expect(named.details).toEqual({ kind: 'rejected', remoteStatus: 404, clientId: 'c1' });
+    expect(named.stack).toBe(original.stack);
+    expect(named.forClient('c1')).toBe(named);
+    expect(original.details).toEqual({ kind: 'rejected', remoteStatus: 404 });
+  });
 });
 
 describe('classifyNetworkError', () => {

@@ -36,9 +36,23 @@ export class RemoteCallError extends DomainError {
     readonly kind: RemoteFailureKind,
     readonly reason: string,
     readonly remoteStatus?: number,
+    /** The client whose remote failed; error bodies name it in `details.clientId`. */
+    readonly clientId?: string,
   ) {
-    super(CODE_BY_KIND[kind], reason, { kind, ...(remoteStatus === undefined ? {} : { remoteStatus }) });
+    super(CODE_BY_KIND[kind], reason, {
+      kind,
+      ...(remoteStatus === undefined ? {} : { remoteStatus }),
+      ...(clientId === undefined ? {} : { clientId }),
+    });
     this.name = 'RemoteCallError';
+  }
+
+  /** The same failure, naming the client it happened on (the reason is unchanged: health reasons reuse it). */
+  forClient(clientId: string): RemoteCallError {
+    if (this.clientId === clientId) return this;
+    const named = new RemoteCallError(this.kind, this.reason, this.remoteStatus, clientId);
+    named.stack = this.stack;
+    return named;
   }
 
   /** A remote's own 4xx keeps its status; every other failure has the status of its code. */

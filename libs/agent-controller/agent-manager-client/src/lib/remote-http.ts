@@ -29,7 +29,7 @@ export interface RemoteResponse {
 }
 
 /** Connects to the address that was checked, whatever DNS says now (no rebinding between check and use). */
-function pinnedLookup(address: ResolvedAddress): LookupFunction {
+export function pinnedLookup(address: ResolvedAddress): LookupFunction {
   return (_hostname, options, callback) => {
     if (options.all)
       (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [address]);

@@ -9,7 +9,9 @@ import { ApiKeyAuthenticator } from './authentication/api-key.authenticator';
 import { AuthController } from './authentication/auth.controller';
 import { AuthService } from './authentication/auth.service';
 import { AuthenticationGuard } from './authentication/authentication.guard';
+import { CredentialsAuthenticator } from './authentication/credentials.authenticator';
 import { JwtStrategy } from './authentication/jwt.strategy';
+import { UserSessionValidator } from './authentication/user-session.validator';
 import { KeycloakAuthenticator } from './authentication/keycloak/keycloak.authenticator';
 import { KEYCLOAK_TOKEN_VERIFIER } from './authentication/keycloak/keycloak-token-verifier';
 import { createKeycloakTokenVerifier } from './authentication/keycloak/keycloak-token-verifier.factory';
@@ -42,6 +44,7 @@ import { UsersService } from './users/users.service';
     AccessTokenService,
     ApiKeyAuthenticator,
     AuthService,
+    CredentialsAuthenticator,
     JwtStrategy,
     KeycloakAuthenticator,
     KeycloakUsersService,
@@ -51,8 +54,9 @@ import { UsersService } from './users/users.service';
     SetupTokenRepository,
     UsersRepository,
     UsersService,
+    UserSessionValidator,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [UsersRepository, ApiKeyAuthenticator],
+  exports: [UsersRepository, ApiKeyAuthenticator, CredentialsAuthenticator],
 })
 export class AuthModule {}

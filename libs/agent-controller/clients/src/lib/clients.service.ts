@@ -15,7 +15,14 @@ import {
 } from '@agent-controller/shared-contracts';
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { ClientAccessPolicy, ClientAction, clientInactive, clientNotFound } from './client-access.policy';
+import {
+  ClientAccessPolicy,
+  ClientAction,
+  clientInactive,
+  clientNotFound,
+  ClientRelation,
+  ClientWithMembership,
+} from './client-access.policy';
 import { ClientHealthEventEntity } from './client-health-event.entity';
 import { ClientEntity } from './client.entity';
 import { toClientResponse } from './client.mapper';
@@ -81,13 +88,25 @@ export class ClientsService {
     action: ClientAction,
     options: { manager?: EntityManager; withSecrets?: boolean } = {},
   ): Promise<ClientEntity> {
+    return (await this.authorizeClientAccess(principal, id, action, options)).client;
+  }
+
+  /** As `authorizeClient`, also returning how the caller relates to the client (for per-event checks later). */
+  async authorizeClientAccess(
+    principal: RequestPrincipal,
+    id: string,
+    action: ClientAction,
+    options: { manager?: EntityManager; withSecrets?: boolean } = {},
+  ): Promise<{ client: ClientEntity; relation: ClientRelation }> {
     const found = await this.clients.findWithMembership(
       this.policy.visibility(principal),
       principal.userId,
       id,
       options,
     );
-    return this.policy.authorize(principal, found, action);
+    const client = this.policy.authorize(principal, found, action);
+    // authorize() refused every caller without a relation.
+    return { client, relation: this.policy.relation(principal, found as ClientWithMembership) };
   }
 
   getClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {

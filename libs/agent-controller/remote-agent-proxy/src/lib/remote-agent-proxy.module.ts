@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AgentManagerClientModule } from '@agent-controller/agent-manager-client';
+import { AuthModule } from '@agent-controller/auth';
 import { ClientsModule } from '@agent-controller/clients';
 import { AgentCredentialsRepository } from './agent-credentials.repository';
 import { ClientAgentCredentialEntity } from './client-agent-credential.entity';
 import { ClientRateLimiter } from './client-rate-limiter';
+import { ClientsGateway } from './gateway/clients.gateway';
 import { LastUsedTracker } from './last-used.tracker';
 import { RemoteAgentsController } from './remote-agents.controller';
 import { RemoteAgentsService } from './remote-agents.service';
@@ -16,7 +18,7 @@ export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
 
 /** Agent operations proxied to remote agent-managers, with stored agent credentials. */
 @Module({
-  imports: [AgentManagerClientModule, ClientsModule],
+  imports: [AgentManagerClientModule, AuthModule, ClientsModule],
   controllers: [
     RemoteAgentsController,
     RemoteEnvironmentController,
@@ -24,7 +26,7 @@ export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
     RemoteVcsController,
     RemoteDeploymentsController,
   ],
-  providers: [AgentCredentialsRepository, ClientRateLimiter, LastUsedTracker, RemoteAgentsService],
+  providers: [AgentCredentialsRepository, ClientRateLimiter, ClientsGateway, LastUsedTracker, RemoteAgentsService],
   exports: [AgentCredentialsRepository, RemoteAgentsService],
 })
 export class RemoteAgentProxyModule {}

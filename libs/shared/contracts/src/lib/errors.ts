@@ -18,6 +18,10 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   NAME_TAKEN: 409,
   CLIENT_INACTIVE: 409,
+  /** Gateway: `forward` before `setClient`. */
+  NO_CLIENT_SELECTED: 409,
+  /** Gateway: no password is stored for the agent (create it here, or PUT its credentials). */
+  AGENT_CREDENTIALS_MISSING: 409,
   EMAIL_TAKEN: 409,
   SETUP_ALREADY_COMPLETED: 409,
   LAST_ADMIN: 409,
@@ -32,6 +36,8 @@ export const ERROR_STATUS = {
   REMOTE_UNREACHABLE: 502,
   REMOTE_INCOMPATIBLE: 502,
   REMOTE_AUTH_FAILED: 502,
+  /** Gateway: the remote refused the stored agent password (`loginError`). */
+  AGENT_LOGIN_FAILED: 502,
   SERVICE_UNAVAILABLE: 503,
   REMOTE_TIMEOUT: 504,
 } as const;

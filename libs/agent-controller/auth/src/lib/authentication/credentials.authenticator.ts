@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import { ACCESS_TOKEN_ISSUER, AccessTokenClaims } from './access-token.service';
+import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { bearerToken, KeycloakAuthenticator } from './keycloak/keycloak.authenticator';
+import { AuthenticatedPrincipal } from './principal';
+import { UserSessionValidator } from './user-session.validator';
+
+/**
+ * The caller behind an `Authorization` value, in the configured mode, for callers that are not HTTP requests
+ * (Socket.IO handshakes and their periodic re-checks). It reaches the same decision as the HTTP guard: the same
+ * key comparison, the same JWT checks as passport-jwt (HS256, issuer, expiry) and the same user re-read.
+ */
+@Injectable()
+export class CredentialsAuthenticator {
+  constructor(
+    private readonly apiKeys: ApiKeyAuthenticator,
+    private readonly keycloak: KeycloakAuthenticator,
+    private readonly sessions: UserSessionValidator,
+    private readonly jwt: JwtService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  async authenticate(authorization: string | undefined): Promise<AuthenticatedPrincipal> {
+    const method = this.config.auth.method;
+    switch (method) {
+      case 'api-key':
+        return this.apiKeys.authenticate(authorization);
+      case 'keycloak':
+        return this.keycloak.authenticate(authorization);
+      case 'users': {
+        const token = bearerToken(authorization);
+        const claims = await this.jwt
+          .verifyAsync<AccessTokenClaims>(token, {
+            secret: this.config.auth.jwtSecret,
+            algorithms: ['HS256'],
+            issuer: ACCESS_TOKEN_ISSUER,
+          })
+          .catch((error: unknown) => {
+            throw new DomainError('UNAUTHORIZED', `Invalid token: ${(error as Error).message}`);
+          });
+        return this.sessions.principalFor(claims);
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@agent-controller/core';
+import { UsersRepository } from '../users/users.repository';
+import { AccessTokenClaims } from './access-token.service';
+import { AuthenticatedPrincipal, userPrincipal } from './principal';
+
+/**
+ * `users` mode, after the token's signature and expiry were checked: re-reads the user so a lock, a demotion
+ * or a password change (token version) applies at once. Shared by HTTP (passport) and the Socket.IO gateway.
+ */
+@Injectable()
+export class UserSessionValidator {
+  constructor(private readonly users: UsersRepository) {}
+
+  async principalFor(claims: Partial<AccessTokenClaims>): Promise<AuthenticatedPrincipal> {
+    const user = typeof claims.sub === 'string' ? await this.users.findById(claims.sub) : null;
+    if (!user) throw new DomainError('UNAUTHORIZED', 'Unknown user');
+    if (user.lockedAt) throw new DomainError('ACCOUNT_LOCKED', 'This account is locked');
+    if (claims.ver !== user.tokenVersion) throw new DomainError('UNAUTHORIZED', 'Session ended, please log in again');
+    return userPrincipal(user);
+  }
+}

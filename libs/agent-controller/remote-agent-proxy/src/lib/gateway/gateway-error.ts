@@ -1,0 +1,19 @@
+import { Logger } from '@nestjs/common';
+import { DomainError } from '@agent-controller/core';
+import { GatewayErrorPayload } from '@agent-controller/shared-contracts';
+import { z } from 'zod';
+
+const logger = new Logger('ClientsGateway');
+
+/** A failure as the browser receives it: the remote's failure envelope, marked as the controller's own. */
+export function gatewayError(error: unknown, event: string, forwardedEvent?: string): GatewayErrorPayload {
+  const base = { success: false as const, source: 'controller' as const, event, forwardedEvent };
+  const timestamp = new Date().toISOString();
+  if (error instanceof DomainError) return { ...base, error: { code: error.code, message: error.message }, timestamp };
+  if (error instanceof z.ZodError) {
+    const message = error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ');
+    return { ...base, error: { code: 'VALIDATION_FAILED', message }, timestamp };
+  }
+  logger.error({ err: error, event }, 'Gateway call failed unexpectedly');
+  return { ...base, error: { code: 'INTERNAL_ERROR', message: 'Unexpected error' }, timestamp };
+}
