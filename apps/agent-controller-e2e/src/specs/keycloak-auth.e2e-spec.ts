@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningController, spawnController, startController } from '../support/controller-process';
 import { expectErrorBody } from '../support/error-body';
+import { handshakeRefusal } from '../support/gateway-client';
 import { Api } from '../support/http';
 import {
   CONSOLE_CLIENT,
@@ -390,6 +391,35 @@ describe('keycloak authentication mode', () => {
     it('refuses made-up tokens', async () => {
       for (const token of ['not-a-token', forge({ sub: 'x', iss: idp.issuer(), azp: 'agent-controller' }, 'k')]) {
         expectErrorBody(await onlineApi.get('/api/auth/me', { token }), { status: 401, code: 'UNAUTHORIZED' });
+      }
+    });
+  });
+
+  describe('Socket.IO handshakes', () => {
+    it('reach the same decision as HTTP, offline and online', async () => {
+      const user = await newIdpUser();
+      const locked = await newIdpUser();
+      const lockedToken = await tokenOf(locked);
+      const lockedId = (await api.get('/api/auth/me', { token: lockedToken })).body.user.id;
+      expect((await api.post(`/api/users/${lockedId}/lock`, undefined, { token: adminToken })).status).toBe(200);
+      const real = await tokenOf(user);
+      const cases: Array<[string, Api, string, string | undefined]> = [
+        ['offline, valid', api, offline.baseUrl, `Bearer ${real}`],
+        ['offline, locked user', api, offline.baseUrl, `Bearer ${lockedToken}`],
+        ['offline, wrong audience', api, offline.baseUrl, `Bearer ${await tokenOf(user, OTHER_APP)}`],
+        ['offline, forged', api, offline.baseUrl, `Bearer ${forge(claimsOf(real), headerOf(real).kid)}`],
+        ['offline, missing', api, offline.baseUrl, undefined],
+        ['online, active', onlineApi, online.baseUrl, `Bearer ${await idp.passwordToken(user, { opaque: true })}`],
+        ['online, made up', onlineApi, online.baseUrl, 'Bearer not-a-token'],
+      ];
+      for (const [name, httpApi, baseUrl, authorization] of cases) {
+        const http = await httpApi.get('/api/auth/me', { headers: authorization ? { authorization } : {} });
+        const refusal = await handshakeRefusal(baseUrl, authorization);
+        expect({ name, allowed: refusal === null, code: refusal?.data?.code }).toEqual({
+          name,
+          allowed: http.status === 200,
+          code: http.status === 200 ? undefined : http.body.code,
+        });
       }
     });
   });
