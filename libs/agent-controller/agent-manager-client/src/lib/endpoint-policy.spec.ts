@@ -320,3 +320,27 @@ describe('EndpointPolicy.resolve', () => {
     expect(lookupMock).not.toHaveBeenCalled();
   });
 });
+
+describe('EndpointPolicy.checkEndpoint', () => {
+  it('refuses a name that resolves to an internal address when saved, naming the field', async () => {
+    lookupMock.mockResolvedValueOnce([{ address: '10.1.2.3', family: 4 }]);
+
+    const error = await policyWith()
+      .checkEndpoint('https://inside.example.com/')
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({
+      code: 'ENDPOINT_NOT_ALLOWED',
+      details: { fields: [{ field: 'endpoint', location: 'body', message: expect.stringContaining('10.1.2.3') }] },
+    });
+  });
+
+  it('saves a public name normalised, and leaves a failing lookup to the connection check', async () => {
+    lookupMock.mockResolvedValueOnce([{ address: '93.184.216.34', family: 4 }]);
+    await expect(policyWith().checkEndpoint('https://public.example.com/')).resolves.toBe('https://public.example.com');
+    await expect(policyWith().checkEndpoint('http://no-such-host.invalid')).resolves.toBe(
+      'http://no-such-host.invalid',
+    );
+  });
+});

@@ -90,6 +90,20 @@ export class EndpointPolicy {
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
   }
 
+  /**
+   * `normalizeEndpoint`, then the host's current DNS answer: a name that resolves to an internal address is
+   * refused when saved, not only when used. A failing lookup is left to the connection check (DNS may be down).
+   */
+  async checkEndpoint(raw: string): Promise<string> {
+    const endpoint = this.normalizeEndpoint(raw);
+    try {
+      await this.resolve(new URL(endpoint));
+    } catch (error) {
+      if (error instanceof RemoteCallError && error.kind === 'blocked') throw endpointError(error.reason);
+    }
+    return endpoint;
+  }
+
   /** Host rules that need no DNS: the allow-list and literal internal addresses. */
   private checkHostName(host: string): void {
     const allowed = this.config.clients.endpointAllowedHosts;

@@ -173,7 +173,7 @@ function setUpMembership(role: ClientRole, client: ClientEntity = apiKeyClient({
 }
 
 function build(repository: FakeClientsRepository) {
-  const endpoints = { normalizeEndpoint: jest.fn((raw: string) => raw) };
+  const endpoints = { checkEndpoint: jest.fn(async (raw: string) => raw) };
   const tokens = { forget: jest.fn() };
   const health = {
     checkAndRecord: jest.fn(async (client: ClientEntity) => client),
@@ -246,11 +246,11 @@ describe('ClientsService.updateClient', () => {
 
     it('normalises a new endpoint and re-verifies an active client after the transaction', async () => {
       const { service, endpoints, health, repository } = setUp(apiKeyClient());
-      endpoints.normalizeEndpoint.mockReturnValueOnce('https://new.example.com');
+      endpoints.checkEndpoint.mockResolvedValueOnce('https://new.example.com');
 
       await service.updateClient(alice, CLIENT_ID, { endpoint: 'https://new.example.com/' });
 
-      expect(endpoints.normalizeEndpoint).toHaveBeenCalledWith('https://new.example.com/');
+      expect(endpoints.checkEndpoint).toHaveBeenCalledWith('https://new.example.com/');
       expect(repository.rows.get(CLIENT_ID)?.endpoint).toBe('https://new.example.com');
       expect(health.checkAndRecord).toHaveBeenCalledTimes(1);
       expect(health.checkAndRecord.mock.invocationCallOrder[0]).toBeGreaterThan(
@@ -260,7 +260,7 @@ describe('ClientsService.updateClient', () => {
 
     it('refuses a bad endpoint before opening a transaction', async () => {
       const { service, endpoints, repository } = setUp(apiKeyClient());
-      endpoints.normalizeEndpoint.mockImplementationOnce(() => {
+      endpoints.checkEndpoint.mockImplementationOnce(async () => {
         throw new DomainError('ENDPOINT_NOT_ALLOWED', 'nope');
       });
 
@@ -287,7 +287,7 @@ describe('ClientsService.updateClient', () => {
 
       await service.updateClient(alice, CLIENT_ID, { description: 'x' });
 
-      expect(endpoints.normalizeEndpoint).not.toHaveBeenCalled();
+      expect(endpoints.checkEndpoint).not.toHaveBeenCalled();
     });
 
     it('forgets cached tokens of the client after every update', async () => {
@@ -608,7 +608,7 @@ describe('ClientsService.createClient', () => {
 
   it('keeps a given api key and normalises the endpoint', async () => {
     const { service, repository, endpoints } = setUp();
-    endpoints.normalizeEndpoint.mockReturnValueOnce('https://agents.example.com');
+    endpoints.checkEndpoint.mockResolvedValueOnce('https://agents.example.com');
 
     const { client, apiKey } = await service.createClient(alice, { ...base, apiKey: NEW_KEY });
 

@@ -114,7 +114,7 @@ export class ClientsService {
   }
 
   async createClient(principal: RequestPrincipal, request: CreateClientRequest): Promise<ClientWithKey> {
-    const endpoint = this.endpoints.normalizeEndpoint(request.endpoint);
+    const endpoint = await this.endpoints.checkEndpoint(request.endpoint);
     const isApiKey = request.authenticationType === 'api_key';
     const apiKey = isApiKey ? (request.apiKey ?? generateApiKey()) : null;
     const created = await this.inTransaction(async (manager) => {
@@ -152,7 +152,7 @@ export class ClientsService {
   }
 
   async updateClient(principal: RequestPrincipal, id: string, request: UpdateClientRequest): Promise<ClientEntity> {
-    const endpoint = request.endpoint === undefined ? undefined : this.endpoints.normalizeEndpoint(request.endpoint);
+    const endpoint = request.endpoint === undefined ? undefined : await this.endpoints.checkEndpoint(request.endpoint);
     const { client, reverify } = await this.inTransaction(async (manager) => {
       const client = await this.lockManageable(principal, id, manager);
       const before = { ...client };
