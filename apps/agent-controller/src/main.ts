@@ -30,7 +30,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   const config = app.get<AppConfig>(appConfig.KEY);
 
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.set('trust proxy', config.http.trustProxy);
   app.use(helmet());
   app.use(requestIdMiddleware);

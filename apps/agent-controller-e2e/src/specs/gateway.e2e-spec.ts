@@ -142,10 +142,16 @@ describe('Socket.IO gateway (namespace /clients)', () => {
   });
 
   describe('setClient and forward', () => {
-    it('answers setClientSuccess once the remote link is up', async () => {
+    it('answers setClientSuccess once the remote link is up, and counts sockets and links in /metrics', async () => {
       const browser = await linked();
       expect(await browser.next('setClientSuccess')).toEqual({ clientId });
       await eventually(async () => (await remote.connectedSockets()) === 1);
+      const metrics = (await api.get('/metrics', { token: admin })).text;
+      expect(metrics).toMatch(/^agent_controller_gateway_open_sockets [1-9]/m);
+      expect(metrics).toContain(`agent_controller_gateway_remote_links{client_id="${clientId}"} 1`);
+      browser.close();
+      await eventually(async () => (await remote.connectedSockets()) === 0);
+      expect((await api.get('/metrics', { token: admin })).text).not.toContain(`remote_links{client_id="${clientId}"}`);
     });
 
     it('refuses bad requests with an error naming the code, without opening a link', async () => {

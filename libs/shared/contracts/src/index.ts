@@ -7,3 +7,4 @@ export * from './lib/clients';
 export * from './lib/client-users';
 export * from './lib/agents';
 export * from './lib/gateway';
+export * from './lib/usage';

@@ -1,3 +1,4 @@
+import { RemoteCallError } from '@agent-controller/agent-manager-client';
 import { DomainError, RequestPrincipal } from '@agent-controller/core';
 import { z } from 'zod';
 import { RemoteAgentsService } from './remote-agents.service';
@@ -20,6 +21,7 @@ function setUp(client: Record<string, unknown> = CLIENT, remoteBody = '{}', remo
   const credentials = { upsert: jest.fn(async () => undefined), delete: jest.fn(async () => undefined) };
   const lastUsed = { markUsed: jest.fn() };
   const rateLimiter = { consume: jest.fn(async () => undefined) };
+  const metrics = { recordProxyCall: jest.fn() };
   const service = new RemoteAgentsService(
     clients as never,
     agentManager as never,
@@ -27,8 +29,9 @@ function setUp(client: Record<string, unknown> = CLIENT, remoteBody = '{}', remo
     lastUsed as never,
     rateLimiter as never,
     { remote: { requestTimeoutMs: 1000, longRequestTimeoutMs: 9000 } } as never,
+    metrics as never,
   );
-  return { service, clients, agentManager, credentials, lastUsed, rateLimiter };
+  return { service, clients, agentManager, credentials, lastUsed, rateLimiter, metrics };
 }
 
 describe('RemoteAgentsService', () => {
@@ -49,12 +52,72 @@ describe('RemoteAgentsService', () => {
     expect(rateLimiter.consume).toHaveBeenCalledWith('c1', 'remote');
   });
 
+  it('records each call once with its route group, status, duration and error code', async () => {
+    const { service, agentManager, metrics } = setUp(CLIENT, '[]');
+    await service.forward(ADMIN, 'c1', 'read', 'GET', '/agents/a1/environment?limit=5');
+    agentManager.send.mockRejectedValueOnce(new RemoteCallError('server_error', 'The remote failed (HTTP 503)', 503));
+    await expect(service.forward(ADMIN, 'c1', 'operate', 'POST', '/agents/a1/start')).rejects.toThrow(RemoteCallError);
+    agentManager.send.mockRejectedValueOnce(new RemoteCallError('rejected', 'Agent not found', 404));
+    await expect(service.forward(ADMIN, 'c1', 'read', 'GET', '/agents/a2')).rejects.toThrow(RemoteCallError);
+
+    expect(metrics.recordProxyCall.mock.calls).toEqual([
+      [
+        {
+          clientId: 'c1',
+          routeGroup: 'environment',
+          status: 200,
+          durationMs: expect.any(Number),
+          errorCode: undefined,
+        },
+      ],
+      [
+        {
+          clientId: 'c1',
+          routeGroup: 'lifecycle',
+          status: 502,
+          durationMs: expect.any(Number),
+          errorCode: 'REMOTE_ERROR',
+        },
+      ],
+      [
+        {
+          clientId: 'c1',
+          routeGroup: 'agents',
+          status: 404,
+          durationMs: expect.any(Number),
+          errorCode: 'REMOTE_REJECTED',
+        },
+      ],
+    ]);
+    for (const [call] of metrics.recordProxyCall.mock.calls) expect(call.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('records an unexpected failure as a 500 and lets it through unchanged', async () => {
+    const { service, agentManager, metrics } = setUp();
+    const failure = new Error('bug');
+    agentManager.send.mockRejectedValueOnce(failure);
+    await expect(service.forward(ADMIN, 'c1', 'read', 'GET', '/config')).rejects.toBe(failure);
+    expect(metrics.recordProxyCall).toHaveBeenCalledWith(
+      expect.objectContaining({ routeGroup: 'config', status: 500, errorCode: 'INTERNAL_ERROR' }),
+    );
+  });
+
+  it('does not record a caller the policy refuses: the client id may not exist', async () => {
+    const { service, clients, metrics } = setUp();
+    clients.authorizeClient.mockRejectedValueOnce(new DomainError('NOT_FOUND', 'Client not found'));
+    await expect(service.forward(ADMIN, 'nope', 'read', 'GET', '/agents')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(metrics.recordProxyCall).not.toHaveBeenCalled();
+  });
+
   it('refuses an inactive client with CLIENT_INACTIVE without calling it', async () => {
-    const { service, agentManager } = setUp({ ...CLIENT, status: 'inactive' });
+    const { service, agentManager, metrics } = setUp({ ...CLIENT, status: 'inactive' });
     const error = await service.forward(ADMIN, 'c1', 'read', 'GET', '/agents').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: 'CLIENT_INACTIVE', status: 409 });
     expect(agentManager.send).not.toHaveBeenCalled();
+    expect(metrics.recordProxyCall).toHaveBeenCalledWith(
+      expect.objectContaining({ clientId: 'c1', status: 409, errorCode: 'CLIENT_INACTIVE' }),
+    );
   });
 
   it('passes an empty body on as undefined and refuses a non-JSON body as REMOTE_INCOMPATIBLE', async () => {

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AgentManagerClient, RemoteCallError } from '@agent-controller/agent-manager-client';
-import { ClientAction, clientInactive, ClientsService, toRemoteTarget } from '@agent-controller/clients';
-import { AppConfig, appConfig, RequestPrincipal } from '@agent-controller/core';
+import { ClientAction, ClientEntity, clientInactive, ClientsService, toRemoteTarget } from '@agent-controller/clients';
+import { AppConfig, appConfig, DomainError, RequestPrincipal } from '@agent-controller/core';
+import { ProxyMetrics, proxyRouteGroup } from '@agent-controller/metrics';
 import { remoteAgentSchema } from '@agent-controller/shared-contracts';
 import { z } from 'zod';
 import { AgentCredentialsRepository } from './agent-credentials.repository';
@@ -21,16 +22,21 @@ export interface ForwardOptions {
 }
 
 /** Every remote answer with a body is JSON (contract §5); anything else means it is not an agent-manager. */
-function parseBody(text: string, schema: z.ZodType | undefined): unknown {
+function parseBody(text: string, schema: z.ZodType | undefined, clientId: string): unknown {
   if (text === '') return undefined;
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new RemoteCallError('incompatible', 'The remote answered with a body that is not JSON');
+    throw new RemoteCallError('incompatible', 'The remote answered with a body that is not JSON', undefined, clientId);
   }
   if (schema && !schema.safeParse(body).success) {
-    throw new RemoteCallError('incompatible', 'The remote answered with a body that does not match the contract');
+    throw new RemoteCallError(
+      'incompatible',
+      'The remote answered with a body that does not match the contract',
+      undefined,
+      clientId,
+    );
   }
   return body;
 }
@@ -50,6 +56,7 @@ export class RemoteAgentsService {
     private readonly lastUsed: LastUsedTracker,
     private readonly rateLimiter: ClientRateLimiter,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly metrics: ProxyMetrics,
   ) {}
 
   /** Sends one request to the client's remote (path below `/api`) after checking `action` for the caller. */
@@ -62,11 +69,40 @@ export class RemoteAgentsService {
     body?: unknown,
     options: ForwardOptions = {},
   ): Promise<ProxiedResponse> {
+    const startedAt = performance.now();
+    // A refused caller is not measured: the id may not even exist, and labels must stay bounded.
     const client = await this.clients.authorizeClient(principal, clientId, action, { withSecrets: true });
-    if (client.status === 'inactive') {
-      throw clientInactive(client);
+    const record = (status: number, errorCode?: DomainError['code']) =>
+      this.metrics.recordProxyCall({
+        clientId: client.id,
+        routeGroup: proxyRouteGroup(path),
+        status,
+        durationMs: performance.now() - startedAt,
+        errorCode,
+      });
+    let proxied: ProxiedResponse;
+    try {
+      if (client.status === 'inactive') {
+        throw clientInactive(client);
+      }
+      await this.rateLimiter.consume(client.id, client.name);
+      proxied = await this.send(client, method, path, body, options);
+    } catch (error) {
+      if (error instanceof DomainError) record(error.status, error.code);
+      else record(500, 'INTERNAL_ERROR');
+      throw error;
     }
-    await this.rateLimiter.consume(client.id, client.name);
+    record(proxied.status);
+    return proxied;
+  }
+
+  private async send(
+    client: ClientEntity,
+    method: string,
+    path: string,
+    body: unknown,
+    options: ForwardOptions,
+  ): Promise<ProxiedResponse> {
     try {
       const timeoutMs =
         options.timeout === 'long' ? this.config.remote.longRequestTimeoutMs : this.config.remote.requestTimeoutMs;
@@ -74,9 +110,9 @@ export class RemoteAgentsService {
         body,
         timeoutMs,
       });
-      return { status: response.status, body: parseBody(response.body, options.responseSchema) };
+      return { status: response.status, body: parseBody(response.body, options.responseSchema, client.id) };
     } finally {
-      this.lastUsed.markUsed(clientId);
+      this.lastUsed.markUsed(client.id);
     }
   }
 

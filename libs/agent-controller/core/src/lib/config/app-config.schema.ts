@@ -69,6 +69,10 @@ export const envSchema = z.object({
   GATEWAY_RECONNECT_DELAY_MS: positiveInt.max(60_000).default(1000),
   METRICS_ENABLED: bool.default(true),
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  USAGE_FLUSH_INTERVAL_MS: positiveInt
+    .max(300_000)
+    .default(5000)
+    .describe('milliseconds between writes of the per-client hourly usage'),
   KEYCLOAK_AUTH_SERVER_URL: z.url({ protocol: /^https?$/ }).optional(),
   KEYCLOAK_REALM: z.string().trim().min(1).max(255).optional(),
   KEYCLOAK_CLIENT_ID: z.string().trim().min(1).max(255).optional(),

@@ -78,7 +78,12 @@ export interface AppConfig {
     reconnectDelayMs: number;
   };
   /** `GET /metrics`: with a token, scrapers send it as a bearer; without, a global admin's credentials are needed. */
-  metrics: { enabled: boolean; token?: string };
+  metrics: {
+    enabled: boolean;
+    token?: string;
+    /** Per-client usage is summed in memory and added to the database this often (and on shutdown). */
+    usageFlushIntervalMs: number;
+  };
   /** Default Keycloak base URL of keycloak clients (outbound); in keycloak mode also the inbound IdP. */
   keycloak: { authServerUrl?: string };
 }
@@ -209,7 +214,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       reconnectAttempts: e.GATEWAY_RECONNECT_ATTEMPTS,
       reconnectDelayMs: e.GATEWAY_RECONNECT_DELAY_MS,
     },
-    metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
+    metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN, usageFlushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS },
     keycloak: { authServerUrl: e.KEYCLOAK_AUTH_SERVER_URL },
     rateLimit: {
       ttlSeconds: e.RATE_LIMIT_TTL_SECONDS,

@@ -2,6 +2,7 @@ import { Foundation1795384171879 } from './1795384171879-Foundation';
 import { ClientRegistry1795386483536 } from './1795386483536-ClientRegistry';
 import { ClientUsersAndKeycloakSubjects1795388585724 } from './1795388585724-ClientUsersAndKeycloakSubjects';
 import { AgentCredentials1795390604422 } from './1795390604422-AgentCredentials';
+import { ClientUsage1795393896853 } from './1795393896853-ClientUsage';
 
 /** Every migration in order. Migrations are generated, reviewed, and never edited after they land. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ClientRegistry1795386483536,
   ClientUsersAndKeycloakSubjects1795388585724,
   AgentCredentials1795390604422,
+  ClientUsage1795393896853,
 ];

@@ -12,6 +12,7 @@ import { AgentsSocketConnector } from '@agent-controller/agent-manager-client';
 import { CredentialsAuthenticator } from '@agent-controller/auth';
 import { ClientAccessPolicy, clientInactive, ClientsService, toRemoteTarget } from '@agent-controller/clients';
 import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import { ProxyMetrics } from '@agent-controller/metrics';
 import {
   CLIENTS_NAMESPACE,
   FORWARD_PAYLOAD_SCHEMAS,
@@ -53,6 +54,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly connector: AgentsSocketConnector,
     private readonly credentials: AgentCredentialsRepository,
     private readonly lastUsed: LastUsedTracker,
+    private readonly metrics: ProxyMetrics,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
     this.recheckTimer = setInterval(() => this.recheckAll(), config.gateway.accessRecheckMs).unref();
@@ -79,11 +81,15 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
 
   handleConnection(socket: Socket): void {
     this.sessions.set(socket.id, sessionOf(socket));
+    this.metrics.socketOpened();
   }
 
   handleDisconnect(socket: Socket): void {
-    this.sessions.get(socket.id)?.end();
+    const session = this.sessions.get(socket.id);
+    if (!session) return;
+    session.end();
     this.sessions.delete(socket.id);
+    this.metrics.socketClosed();
   }
 
   onModuleDestroy(): void {
@@ -111,6 +117,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
           this.linkHooks(socket, session, client.id),
           this.config.remote.requestTimeoutMs,
         );
+        this.metrics.remoteLinkOpened(client.id);
         this.lastUsed.markUsed(client.id);
         // The browser left while the link was being opened: nothing may outlive its socket.
         if (session.ended) {
@@ -160,7 +167,8 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
       toBrowser: (event, payload) => socket.emit(event, payload),
       linkState: (event, payload) => emit(socket, event, payload),
       failure: (error) => socket.emit('error', gatewayError(error, 'reconnect')),
-      counted: () => undefined,
+      counted: (direction) => this.metrics.eventForwarded(clientId, direction),
+      closed: () => this.metrics.remoteLinkClosed(clientId),
     };
   }
 

@@ -20,6 +20,8 @@ export interface RemoteAgentLinkHooks {
   failure(error: unknown): void;
   /** Each relayed event, both ways. */
   counted(direction: 'to_remote' | 'to_browser'): void;
+  /** The link closed after it had opened. */
+  closed(): void;
 }
 
 interface PendingLogin {
@@ -41,6 +43,7 @@ interface Envelope {
 export class RemoteAgentLink {
   private agentId: string | null = null;
   private pendingLogin: PendingLogin | null = null;
+  private opened = false;
   private closed = false;
 
   private constructor(
@@ -68,6 +71,7 @@ export class RemoteAgentLink {
       link.close();
       throw error;
     }
+    link.opened = true;
     link.listen();
     return link;
   }
@@ -100,6 +104,7 @@ export class RemoteAgentLink {
     this.socket.io.removeAllListeners();
     this.socket.offAny();
     this.socket.disconnect();
+    if (this.opened) this.hooks.closed();
   }
 
   private async login(agentId: string): Promise<void> {
