@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,9 +15,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Resident memory of a process in MB (`VmRSS` of /proc/<pid>/status; Linux only). */
+export function rssMb(pid: number): number {
+  const line =
+    readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:')) ?? '';
+  return Number(line.replace(/\D+/g, '')) / 1024;
+}
+
 export interface BenchController {
   baseUrl: string;
   child: ChildProcess;
+  /** What the controller printed on stdout so far (its log; e.g. the one-time setup token in `users` mode). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -38,29 +49,43 @@ export async function startBenchController(env: Record<string, string>): Promise
       RATE_LIMIT_MAX: '100000000',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    if (output.length < 1_000_000) output += chunk.toString();
   });
   const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`controller exited with ${child.exitCode}`);
-    if (
-      await fetch(`${baseUrl}/api/health`).then(
-        (r) => r.ok,
-        () => false,
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`controller exited with ${child.exitCode}`);
+      if (
+        await fetch(`${baseUrl}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
       )
-    )
-      break;
-    if (Date.now() > deadline) throw new Error('controller not healthy within 60 s');
-    await new Promise((wait) => setTimeout(wait, 50));
+        break;
+      if (Date.now() > deadline) throw new Error('controller not healthy within 60 s');
+      await new Promise((wait) => setTimeout(wait, 50));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
   }
   return {
     baseUrl,
     child,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((done) => child.once('exit', done));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    output: () => output,
+    stop,
   };
 }

@@ -9,11 +9,30 @@ export interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
+  /** Every latency (ms), sorted. */
+  latencies: number[];
 }
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/** Percentiles (ms, two decimals) and throughput of a set of measured latencies, e.g. merged from several rounds. */
+export function summarize(latencies: number[], seconds: number, errors = 0): LoadResult {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    requests: sorted.length,
+    errors,
+    seconds: round(seconds),
+    throughput: Math.round(sorted.length / seconds),
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    latencies: sorted,
+  };
 }
 
 export async function runLoad(
@@ -35,18 +54,7 @@ export async function runLoad(
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const round = (value: number) => Math.round(value * 100) / 100;
-  return {
-    requests: latencies.length,
-    errors,
-    seconds: round(seconds),
-    throughput: Math.round(latencies.length / seconds),
-    p50: round(percentile(latencies, 50)),
-    p95: round(percentile(latencies, 95)),
-    p99: round(percentile(latencies, 99)),
-  };
+  return summarize(latencies, (performance.now() - started) / 1000, errors);
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });

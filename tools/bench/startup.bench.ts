@@ -3,23 +3,15 @@
  * Usage: npm run bench:startup   (needs `nx build agent-controller`; the server case needs TEST_DATABASE_URL)
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase } from '@agent-controller/database/testing';
-import { freePort } from './controller';
+import { freePort, rssMb } from './controller';
 
 const MAIN = resolve(__dirname, '../../dist/apps/agent-controller/main.js');
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const IDLE_MS = 5000;
-
-function rssMb(pid: number): number {
-  const line =
-    readFileSync(`/proc/${pid}/status`, 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('VmRSS:')) ?? '';
-  return Math.round(Number(line.replace(/\D+/g, '')) / 1024);
-}
 
 /** Spawns the controller, returns ms until /api/health answers and RSS after IDLE_MS of idling. */
 async function measure(env: Record<string, string>): Promise<{ readyMs: number; idleRssMb: number }> {
@@ -49,7 +41,7 @@ async function measure(env: Record<string, string>): Promise<{ readyMs: number; 
     }
     const readyMs = Math.round(performance.now() - started);
     await new Promise((wait) => setTimeout(wait, IDLE_MS));
-    return { readyMs, idleRssMb: rssMb(child.pid as number) };
+    return { readyMs, idleRssMb: Math.round(rssMb(child.pid as number)) };
   } finally {
     child.kill('SIGTERM');
     await new Promise((done) => child.once('exit', done));

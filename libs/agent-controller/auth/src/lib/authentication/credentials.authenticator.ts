@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
-import { ACCESS_TOKEN_ISSUER, AccessTokenClaims } from './access-token.service';
+import type { KeyObject } from 'node:crypto';
+import { ACCESS_TOKEN_ISSUER, AccessTokenClaims, accessTokenKey } from './access-token.service';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { bearerToken, KeycloakAuthenticator } from './keycloak/keycloak.authenticator';
 import { AuthenticatedPrincipal } from './principal';
@@ -14,13 +15,17 @@ import { UserSessionValidator } from './user-session.validator';
  */
 @Injectable()
 export class CredentialsAuthenticator {
+  private readonly tokenKey: KeyObject;
+
   constructor(
     private readonly apiKeys: ApiKeyAuthenticator,
     private readonly keycloak: KeycloakAuthenticator,
     private readonly sessions: UserSessionValidator,
     private readonly jwt: JwtService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.tokenKey = accessTokenKey(config.auth.jwtSecret);
+  }
 
   async authenticate(authorization: string | undefined): Promise<AuthenticatedPrincipal> {
     const method = this.config.auth.method;
@@ -33,7 +38,7 @@ export class CredentialsAuthenticator {
         const token = bearerToken(authorization);
         const claims = await this.jwt
           .verifyAsync<AccessTokenClaims>(token, {
-            secret: this.config.auth.jwtSecret,
+            secret: this.tokenKey as unknown as string,
             algorithms: ['HS256'],
             issuer: ACCESS_TOKEN_ISSUER,
           })

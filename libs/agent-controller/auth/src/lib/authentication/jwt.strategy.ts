@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { AppConfig, appConfig } from '@agent-controller/core';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { ACCESS_TOKEN_ISSUER, AccessTokenClaims } from './access-token.service';
+import { ACCESS_TOKEN_ISSUER, AccessTokenClaims, accessTokenKey } from './access-token.service';
 import { AuthenticatedPrincipal } from './principal';
 import { UserSessionValidator } from './user-session.validator';
 
@@ -15,7 +15,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.auth.jwtSecret,
+      // jsonwebtoken takes a KeyObject; the option's type only names strings and buffers.
+      secretOrKey: accessTokenKey(config.auth.jwtSecret) as unknown as string,
       algorithms: ['HS256'],
       issuer: ACCESS_TOKEN_ISSUER,
       ignoreExpiration: false,
