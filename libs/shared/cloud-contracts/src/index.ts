@@ -1,0 +1,2 @@
+export * from './lib/digitalocean';
+export * from './lib/hetzner';
