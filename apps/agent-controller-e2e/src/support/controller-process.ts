@@ -15,6 +15,8 @@ export interface StartOptions {
   database?: TestDatabase;
   /** Reuse a DATA_DIR (secrets, embedded data) across restarts. */
   dataDir?: string;
+  /** Listen here (e.g. one known in advance for PUBLIC_URL); a free port by default. */
+  port?: number;
 }
 
 export interface RunningController {
@@ -102,7 +104,7 @@ export async function startController(options: StartOptions = {}): Promise<Runni
   const dataDir =
     options.dataDir ??
     (database.backend === 'embedded' ? database.env['DATA_DIR'] : mkdtempSync(join(tmpdir(), 'ac-e2e-')));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const { child, output, exited } = spawnController({ ...baseEnv(port, dataDir), ...database.env, ...options.env });
   try {

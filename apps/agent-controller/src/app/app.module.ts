@@ -5,6 +5,7 @@ import { AuthModule } from '@agent-controller/auth';
 import { ClientsModule } from '@agent-controller/clients';
 import { CoreModule, RateLimitModule } from '@agent-controller/core';
 import { DatabaseModule } from '@agent-controller/database';
+import { ProvisioningModule } from '@agent-controller/provisioning';
 import { RemoteAgentProxyModule } from '@agent-controller/remote-agent-proxy';
 import { ENTITIES } from './entities';
 import { HealthController } from './health/health.controller';
@@ -18,6 +19,7 @@ import { HealthController } from './health/health.controller';
     AuditModule,
     ClientsModule,
     RemoteAgentProxyModule,
+    ProvisioningModule,
     TerminusModule.forRoot({ errorLogStyle: 'json' }),
   ],
   controllers: [HealthController],

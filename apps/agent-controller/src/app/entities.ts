@@ -2,6 +2,7 @@ import { AUDIT_ENTITIES } from '@agent-controller/audit';
 import { AUTH_ENTITIES } from '@agent-controller/auth';
 import { CLIENT_ENTITIES } from '@agent-controller/clients';
 import { METRICS_ENTITIES } from '@agent-controller/metrics';
+import { PROVISIONING_ENTITIES } from '@agent-controller/provisioning';
 import { REMOTE_AGENT_PROXY_ENTITIES } from '@agent-controller/remote-agent-proxy';
 
 /** Every entity of the controller: the app's data source and the migration CLI use this one list. */
@@ -11,4 +12,5 @@ export const ENTITIES = [
   ...CLIENT_ENTITIES,
   ...REMOTE_AGENT_PROXY_ENTITIES,
   ...METRICS_ENTITIES,
+  ...PROVISIONING_ENTITIES,
 ];

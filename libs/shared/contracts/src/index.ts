@@ -8,3 +8,4 @@ export * from './lib/client-users';
 export * from './lib/agents';
 export * from './lib/gateway';
 export * from './lib/usage';
+export * from './lib/provisioning';

@@ -110,6 +110,14 @@ export class ClientsRepository {
     return entities.map((client) => ({ client, memberRole: roles.get(client.id) ?? null }));
   }
 
+  /** Whether a client has this name (names are unique case-insensitively). */
+  async nameTaken(name: string): Promise<boolean> {
+    return this.dataSource
+      .createQueryBuilder(ClientEntity, 'client')
+      .where('lower(client.name) = lower(:name)', { name: name.trim() })
+      .getExists();
+  }
+
   /** Reads the row with its secrets and holds it until the caller's transaction ends, so concurrent edits queue. */
   lockById(id: string, manager: EntityManager): Promise<ClientEntity | null> {
     return this.visible({ kind: 'all' }, manager, true)

@@ -3,6 +3,7 @@ import { AgentManagerClientModule } from '@agent-controller/agent-manager-client
 import { AuthModule } from '@agent-controller/auth';
 import { ClientsModule } from '@agent-controller/clients';
 import { MetricsModule } from '@agent-controller/metrics';
+import { ProvisioningModule } from '@agent-controller/provisioning';
 import { AgentCredentialsRepository } from './agent-credentials.repository';
 import { ClientAgentCredentialEntity } from './client-agent-credential.entity';
 import { ClientRateLimiter } from './client-rate-limiter';
@@ -19,7 +20,7 @@ export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
 
 /** Agent operations proxied to remote agent-managers, with stored agent credentials. */
 @Module({
-  imports: [AgentManagerClientModule, AuthModule, ClientsModule, MetricsModule],
+  imports: [AgentManagerClientModule, AuthModule, ClientsModule, MetricsModule, ProvisioningModule],
   controllers: [
     RemoteAgentsController,
     RemoteEnvironmentController,

@@ -40,6 +40,18 @@ const keycloakAuthServerUrl = z
   .max(2048)
   .nullable();
 
+/** Field schemas a client is made of, shared with the provisioning request that ends in a client. */
+export const clientFields = {
+  name,
+  description,
+  apiKey,
+  agentWsPort,
+  keycloakClientId,
+  keycloakClientSecret,
+  keycloakRealm,
+  keycloakAuthServerUrl,
+};
+
 export const createClientRequestSchema = z
   .strictObject({
     name,

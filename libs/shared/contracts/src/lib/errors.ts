@@ -39,6 +39,12 @@ export const ERROR_STATUS = {
   /** Gateway: the remote refused the stored agent password (`loginError`). */
   AGENT_LOGIN_FAILED: 502,
   SERVICE_UNAVAILABLE: 503,
+  /** A cloud provider refused the request (bad server type or location, no capacity, quota). */
+  CLOUD_REJECTED: 422,
+  /** A cloud provider did not answer usefully (429/5xx after retries, network, bad token). */
+  CLOUD_UNAVAILABLE: 502,
+  /** The provider has no API token configured. */
+  PROVIDER_NOT_CONFIGURED: 409,
   REMOTE_TIMEOUT: 504,
 } as const;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode } from './errors';
+import { ProvisioningJob } from './provisioning';
 
 /**
  * The controller's Socket.IO gateway (namespace `clients`): the browser picks a client with `setClient`, then
@@ -91,5 +92,7 @@ export interface GatewayEvents {
   /** The link is back and the agent that was logged in is logged in again. */
   remoteReconnected: { clientId: string; agentId: string | null };
   remoteReconnectFailed: { clientId: string; attempts: number };
+  /** A provisioning job of this socket's user changed (a step started, progressed, ended). */
+  provisioningProgress: ProvisioningJob;
   error: GatewayErrorPayload;
 }

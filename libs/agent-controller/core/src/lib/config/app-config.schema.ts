@@ -57,7 +57,8 @@ export const envSchema = z.object({
   CLIENT_HEALTH_DEGRADED_LATENCY_MS: positiveInt.default(2000),
   CLIENT_ENDPOINT_ALLOWED_HOSTS: csv.optional(),
   CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST: bool.optional(),
-  CLIENT_RATE_LIMIT: positiveInt.default(1200).describe('proxied calls per client and minute'),
+  // The throttler keeps one entry per call in the window: bounded so a window stays cheap to scan.
+  CLIENT_RATE_LIMIT: positiveInt.max(100_000).default(1200).describe('proxied calls per client and minute'),
   REMOTE_REQUEST_TIMEOUT: positiveInt.max(600_000).default(30_000).describe('milliseconds'),
   REMOTE_LONG_REQUEST_TIMEOUT: positiveInt
     .max(3_600_000)
@@ -73,6 +74,27 @@ export const envSchema = z.object({
     .max(300_000)
     .default(5000)
     .describe('milliseconds between writes of the per-client hourly usage'),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('how provisioned servers reach this controller'),
+  HETZNER_API_TOKEN: z.string().min(1).optional(),
+  HETZNER_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.hetzner.cloud/v1'),
+  DIGITALOCEAN_API_TOKEN: z.string().min(1).optional(),
+  DIGITALOCEAN_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.digitalocean.com'),
+  PROVISIONING_ALLOWED_ROLE: z.enum(['admin', 'user']).default('admin'),
+  PROVISIONING_AGENT_MANAGER_IMAGE: z.string().min(1).default('ghcr.io/forepath/agenstra-manager-api:1.0.0'),
+  PROVISIONING_ENDPOINT_TEMPLATE: z
+    .string()
+    .refine((value) => value.includes('{ip}') || value.includes('{ipDashed}'), 'must contain {ip} or {ipDashed}')
+    .default('https://{ipDashed}.sslip.io'),
+  PROVISIONING_AGENT_WS_PORT: port.default(8443),
+  PROVISIONING_POLL_INTERVAL_MS: positiveInt.max(60_000).default(5000),
+  PROVISIONING_SERVER_TIMEOUT: positiveInt.max(86_400).default(600).describe('seconds until the server runs'),
+  PROVISIONING_HEALTH_TIMEOUT: positiveInt.max(86_400).default(900).describe('seconds until the agent-manager answers'),
+  PROVISIONING_RECONCILE_INTERVAL: positiveInt.max(86_400).default(300).describe('seconds'),
+  PROVISIONING_ORPHAN_GRACE: positiveInt.max(604_800).default(3600).describe('seconds'),
+  PROVISIONING_DELETE_ORPHANS: bool.default(false),
   KEYCLOAK_AUTH_SERVER_URL: z.url({ protocol: /^https?$/ }).optional(),
   KEYCLOAK_REALM: z.string().trim().min(1).max(255).optional(),
   KEYCLOAK_CLIENT_ID: z.string().trim().min(1).max(255).optional(),

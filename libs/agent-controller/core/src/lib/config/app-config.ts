@@ -86,6 +86,26 @@ export interface AppConfig {
   };
   /** Default Keycloak base URL of keycloak clients (outbound); in keycloak mode also the inbound IdP. */
   keycloak: { authServerUrl?: string };
+  provisioning: ProvisioningConfig;
+}
+
+export interface ProvisioningConfig {
+  /** This controller's URL as provisioned servers reach it (bootstrap); without it secrets go into user data. */
+  publicUrl?: string;
+  hetzner: { token?: string; baseUrl: string };
+  digitalOcean: { token?: string; baseUrl: string };
+  /** `admin`: only global admins provision; `user`: any signed-in user (they become the client's creator). */
+  allowedRole: 'admin' | 'user';
+  agentManagerImage: string;
+  /** The new client's endpoint from the server's IPv4: `{ip}` or `{ipDashed}` (1-2-3-4) are replaced. */
+  endpointTemplate: string;
+  agentWsPort: number;
+  pollIntervalMs: number;
+  serverTimeoutMs: number;
+  healthTimeoutMs: number;
+  reconcileIntervalMs: number;
+  orphanGraceMs: number;
+  deleteOrphans: boolean;
 }
 
 /** Thrown at start-up; the message names every bad variable. */
@@ -216,6 +236,21 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     },
     metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN, usageFlushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS },
     keycloak: { authServerUrl: e.KEYCLOAK_AUTH_SERVER_URL },
+    provisioning: {
+      publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+      hetzner: { token: e.HETZNER_API_TOKEN, baseUrl: e.HETZNER_API_URL.replace(/\/+$/, '') },
+      digitalOcean: { token: e.DIGITALOCEAN_API_TOKEN, baseUrl: e.DIGITALOCEAN_API_URL.replace(/\/+$/, '') },
+      allowedRole: e.PROVISIONING_ALLOWED_ROLE,
+      agentManagerImage: e.PROVISIONING_AGENT_MANAGER_IMAGE,
+      endpointTemplate: e.PROVISIONING_ENDPOINT_TEMPLATE,
+      agentWsPort: e.PROVISIONING_AGENT_WS_PORT,
+      pollIntervalMs: e.PROVISIONING_POLL_INTERVAL_MS,
+      serverTimeoutMs: e.PROVISIONING_SERVER_TIMEOUT * 1000,
+      healthTimeoutMs: e.PROVISIONING_HEALTH_TIMEOUT * 1000,
+      reconcileIntervalMs: e.PROVISIONING_RECONCILE_INTERVAL * 1000,
+      orphanGraceMs: e.PROVISIONING_ORPHAN_GRACE * 1000,
+      deleteOrphans: e.PROVISIONING_DELETE_ORPHANS,
+    },
     rateLimit: {
       ttlSeconds: e.RATE_LIMIT_TTL_SECONDS,
       max: e.RATE_LIMIT_MAX,

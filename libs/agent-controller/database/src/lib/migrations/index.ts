@@ -3,6 +3,7 @@ import { ClientRegistry1795386483536 } from './1795386483536-ClientRegistry';
 import { ClientUsersAndKeycloakSubjects1795388585724 } from './1795388585724-ClientUsersAndKeycloakSubjects';
 import { AgentCredentials1795390604422 } from './1795390604422-AgentCredentials';
 import { ClientUsage1795393896853 } from './1795393896853-ClientUsage';
+import { Provisioning1795395748740 } from './1795395748740-Provisioning';
 
 /** Every migration in order. Migrations are generated, reviewed, and never edited after they land. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ClientUsersAndKeycloakSubjects1795388585724,
   AgentCredentials1795390604422,
   ClientUsage1795393896853,
+  Provisioning1795395748740,
 ];

@@ -13,6 +13,7 @@ import { CredentialsAuthenticator } from '@agent-controller/auth';
 import { ClientAccessPolicy, clientInactive, ClientsService, toRemoteTarget } from '@agent-controller/clients';
 import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
 import { ProxyMetrics } from '@agent-controller/metrics';
+import { ProvisioningProgress } from '@agent-controller/provisioning';
 import {
   CLIENTS_NAMESPACE,
   FORWARD_PAYLOAD_SCHEMAS,
@@ -20,6 +21,7 @@ import {
   GatewayEvents,
   setClientRequestSchema,
 } from '@agent-controller/shared-contracts';
+import { Subscription } from 'rxjs';
 import type { Namespace, Socket } from 'socket.io';
 import { AgentCredentialsRepository } from '../agent-credentials.repository';
 import { LastUsedTracker } from '../last-used.tracker';
@@ -45,6 +47,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   private readonly logger = new Logger('ClientsGateway');
   private readonly sessions = new Map<string, GatewaySession>();
   private readonly recheckTimer: NodeJS.Timeout;
+  private readonly progressSubscription: Subscription;
   private namespace?: Namespace;
 
   constructor(
@@ -55,9 +58,18 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly credentials: AgentCredentialsRepository,
     private readonly lastUsed: LastUsedTracker,
     private readonly metrics: ProxyMetrics,
+    provisioning: ProvisioningProgress,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
     this.recheckTimer = setInterval(() => this.recheckAll(), config.gateway.accessRecheckMs).unref();
+    this.progressSubscription = provisioning.changes.subscribe((job) => {
+      for (const [socketId, session] of this.sessions) {
+        // The job's owner: the user who started it, or the API-key holder for jobs started with the key.
+        const owner =
+          job.createdBy === null ? session.principal.kind === 'api-key' : session.principal.userId === job.createdBy;
+        if (owner) this.namespace?.sockets.get(socketId)?.emit('provisioningProgress', job);
+      }
+    });
   }
 
   afterInit(namespace: Namespace): void {
@@ -94,6 +106,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
 
   onModuleDestroy(): void {
     clearInterval(this.recheckTimer);
+    this.progressSubscription.unsubscribe();
     for (const session of this.sessions.values()) session.end();
     this.sessions.clear();
   }

@@ -1,0 +1,2 @@
+export * from './lib/provisioning.module';
+export { ProvisioningProgress } from './lib/jobs/provisioning-progress';

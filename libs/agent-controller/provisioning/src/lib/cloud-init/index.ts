@@ -1,0 +1,2 @@
+export * from './cloud-init';
+export { EnvFileEncodingError, encodeEnvFile, encodeEnvValue } from './env-file';

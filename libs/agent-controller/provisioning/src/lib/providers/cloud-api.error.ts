@@ -1,0 +1,23 @@
+import { DomainError } from '@agent-controller/core';
+import { ProviderType } from '@agent-controller/shared-contracts';
+
+/**
+ * A cloud API call that failed after retries: `rejected` for the cloud's 4xx answers about the request
+ * (bad type, no capacity, quota), `unavailable` for 429/5xx/network once retries are spent.
+ */
+export class CloudApiError extends DomainError {
+  constructor(
+    readonly provider: ProviderType,
+    readonly kind: 'rejected' | 'unavailable' | 'auth',
+    message: string,
+    readonly cloudStatus?: number,
+    readonly cloudCode?: string,
+  ) {
+    super(kind === 'rejected' ? 'CLOUD_REJECTED' : 'CLOUD_UNAVAILABLE', message, {
+      provider,
+      ...(cloudStatus === undefined ? {} : { cloudStatus }),
+      ...(cloudCode === undefined ? {} : { cloudCode }),
+    });
+    this.name = 'CloudApiError';
+  }
+}

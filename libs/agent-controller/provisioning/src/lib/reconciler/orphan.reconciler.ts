@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditService } from '@agent-controller/audit';
+import { AppConfig, appConfig, DomainError, RequestPrincipal } from '@agent-controller/core';
+import { OrphanServer } from '@agent-controller/shared-contracts';
+import { DataSource, IsNull, LessThan } from 'typeorm';
+import { ControllerIdentityService } from '../controller-identity.service';
+import { OrphanServerEntity } from '../jobs/orphan-server.entity';
+import { ProvisioningJobsRepository } from '../jobs/provisioning-jobs.repository';
+import { CloudProviders } from '../providers/cloud-providers';
+
+const RECONCILER_LOCK_ID = 728_341_002;
+
+/**
+ * Lists this controller's labelled servers at every configured cloud and reports those that no live job and no
+ * client accounts for once they are older than the grace period (a job may be between create and save).
+ * With PROVISIONING_DELETE_ORPHANS=true it deletes them. One replica at a time (advisory lock).
+ */
+@Injectable()
+export class OrphanReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OrphanReconciler');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly providers: CloudProviders,
+    private readonly jobs: ProvisioningJobsRepository,
+    private readonly identity: ControllerIdentityService,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.providers.configured().length === 0) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.runExclusively().finally(() => (this.running = undefined));
+    }, this.config.provisioning.reconcileIntervalMs).unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  async listOrphans(principal: RequestPrincipal): Promise<OrphanServer[]> {
+    if (!principal.isGlobalAdmin) throw new DomainError('FORBIDDEN', 'Only global admins see orphaned servers');
+    const rows = await this.dataSource
+      .getRepository(OrphanServerEntity)
+      .find({ order: { firstSeenAt: 'DESC', serverId: 'ASC' } });
+    return rows.map((row) => ({
+      providerType: row.providerType,
+      serverId: row.serverId,
+      serverName: row.serverName,
+      jobId: row.jobId,
+      firstSeenAt: row.firstSeenAt.toISOString(),
+      lastSeenAt: row.lastSeenAt.toISOString(),
+      deletedAt: row.deletedAt?.toISOString() ?? null,
+    }));
+  }
+
+  private async runExclusively(): Promise<void> {
+    if (this.config.database.kind === 'embedded') return this.reconcile().catch((error) => this.warn(error));
+    const connection = this.dataSource.createQueryRunner();
+    try {
+      const [{ locked }] = await connection.query('SELECT pg_try_advisory_lock($1) AS locked', [RECONCILER_LOCK_ID]);
+      if (!locked) return;
+      try {
+        await this.reconcile();
+      } finally {
+        await connection.query('SELECT pg_advisory_unlock($1)', [RECONCILER_LOCK_ID]);
+      }
+    } catch (error) {
+      this.warn(error);
+    } finally {
+      await connection.release();
+    }
+  }
+
+  /** One pass over every configured cloud. */
+  async reconcile(): Promise<void> {
+    const controllerId = await this.identity.get();
+    const startedAt = new Date();
+    const orphans = this.dataSource.getRepository(OrphanServerEntity);
+    const summary: Record<string, { servers: number; orphans: number; deleted: number; error?: string }> = {};
+    for (const provider of this.providers.configured()) {
+      const entry = (summary[provider.type] = { servers: 0, orphans: 0, deleted: 0 } as (typeof summary)[string]);
+      try {
+        const servers = await provider.listServers(controllerId);
+        const accounted = await this.jobs.accountedServerIds();
+        entry.servers = servers.length;
+        for (const server of servers) {
+          const old = startedAt.getTime() - server.createdAt.getTime() > this.config.provisioning.orphanGraceMs;
+          if (accounted.has(`${provider.type}:${server.id}`) || !old) continue;
+          entry.orphans += 1;
+          const known = await orphans.findOneBy({ providerType: provider.type, serverId: server.id });
+          const row =
+            known ??
+            orphans.create({
+              providerType: provider.type,
+              serverId: server.id,
+              firstSeenAt: startedAt,
+              deletedAt: null,
+            });
+          Object.assign(row, { serverName: server.name, jobId: server.jobId, lastSeenAt: startedAt });
+          if (this.config.provisioning.deleteOrphans && !row.deletedAt) {
+            await provider.deleteServer(server.id);
+            row.deletedAt = new Date();
+            entry.deleted += 1;
+          }
+          await orphans.save(row);
+        }
+        // Servers that are gone (deleted by hand, or by us earlier) are no longer reported.
+        await orphans.delete({ providerType: provider.type, lastSeenAt: LessThan(startedAt), deletedAt: IsNull() });
+      } catch (error) {
+        entry.error = error instanceof Error ? error.message : String(error);
+        this.warn(error);
+      }
+    }
+    await this.audit.recordOutsideTransaction({ action: 'provisioning.reconcile', details: summary });
+  }
+
+  private warn(error: unknown): void {
+    this.logger.warn({ err: error }, 'Orphan reconciliation failed');
+  }
+}
