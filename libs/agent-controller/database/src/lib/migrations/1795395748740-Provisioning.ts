@@ -20,7 +20,7 @@ export class Provisioning1795395748740 implements MigrationInterface {
                 "server_ipv4" character varying(64),
                 "server_deleted_at" TIMESTAMP WITH TIME ZONE,
                 "client_id" uuid,
-                "warnings" jsonb NOT NULL DEFAULT '[]'::jsonb,
+                "warnings" jsonb NOT NULL,
                 "error" text,
                 "created_by" uuid,
                 "bootstrap_token_hash" character varying(64),

@@ -96,7 +96,7 @@ export class ProvisioningJobEntity {
   @JoinColumn({ name: 'client_id' })
   client?: ClientEntity;
 
-  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  @Column({ type: 'jsonb' })
   warnings!: string[];
 
   @Column({ type: 'text', nullable: true })
