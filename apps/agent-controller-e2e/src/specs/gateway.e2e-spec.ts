@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayClient, handshakeRefusal } from '../support/gateway-client';
 import { Api, setUpFirstAdmin } from '../support/http';
-import { RunningController, startController } from '../support/controller-process';
+import { freePort, RunningController, startController } from '../support/controller-process';
 import { RunningSimulator, startSimulator } from '../support/simulator-process';
 
 const PASSWORD = 'correct horse battery';
@@ -358,5 +358,25 @@ describe('Socket.IO gateway (namespace /clients)', () => {
       expect((await lockedBrowser.next('error', (e) => e.event === 'accessCheck')).error.code).toBe('ACCOUNT_LOCKED');
       await lockedBrowser.next('disconnect');
     });
+  });
+});
+
+describe('Socket.IO gateway on its own port (WEBSOCKET_PORT)', () => {
+  it('serves the namespace there, with the same handshake, and not on the API port', async () => {
+    const wsPort = await freePort();
+    const controller = await startController({ env: { WEBSOCKET_PORT: String(wsPort) } });
+    try {
+      const api = new Api(controller.baseUrl);
+      const admin = await setUpFirstAdmin(api, controller.setupToken());
+      const gatewayUrl = `http://127.0.0.1:${wsPort}`;
+      const browser = await GatewayClient.connect(gatewayUrl, `Bearer ${admin}`);
+      browser.emit('forward', { event: 'chat', payload: { message: 'hi' } });
+      expect((await browser.next('error')).error.code).toBe('NO_CLIENT_SELECTED');
+      browser.close();
+      expect((await handshakeRefusal(gatewayUrl, 'Bearer nope'))?.message).toBe('Unauthorized');
+      expect(await handshakeRefusal(controller.baseUrl, `Bearer ${admin}`)).not.toBeNull();
+    } finally {
+      await controller.stop();
+    }
   });
 });

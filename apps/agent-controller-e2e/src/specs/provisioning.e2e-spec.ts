@@ -177,6 +177,12 @@ describe('provisioning cloud servers as tracked jobs', () => {
     expect((await api.get(`/api/provisioning/jobs/${job.id}`, { token: user })).status).toBe(404);
   });
 
+  it('rides out 429 and 5xx answers of the cloud (retried with backoff) and still succeeds', async () => {
+    await digitalOcean.setFaults({ rateLimitNext: 2, retryAfterSeconds: 1, serverErrorNext: 1 });
+    const job = await finished((await provision(request('digital-ocean', 's-1vcpu-1gb'))).body.id);
+    expect(job).toMatchObject({ status: 'succeeded', error: null });
+  });
+
   it('refuses a taken name before any cloud call', async () => {
     const before = (await hetzner.servers()).length;
     const taken = await api.post(
@@ -227,6 +233,11 @@ describe('provisioning cloud servers as tracked jobs', () => {
     it('server_running: the server never runs → timeout, server deleted', async () => {
       await hetzner.setFaults({ bootMs: 60_000 });
       await expectCleanFailure((await provision(request('hetzner', 'cx23'))).body.id, 'server_running', /timed out/);
+    });
+
+    it('server_running: the create action ends in error (server off) → server deleted', async () => {
+      await hetzner.setFaults({ actionErrorNext: 1 });
+      await expectCleanFailure((await provision(request('hetzner', 'cx23'))).body.id, 'server_running', /failed/);
     });
 
     it('agent_manager_healthy: the agent-manager never answers → timeout, server deleted', async () => {
