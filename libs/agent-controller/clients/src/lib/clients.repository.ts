@@ -118,6 +118,16 @@ export class ClientsRepository {
       .getExists();
   }
 
+  /** The client with this name and endpoint, if any (a provisioning step finding the client it made before). */
+  async findIdByNameAndEndpoint(name: string, endpoint: string): Promise<string | null> {
+    const found = await this.dataSource
+      .createQueryBuilder(ClientEntity, 'client')
+      .select('client.id')
+      .where('lower(client.name) = lower(:name) AND client.endpoint = :endpoint', { name: name.trim(), endpoint })
+      .getOne();
+    return found?.id ?? null;
+  }
+
   /** Reads the row with its secrets and holds it until the caller's transaction ends, so concurrent edits queue. */
   lockById(id: string, manager: EntityManager): Promise<ClientEntity | null> {
     return this.visible({ kind: 'all' }, manager, true)

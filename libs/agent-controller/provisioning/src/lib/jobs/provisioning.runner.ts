@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgentManagerClient } from '@agent-controller/agent-manager-client';
-import { ClientsService } from '@agent-controller/clients';
+import { ClientsRepository, ClientsService } from '@agent-controller/clients';
 import { AppConfig, appConfig, DomainError, RequestPrincipal, runWithRequestContext } from '@agent-controller/core';
 import { PROVISIONING_STEPS, ProvisioningStepName } from '@agent-controller/shared-contracts';
 import { randomUUID } from 'node:crypto';
@@ -44,6 +44,7 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
     private readonly userData: ServerUserData,
     private readonly agentManager: AgentManagerClient,
     private readonly clients: ClientsService,
+    private readonly clientRows: ClientsRepository,
     private readonly progress: ProvisioningProgress,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
@@ -205,6 +206,12 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
 
   private async registerClient(job: ProvisioningJobEntity, secrets: ProvisioningSecrets): Promise<void> {
     this.countAttempt(job, 'client_registered');
+    // After a restart the client may exist already (made before its id was saved): take it, do not make another.
+    const made = await this.clientRows.findIdByNameAndEndpoint(job.clientName, this.endpointOf(job));
+    if (made) {
+      job.clientId = made;
+      return;
+    }
     const { settings } = job;
     const principal = ownerOf(job);
     const { client } = await this.clients.createClient(principal, {

@@ -1,0 +1,100 @@
+import { PROVISIONING_STEPS } from '@agent-controller/shared-contracts';
+import { ProvisioningJobEntity } from './provisioning-job.entity';
+import { ProvisioningProgress } from './provisioning-progress';
+import { ProvisioningRunner } from './provisioning.runner';
+
+const CONFIG = {
+  provisioning: {
+    pollIntervalMs: 10,
+    serverTimeoutMs: 1000,
+    healthTimeoutMs: 1000,
+    endpointTemplate: 'http://{ip}:3000',
+  },
+};
+
+/** A job whose steps up to `client_registered` are done, as a restart finds it. */
+function jobAtLastStep(): ProvisioningJobEntity {
+  const done = {
+    status: 'succeeded' as const,
+    attempts: 1,
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    error: null,
+  };
+  return Object.assign(new ProvisioningJobEntity(), {
+    id: 'job-1',
+    status: 'running',
+    providerType: 'hetzner',
+    clientName: 'Made before the crash',
+    serverId: '42',
+    serverIpv4: '127.0.1.9',
+    serverDeletedAt: null,
+    clientId: null,
+    createdBy: null,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    finishedAt: null,
+    warnings: [],
+    error: null,
+    settings: { authenticationType: 'api_key', agentWsPort: 8080, description: null },
+    secrets: JSON.stringify({ apiKey: 'k'.repeat(32) }),
+    steps: PROVISIONING_STEPS.map((name) =>
+      name === 'client_registered'
+        ? { name, status: 'pending', attempts: 0, startedAt: null, finishedAt: null, error: null }
+        : { name, ...done },
+    ),
+  });
+}
+
+async function finished(job: ProvisioningJobEntity): Promise<void> {
+  for (let turn = 0; job.status === 'running' && turn < 200; turn += 1)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+function runnerFor(job: ProvisioningJobEntity, existingClientId: string | null) {
+  const jobs = { findById: jest.fn(async () => job), saveLeased: jest.fn(async () => true) };
+  const clients = { createClient: jest.fn(async () => ({ client: { id: 'new-client' } })) };
+  const clientRows = { findIdByNameAndEndpoint: jest.fn(async () => existingClientId) };
+  const providers = { get: jest.fn(() => ({ deleteServer: jest.fn() })) };
+  const runner = new ProvisioningRunner(
+    jobs as never,
+    providers as never,
+    {} as never,
+    {} as never,
+    {} as never,
+    clients as never,
+    clientRows as never,
+    new ProvisioningProgress(),
+    CONFIG as never,
+  );
+  return { runner, clients, clientRows };
+}
+
+describe('ProvisioningRunner', () => {
+  it('takes over the client a crashed process made instead of failing on its name', async () => {
+    const job = jobAtLastStep();
+    const { runner, clients, clientRows } = runnerFor(job, 'made-before');
+    runner.start(job.id);
+    await finished(job);
+    expect(job.error).toBeNull();
+    expect(clientRows.findIdByNameAndEndpoint).toHaveBeenCalledWith('Made before the crash', 'http://127.0.1.9:3000');
+    expect(clients.createClient).not.toHaveBeenCalled();
+    expect(job).toMatchObject({ status: 'succeeded', clientId: 'made-before', serverDeletedAt: null });
+  });
+
+  it('registers a new client when none was made yet', async () => {
+    const job = jobAtLastStep();
+    const { runner, clients } = runnerFor(job, null);
+    runner.start(job.id);
+    await finished(job);
+    expect(clients.createClient).toHaveBeenCalledWith(
+      expect.objectContaining({ userId: null }),
+      expect.objectContaining({
+        name: 'Made before the crash',
+        endpoint: 'http://127.0.1.9:3000',
+        apiKey: 'k'.repeat(32),
+      }),
+    );
+    expect(job).toMatchObject({ status: 'succeeded', clientId: 'new-client' });
+  });
+});
