@@ -16,7 +16,8 @@ npx nx run agent-controller:build --outputStyle=static
 step "integration tests (database)"
 bash tools/scripts/int-test.sh
 if [ -n "${TEST_DATABASE_URL:-}" ]; then backend="PostgreSQL server; one suite on the embedded database"; else backend="embedded database"; fi
-step "end-to-end tests ($backend)"
+step "end-to-end tests ($backend; the console in Chromium)"
+bash tools/scripts/ensure-chromium.sh
 npx nx run agent-controller-e2e:e2e --outputStyle=static
 step "container files"
 bash tools/scripts/check-docker.sh

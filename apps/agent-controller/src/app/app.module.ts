@@ -7,6 +7,7 @@ import { CoreModule, RateLimitModule } from '@agent-controller/core';
 import { DatabaseModule } from '@agent-controller/database';
 import { ProvisioningModule } from '@agent-controller/provisioning';
 import { RemoteAgentProxyModule } from '@agent-controller/remote-agent-proxy';
+import { ConsoleModule } from './console.module';
 import { ENTITIES } from './entities';
 import { HealthController } from './health/health.controller';
 
@@ -21,6 +22,7 @@ import { HealthController } from './health/health.controller';
     RemoteAgentProxyModule,
     ProvisioningModule,
     TerminusModule.forRoot({ errorLogStyle: 'json' }),
+    ConsoleModule,
   ],
   controllers: [HealthController],
 })

@@ -134,12 +134,12 @@ export class ProvisioningService {
   /** Read only: where the client's server is, from the job that made it. */
   async info(principal: RequestPrincipal, clientId: string): Promise<ProvisioningInfo> {
     await this.clients.authorizeClient(principal, clientId, 'read');
-    const job = await this.provisionedBy(clientId);
+    const { job, serverId } = await this.provisionedBy(clientId);
     return {
       clientId,
       jobId: job.id,
       providerType: job.providerType,
-      serverId: job.serverId!,
+      serverId,
       serverName: job.serverName,
       serverType: job.serverType,
       location: job.location,
@@ -151,25 +151,25 @@ export class ProvisioningService {
   /** Deletes the server first; if the cloud refuses, the client stays (502) so nothing is lost track of. */
   async deprovision(principal: RequestPrincipal, clientId: string): Promise<void> {
     await this.clients.authorizeClient(principal, clientId, 'delete_server');
-    const job = await this.provisionedBy(clientId);
-    await this.providers.get(job.providerType).deleteServer(job.serverId!);
+    const { job, serverId } = await this.provisionedBy(clientId);
+    await this.providers.get(job.providerType).deleteServer(serverId);
     job.serverDeletedAt = new Date();
     await this.jobs.save(job);
     await this.audit.record({
       action: 'provisioning.delete_server',
       targetType: 'client',
       targetId: clientId,
-      details: { jobId: job.id, providerType: job.providerType, serverId: job.serverId },
+      details: { jobId: job.id, providerType: job.providerType, serverId },
     });
     await this.clients.deleteClient(principal, clientId);
   }
 
-  private async provisionedBy(clientId: string): Promise<ProvisioningJobEntity> {
+  private async provisionedBy(clientId: string): Promise<{ job: ProvisioningJobEntity; serverId: string }> {
     const job = await this.jobs.findByClient(clientId);
     if (!job?.serverId || job.serverDeletedAt) {
       throw new DomainError('NOT_FOUND', 'This client was not provisioned by the controller (or its server is gone)');
     }
-    return job;
+    return { job, serverId: job.serverId };
   }
 
   private visibility(principal: RequestPrincipal): JobVisibility {

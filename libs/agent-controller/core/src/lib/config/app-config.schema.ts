@@ -29,6 +29,11 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().optional(),
   CORS_ORIGIN: csv.optional(),
+  CONSOLE_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("the built console (index.html); default: beside the server's build"),
 
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, hostname: /.+/ })

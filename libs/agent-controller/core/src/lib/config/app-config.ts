@@ -40,7 +40,14 @@ export interface KeycloakAuthConfig {
 export interface AppConfig {
   environment: 'development' | 'production' | 'test';
   isProduction: boolean;
-  http: { host: string; port: number; corsOrigins: string[]; trustProxy: boolean | number | string };
+  http: {
+    host: string;
+    port: number;
+    corsOrigins: string[];
+    trustProxy: boolean | number | string;
+    /** Where the built console is; undefined: next to the server's own build. */
+    consoleDir?: string;
+  };
   logLevel: string;
   dataDir: string;
   database: DatabaseConfig;
@@ -184,6 +191,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       port: e.PORT,
       corsOrigins: e.CORS_ORIGIN ?? [],
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
+      consoleDir: e.CONSOLE_DIR ? resolve(e.CONSOLE_DIR) : undefined,
     },
     logLevel: e.LOG_LEVEL,
     dataDir,

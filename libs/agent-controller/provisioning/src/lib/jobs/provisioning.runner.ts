@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { AgentManagerClient } from '@agent-controller/agent-manager-client';
 import { ClientsRepository, ClientsService } from '@agent-controller/clients';
 import { AppConfig, appConfig, DomainError, RequestPrincipal, runWithRequestContext } from '@agent-controller/core';
-import { PROVISIONING_STEPS, ProvisioningStepName } from '@agent-controller/shared-contracts';
+import { PROVISIONING_STEPS, ProvisioningStep, ProvisioningStepName } from '@agent-controller/shared-contracts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ControllerIdentityService } from '../controller-identity.service';
@@ -124,7 +124,7 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
   }
 
   private async runStep(job: ProvisioningJobEntity, name: ProvisioningStepName, secrets: ProvisioningSecrets) {
-    const step = job.steps.find((candidate) => candidate.name === name)!;
+    const step = stepOf(job, name);
     step.status = 'running';
     step.startedAt ??= new Date().toISOString();
     step.error = null;
@@ -157,7 +157,7 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
   }
 
   private countAttempt(job: ProvisioningJobEntity, name: ProvisioningStepName): void {
-    job.steps.find((candidate) => candidate.name === name)!.attempts += 1;
+    stepOf(job, name).attempts += 1;
   }
 
   private async createServer(job: ProvisioningJobEntity, secrets: ProvisioningSecrets): Promise<void> {
@@ -181,8 +181,10 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
 
   private async waitUntilRunning(job: ProvisioningJobEntity): Promise<void> {
     const provider = this.providers.get(job.providerType);
+    const serverId = job.serverId;
+    if (!serverId) throw new StepFailure('No server was created');
     await this.poll(job, 'server_running', this.config.provisioning.serverTimeoutMs, async () => {
-      const server = await provider.getServer(job.serverId!);
+      const server = await provider.getServer(serverId);
       if (!server) throw new StepFailure('The server disappeared at the cloud provider');
       if (server.status === 'failed') throw new StepFailure('The cloud provider reports the server as failed');
       job.serverIpv4 = server.ipv4 ?? job.serverIpv4;
@@ -239,7 +241,7 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
     timeoutMs: number,
     check: () => Promise<true | string>,
   ): Promise<void> {
-    const step = job.steps.find((candidate) => candidate.name === name)!;
+    const step = stepOf(job, name);
     const deadline = Date.parse(step.startedAt ?? new Date().toISOString()) + timeoutMs;
     for (;;) {
       if (this.stopping) throw new LeaseLost();
@@ -319,6 +321,12 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
             },
     };
   }
+}
+
+function stepOf(job: ProvisioningJobEntity, name: ProvisioningStepName): ProvisioningStep {
+  const step = job.steps.find((candidate) => candidate.name === name);
+  if (!step) throw new StepFailure(`The job has no step ${name}`);
+  return step;
 }
 
 /** Who the job acts for: the user who started it (the new client's creator), or the API-key holder. */

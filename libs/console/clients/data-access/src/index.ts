@@ -1,0 +1,2 @@
+export * from './lib/clients.api';
+export * from './lib/clients.store';

@@ -1,0 +1,4 @@
+export * from './lib/api-error';
+export * from './lib/interceptors';
+export * from './lib/session.guard';
+export * from './lib/session.store';

@@ -1,0 +1,12 @@
+import { inject } from '@angular/core';
+import { CanMatchFn, Router } from '@angular/router';
+import { SessionStore } from './session.store';
+
+/** Routes behind sign-in: restores the tab's session, else goes to the log-in page. */
+export const signedInGuard: CanMatchFn = async () => {
+  // inject() only works before the first await.
+  const session = inject(SessionStore);
+  const router = inject(Router);
+  if (session.signedIn() || (await session.restore())) return true;
+  return router.createUrlTree(['/login']);
+};
