@@ -1,5 +1,6 @@
+// ESLint for the console's Angular projects (the app and libs/console/*): Angular rules on top of the workspace config.
 import nx from '@nx/eslint-plugin';
-import baseConfig from '../../../eslint.config.mjs';
+import baseConfig from './eslint.config.mjs';
 
 export default [
   ...nx.configs['flat/angular'],
