@@ -1,5 +1,5 @@
 import { Route } from '@angular/router';
-import { signedInGuard } from '@agent-controller/console-core';
+import { globalAdminGuard, signedInGuard } from '@agent-controller/console-core';
 
 /** Every screen is its own lazy chunk: the log-in route loads only what it needs. */
 export const appRoutes: Route[] = [
@@ -18,6 +18,38 @@ export const appRoutes: Route[] = [
         path: 'clients',
         title: 'Clients · Agent Controller',
         loadComponent: () => import('@agent-controller/console-clients-feature').then((m) => m.ClientsPage),
+      },
+      {
+        path: 'clients/:id',
+        title: 'Client · Agent Controller',
+        loadComponent: () => import('@agent-controller/console-clients-feature').then((m) => m.ClientDetailPage),
+      },
+      {
+        path: 'clients/:id/agents',
+        title: 'Agents · Agent Controller',
+        loadComponent: () => import('@agent-controller/console-agents-feature').then((m) => m.AgentsPage),
+      },
+      {
+        path: 'clients/:id/agents/:agentId/chat',
+        title: 'Chat · Agent Controller',
+        loadComponent: () => import('@agent-controller/console-agents-feature').then((m) => m.ChatPage),
+      },
+      {
+        path: 'provisioning',
+        title: 'Provisioning · Agent Controller',
+        loadComponent: () => import('@agent-controller/console-provisioning-feature').then((m) => m.ProvisioningPage),
+      },
+      {
+        path: 'provisioning/jobs/:id',
+        title: 'Provisioning job · Agent Controller',
+        loadComponent: () =>
+          import('@agent-controller/console-provisioning-feature').then((m) => m.ProvisioningJobPage),
+      },
+      {
+        path: 'audit',
+        title: 'Audit log · Agent Controller',
+        canMatch: [globalAdminGuard],
+        loadComponent: () => import('@agent-controller/console-audit-feature').then((m) => m.AuditPage),
       },
       {
         path: '**',

@@ -17,6 +17,12 @@ const THEME_KEY = 'agent-controller.theme';
       <span class="brand">Agent Controller</span>
       <nav aria-label="Main">
         <a mat-button routerLink="/clients" routerLinkActive="active" ariaCurrentWhenActive="page">Clients</a>
+        <a mat-button routerLink="/provisioning" routerLinkActive="active" ariaCurrentWhenActive="page">
+          Provisioning
+        </a>
+        @if (session.isGlobalAdmin()) {
+          <a mat-button routerLink="/audit" routerLinkActive="active" ariaCurrentWhenActive="page">Audit</a>
+        }
       </nav>
       <span class="spacer"></span>
       <span class="who">{{ session.displayName() }}</span>

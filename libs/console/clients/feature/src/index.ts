@@ -1,1 +1,2 @@
+export * from './lib/client-detail-page';
 export * from './lib/clients-page';

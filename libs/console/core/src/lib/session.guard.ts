@@ -10,3 +10,12 @@ export const signedInGuard: CanMatchFn = async () => {
   if (session.signedIn() || (await session.restore())) return true;
   return router.createUrlTree(['/login']);
 };
+
+/** Routes for global administrators only (e.g. the audit log); anyone else goes to the clients list. */
+export const globalAdminGuard: CanMatchFn = async () => {
+  // inject() only works before the first await.
+  const session = inject(SessionStore);
+  const router = inject(Router);
+  if (!session.signedIn()) await session.restore();
+  return session.isGlobalAdmin() || router.createUrlTree(['/clients']);
+};

@@ -1,7 +1,17 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type {
+  AuditEvent,
+  BulkClientRequest,
+  BulkClientResponse,
   Client,
+  ClientHealth,
+  ClientConfig,
+  ClientHealthEvent,
+  ClientRole,
+  ClientStatus,
+  ClientUsage,
+  ClientUser,
   ClientWithSecret,
   CreateClientRequest,
   ListClientsQuery,
@@ -11,6 +21,11 @@ import { firstValueFrom } from 'rxjs';
 export interface ClientPage {
   clients: Client[];
   total: number;
+}
+
+export interface VerifyResult {
+  health: ClientHealth;
+  config: ClientConfig | null;
 }
 
 /** The clients routes of the controller's API, typed by the shared contracts. */
@@ -29,5 +44,58 @@ export class ClientsApi {
 
   create(request: CreateClientRequest): Promise<ClientWithSecret> {
     return firstValueFrom(this.http.post<ClientWithSecret>('/api/clients', request));
+  }
+
+  get(id: string): Promise<Client> {
+    return firstValueFrom(this.http.get<Client>(`/api/clients/${id}`));
+  }
+
+  remove(id: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`/api/clients/${id}`));
+  }
+
+  verify(id: string): Promise<VerifyResult> {
+    return firstValueFrom(this.http.post<VerifyResult>(`/api/clients/${id}/verify`, {}));
+  }
+
+  rotateKey(id: string): Promise<ClientWithSecret> {
+    return firstValueFrom(this.http.post<ClientWithSecret>(`/api/clients/${id}/rotate-key`, {}));
+  }
+
+  setStatus(id: string, status: ClientStatus): Promise<Client> {
+    return firstValueFrom(this.http.post<Client>(`/api/clients/${id}/status`, { status }));
+  }
+
+  healthHistory(id: string): Promise<ClientHealthEvent[]> {
+    return firstValueFrom(this.http.get<ClientHealthEvent[]>(`/api/clients/${id}/health/history`));
+  }
+
+  usage(id: string): Promise<ClientUsage> {
+    return firstValueFrom(this.http.get<ClientUsage>(`/api/clients/${id}/usage`));
+  }
+
+  users(id: string): Promise<ClientUser[]> {
+    return firstValueFrom(this.http.get<ClientUser[]>(`/api/clients/${id}/users`));
+  }
+
+  addUser(id: string, email: string, role: ClientRole): Promise<ClientUser> {
+    return firstValueFrom(this.http.post<ClientUser>(`/api/clients/${id}/users`, { email, role }));
+  }
+
+  updateUser(id: string, relationshipId: string, role: ClientRole): Promise<ClientUser> {
+    return firstValueFrom(this.http.post<ClientUser>(`/api/clients/${id}/users/${relationshipId}`, { role }));
+  }
+
+  removeUser(id: string, relationshipId: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`/api/clients/${id}/users/${relationshipId}`));
+  }
+
+  audit(targetId: string, limit = 50): Promise<AuditEvent[]> {
+    const params = new HttpParams().set('targetId', targetId).set('limit', String(limit));
+    return firstValueFrom(this.http.get<AuditEvent[]>('/api/audit', { params }));
+  }
+
+  bulk(request: BulkClientRequest): Promise<BulkClientResponse> {
+    return firstValueFrom(this.http.post<BulkClientResponse>('/api/clients/bulk', request));
   }
 }

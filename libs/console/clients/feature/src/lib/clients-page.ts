@@ -1,15 +1,19 @@
 import { DatePipe } from '@angular/common';
-import { Component, inject, OnInit } from '@angular/core';
+import { Component, computed, inject, OnInit, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { MatMenuModule } from '@angular/material/menu';
 import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import type { HealthState } from '@agent-controller/shared-contracts';
+import { RouterLink } from '@angular/router';
+import type { Client, HealthState } from '@agent-controller/shared-contracts';
+import { BulkDialog, type BulkAction } from './bulk-dialog';
 import { ClientCreateDialog } from './client-create-dialog';
 import { ClientsStore } from '@agent-controller/console-clients-data-access';
 
@@ -20,13 +24,16 @@ import { ClientsStore } from '@agent-controller/console-clients-data-access';
   imports: [
     DatePipe,
     MatButtonModule,
+    MatCheckboxModule,
     MatFormFieldModule,
     MatInputModule,
+    MatMenuModule,
     MatPaginatorModule,
     MatProgressBarModule,
     MatSelectModule,
     MatTableModule,
     MatTooltipModule,
+    RouterLink,
   ],
   template: `
     <header class="page-header">
@@ -61,6 +68,20 @@ import { ClientsStore } from '@agent-controller/console-clients-data-access';
         </mat-select>
       </mat-form-field>
     </div>
+    <div class="bulk" role="group" aria-label="Bulk actions">
+      <span>{{ selected().size }} selected</span>
+      <button mat-stroked-button type="button" [matMenuTriggerFor]="bulkMenu" [disabled]="selected().size === 0">
+        Bulk actions
+      </button>
+      <mat-menu #bulkMenu="matMenu">
+        <button mat-menu-item type="button" (click)="bulk('activate')">Activate</button>
+        <button mat-menu-item type="button" (click)="bulk('deactivate')">Deactivate</button>
+        <button mat-menu-item type="button" (click)="bulk('delete')">Delete</button>
+      </mat-menu>
+      @if (selected().size) {
+        <button mat-button type="button" (click)="clearSelection()">Clear selection</button>
+      }
+    </div>
     @if (store.loading()) {
       <mat-progress-bar mode="indeterminate" aria-label="Loading clients" />
     }
@@ -74,9 +95,32 @@ import { ClientsStore } from '@agent-controller/console-clients-data-access';
     } @else {
       <div class="table-scroll">
         <table mat-table [dataSource]="store.clients()">
+          <ng-container matColumnDef="select">
+            <th mat-header-cell *matHeaderCellDef scope="col">
+              <mat-checkbox
+                [checked]="allSelected()"
+                [indeterminate]="selected().size > 0 && !allSelected()"
+                (change)="toggleAll($event.checked)"
+                aria-label="Select all clients on this page"
+              />
+            </th>
+            <td mat-cell *matCellDef="let client">
+              <mat-checkbox
+                [checked]="selected().has(client.id)"
+                (change)="toggle(client, $event.checked)"
+                [aria-label]="'Select ' + client.name"
+              />
+            </td>
+          </ng-container>
           <ng-container matColumnDef="name">
             <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
-            <td mat-cell *matCellDef="let client">{{ client.name }}</td>
+            <td mat-cell *matCellDef="let client">
+              <a [routerLink]="['/clients', client.id]">{{ client.name }}</a>
+              ·
+              <a [routerLink]="['/clients', client.id, 'agents']" [attr.aria-label]="'Agents of ' + client.name"
+                >Agents</a
+              >
+            </td>
           </ng-container>
           <ng-container matColumnDef="endpoint">
             <th mat-header-cell *matHeaderCellDef scope="col">Endpoint</th>
@@ -136,6 +180,13 @@ import { ClientsStore } from '@agent-controller/console-clients-data-access';
       gap: 12px;
       margin-bottom: 12px;
     }
+    .bulk {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 12px;
+      margin-bottom: 8px;
+    }
     .table-scroll {
       overflow-x: auto;
     }
@@ -184,8 +235,13 @@ export class ClientsPage implements OnInit {
     'auth_failed',
     'incompatible',
   ];
-  protected readonly columns = ['name', 'endpoint', 'health', 'status', 'agentTypes', 'lastUsedAt'];
+  protected readonly columns = ['select', 'name', 'endpoint', 'health', 'status', 'agentTypes', 'lastUsedAt'];
   private searchTimer?: ReturnType<typeof setTimeout>;
+  /** Selected clients by id, with their names for the confirmation; kept across pages. */
+  protected readonly selected = signal(new Map<string, string>());
+  protected readonly allSelected = computed(
+    () => this.store.clients().length > 0 && this.store.clients().every((client) => this.selected().has(client.id)),
+  );
 
   ngOnInit(): Promise<void> {
     return this.store.load();
@@ -203,6 +259,36 @@ export class ClientsPage implements OnInit {
 
   protected agentTypes(config: { agentTypes: { displayName: string }[] } | null): string {
     return config?.agentTypes.map((type) => type.displayName).join(', ') || '—';
+  }
+
+  protected toggle(client: Client, checked: boolean): void {
+    this.selected.update((selected) => {
+      const next = new Map(selected);
+      if (checked) next.set(client.id, client.name);
+      else next.delete(client.id);
+      return next;
+    });
+  }
+
+  protected toggleAll(checked: boolean): void {
+    for (const client of this.store.clients()) this.toggle(client, checked);
+  }
+
+  protected clearSelection(): void {
+    this.selected.set(new Map());
+  }
+
+  protected bulk(action: BulkAction): void {
+    const clients = [...this.selected()].map(([id, name]) => ({ id, name }));
+    this.dialog
+      .open(BulkDialog, { data: { action, clients }, width: 'min(560px, 100vw)', maxWidth: '100vw' })
+      .afterClosed()
+      .subscribe((done) => {
+        if (done) {
+          this.clearSelection();
+          void this.store.load();
+        }
+      });
   }
 
   protected create(): void {

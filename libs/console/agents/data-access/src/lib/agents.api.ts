@@ -1,0 +1,50 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import type { CreateAgentRequest } from '@agent-controller/shared-contracts';
+import { firstValueFrom } from 'rxjs';
+
+/** An agent as the remote describes it (contract §5 `AgentResponseDto`); the remote may add fields. */
+export interface Agent {
+  id: string;
+  name: string;
+  description?: string | null;
+  agentType?: string;
+  containerType?: string;
+  git?: { repositoryUrl: string };
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** What creation answers: the agent and its password, shown only this once (the controller keeps it for chat). */
+export interface CreatedAgent extends Agent {
+  password: string;
+}
+
+export type AgentAction = 'start' | 'stop' | 'restart';
+
+/** The agents routes of one client (`/api/clients/:id/agents`), proxied by the controller to the remote. */
+@Injectable({ providedIn: 'root' })
+export class AgentsApi {
+  private readonly http = inject(HttpClient);
+
+  list(clientId: string, limit = 100, offset = 0): Promise<Agent[]> {
+    const params = new HttpParams().set('limit', limit).set('offset', offset);
+    return firstValueFrom(this.http.get<Agent[]>(`/api/clients/${clientId}/agents`, { params }));
+  }
+
+  get(clientId: string, agentId: string): Promise<Agent> {
+    return firstValueFrom(this.http.get<Agent>(`/api/clients/${clientId}/agents/${agentId}`));
+  }
+
+  create(clientId: string, request: CreateAgentRequest): Promise<CreatedAgent> {
+    return firstValueFrom(this.http.post<CreatedAgent>(`/api/clients/${clientId}/agents`, request));
+  }
+
+  act(clientId: string, agentId: string, action: AgentAction): Promise<Agent> {
+    return firstValueFrom(this.http.post<Agent>(`/api/clients/${clientId}/agents/${agentId}/${action}`, {}));
+  }
+
+  delete(clientId: string, agentId: string): Promise<void> {
+    return firstValueFrom(this.http.delete<void>(`/api/clients/${clientId}/agents/${agentId}`));
+  }
+}

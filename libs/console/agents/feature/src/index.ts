@@ -1,0 +1,2 @@
+export * from './lib/agents-page';
+export * from './lib/chat-page';

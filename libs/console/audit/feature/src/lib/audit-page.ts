@@ -1,0 +1,223 @@
+import { DatePipe, JsonPipe } from '@angular/common';
+import { Component, inject, OnInit } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTableModule } from '@angular/material/table';
+import { AuditStore, type AuditFilters } from '@agent-controller/console-audit-data-access';
+import type { AuditEvent } from '@agent-controller/shared-contracts';
+
+/** The audit log (global admins): filter by action, actor, target and time range; paging from X-Total-Count. */
+@Component({
+  selector: 'ac-audit-page',
+  providers: [AuditStore],
+  imports: [
+    DatePipe,
+    JsonPipe,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatPaginatorModule,
+    MatProgressBarModule,
+    MatTableModule,
+  ],
+  template: `
+    <h1>Audit log</h1>
+    <form class="filters" (submit)="$event.preventDefault()" aria-label="Audit filters">
+      <mat-form-field subscriptSizing="dynamic">
+        <mat-label>Action</mat-label>
+        <input
+          matInput
+          name="action"
+          [value]="store.filters().action"
+          (input)="filter('action', $event)"
+          placeholder="client. or client.create"
+        />
+      </mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
+        <mat-label>Actor</mat-label>
+        <input
+          matInput
+          name="actor"
+          [value]="store.filters().actor"
+          (input)="filter('actor', $event)"
+          placeholder="E-mail or user id"
+        />
+      </mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
+        <mat-label>Target id</mat-label>
+        <input matInput name="targetId" [value]="store.filters().targetId" (input)="filter('targetId', $event)" />
+      </mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
+        <mat-label>From</mat-label>
+        <input
+          matInput
+          type="datetime-local"
+          name="from"
+          [value]="store.filters().from"
+          (change)="filter('from', $event, 0)"
+        />
+      </mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
+        <mat-label>Until</mat-label>
+        <input
+          matInput
+          type="datetime-local"
+          name="to"
+          [value]="store.filters().to"
+          (change)="filter('to', $event, 0)"
+        />
+      </mat-form-field>
+      @if (store.filtered()) {
+        <button mat-button type="button" (click)="store.clearFilters()">Clear filters</button>
+      }
+    </form>
+    @if (store.loading()) {
+      <mat-progress-bar mode="indeterminate" aria-label="Loading the audit log" />
+    }
+    @if (store.error(); as error) {
+      <p class="state error" role="alert">
+        Could not load the audit log: {{ error }}
+        <button mat-button type="button" (click)="store.load()">Retry</button>
+      </p>
+    } @else if (store.empty()) {
+      <p class="state">{{ store.filtered() ? 'No events match these filters.' : 'No events recorded yet.' }}</p>
+    } @else {
+      <div class="table-scroll">
+        <table mat-table [dataSource]="store.events()" aria-label="Audit events">
+          <ng-container matColumnDef="occurredAt">
+            <th mat-header-cell *matHeaderCellDef scope="col">When</th>
+            <td mat-cell *matCellDef="let event" class="nowrap">{{ event.occurredAt | date: 'medium' }}</td>
+          </ng-container>
+          <ng-container matColumnDef="actor">
+            <th mat-header-cell *matHeaderCellDef scope="col">Actor</th>
+            <td mat-cell *matCellDef="let event">{{ actor(event) }}</td>
+          </ng-container>
+          <ng-container matColumnDef="action">
+            <th mat-header-cell *matHeaderCellDef scope="col">Action</th>
+            <td mat-cell *matCellDef="let event">
+              <code>{{ event.action }}</code>
+            </td>
+          </ng-container>
+          <ng-container matColumnDef="target">
+            <th mat-header-cell *matHeaderCellDef scope="col">Target</th>
+            <td mat-cell *matCellDef="let event" class="wrap">
+              {{ event.targetType ?? '' }} {{ event.targetId ?? '—' }}
+            </td>
+          </ng-container>
+          <ng-container matColumnDef="outcome">
+            <th mat-header-cell *matHeaderCellDef scope="col">Outcome</th>
+            <td mat-cell *matCellDef="let event">
+              <span [class]="'badge ' + event.outcome">{{ event.outcome }}</span>
+            </td>
+          </ng-container>
+          <ng-container matColumnDef="details">
+            <th mat-header-cell *matHeaderCellDef scope="col">Details</th>
+            <td mat-cell *matCellDef="let event">
+              @if (event.changes || event.details) {
+                <details>
+                  <summary>Show</summary>
+                  <pre>{{ { changes: event.changes, details: event.details } | json }}</pre>
+                </details>
+              }
+              @if (event.requestId) {
+                <div class="muted">request {{ event.requestId }}</div>
+              }
+            </td>
+          </ng-container>
+          <tr mat-header-row *matHeaderRowDef="columns"></tr>
+          <tr mat-row *matRowDef="let row; columns: columns"></tr>
+        </table>
+      </div>
+    }
+    <mat-paginator
+      [length]="store.total()"
+      [pageIndex]="store.pageIndex()"
+      [pageSize]="store.pageSize()"
+      [pageSizeOptions]="[10, 25, 50, 100]"
+      (page)="page($event)"
+      aria-label="Pages of audit events"
+    />
+  `,
+  styles: `
+    .filters {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 12px;
+      margin-bottom: 12px;
+    }
+    .table-scroll {
+      overflow-x: auto;
+    }
+    table {
+      width: 100%;
+    }
+    .nowrap {
+      white-space: nowrap;
+    }
+    .wrap {
+      word-break: break-all;
+    }
+    pre {
+      max-width: 360px;
+      white-space: pre-wrap;
+      word-break: break-all;
+      font-size: 0.75rem;
+    }
+    .muted {
+      font-size: 0.75rem;
+    }
+    .state {
+      padding: 24px 0;
+    }
+    .error {
+      color: var(--mat-sys-error);
+    }
+    .badge {
+      padding: 2px 8px;
+      border-radius: 12px;
+      background: var(--mat-sys-surface-variant);
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .badge.success {
+      background: #c8e6c9;
+      color: #1b5e20;
+    }
+    .badge.failure,
+    .badge.denied {
+      background: #f8d7da;
+      color: #842029;
+    }
+  `,
+})
+export class AuditPage implements OnInit {
+  protected readonly store = inject(AuditStore);
+  protected readonly columns = ['occurredAt', 'actor', 'action', 'target', 'outcome', 'details'];
+  private timer?: ReturnType<typeof setTimeout>;
+
+  ngOnInit(): Promise<void> {
+    return this.store.load();
+  }
+
+  /** Typing waits a moment before asking; date pickers ask at once. */
+  protected filter(key: keyof AuditFilters, event: Event, delayMs = 300): void {
+    const value = (event.target as HTMLInputElement).value;
+    this.store.filters.update((filters) => ({ ...filters, [key]: value }));
+    this.store.pageIndex.set(0);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.store.load(), delayMs);
+  }
+
+  protected page(event: PageEvent): Promise<void> {
+    return this.store.setPage(event.pageIndex, event.pageSize);
+  }
+
+  protected actor(event: AuditEvent): string {
+    if (event.actorType === 'system') return 'system';
+    if (event.actorType === 'api-key') return 'API key';
+    return event.actorEmail ?? event.actorId ?? 'user';
+  }
+}

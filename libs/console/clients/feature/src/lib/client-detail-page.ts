@@ -1,0 +1,237 @@
+import { DatePipe, DecimalPipe, PercentPipe } from '@angular/common';
+import { Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { Title } from '@angular/platform-browser';
+import { FormsModule, NgForm } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatSlideToggleChange, MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { MatTabsModule } from '@angular/material/tabs';
+import { Router, RouterLink } from '@angular/router';
+import { apiErrorMessage, SessionStore } from '@agent-controller/console-core';
+import type { ClientRole, ClientUser } from '@agent-controller/shared-contracts';
+import {
+  assignableRoles,
+  canChangeRole,
+  canManageClient,
+  canRemoveMember,
+  ClientDetailStore,
+  usageBars,
+  usageSummary,
+} from '@agent-controller/console-clients-data-access';
+import { firstValueFrom } from 'rxjs';
+import { ConfirmDialog, type ConfirmData } from './confirm-dialog';
+import { KeyDialog } from './key-dialog';
+
+const CHART_WIDTH = 480;
+const CHART_HEIGHT = 120;
+
+/** One client: overview (status, health, key), health history, usage, members and its audit trail. */
+@Component({
+  selector: 'ac-client-detail-page',
+  providers: [ClientDetailStore],
+  imports: [
+    DatePipe,
+    DecimalPipe,
+    PercentPipe,
+    FormsModule,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatSlideToggleModule,
+    MatTabsModule,
+    RouterLink,
+  ],
+  templateUrl: './client-detail-page.html',
+  styleUrl: './client-detail-page.css',
+})
+export class ClientDetailPage {
+  readonly id = input.required<string>();
+  protected readonly store = inject(ClientDetailStore);
+  protected readonly session = inject(SessionStore);
+  private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly router = inject(Router);
+  private readonly title = inject(Title);
+
+  protected readonly busy = signal(false);
+  protected readonly actionError = signal<string | null>(null);
+  protected readonly memberError = signal<string | null>(null);
+  protected newMemberEmail = '';
+  protected newMemberRole: ClientRole = 'user';
+
+  protected readonly chartWidth = CHART_WIDTH;
+  protected readonly chartHeight = CHART_HEIGHT;
+  protected readonly bars = computed(() =>
+    usageBars(this.store.usage.value()?.hourly ?? [], CHART_WIDTH, CHART_HEIGHT),
+  );
+  protected readonly summary = computed(() => usageSummary(this.store.usage.value()?.hourly ?? []));
+  protected readonly manage = computed(() => canManageClient(this.store.relation()));
+  protected readonly roles = computed(() => assignableRoles(this.store.relation()));
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      const apiKeyMode = this.store.apiKeyMode();
+      const globalAdmin = this.session.isGlobalAdmin();
+      // Only the inputs above re-run this; what the loads read must not.
+      untracked(() => {
+        void this.store.load(id);
+        void this.store.loadHistory();
+        void this.store.loadUsage();
+        if (!apiKeyMode) void this.store.loadMembers();
+        if (globalAdmin) void this.store.loadAudit();
+      });
+    });
+    effect(() => {
+      const name = this.store.client.value()?.name;
+      if (name) this.title.setTitle(`${name} · Agent Controller`);
+    });
+  }
+
+  protected canChangeRole(member: ClientUser): boolean {
+    return canChangeRole(this.store.relation(), member);
+  }
+
+  protected canRemove(member: ClientUser): boolean {
+    return canRemoveMember(this.store.relation(), member);
+  }
+
+  protected agentTypes(): string {
+    return (
+      this.store.client
+        .value()
+        ?.config?.agentTypes.map((type) => type.displayName || type.type)
+        .join(', ') || '—'
+    );
+  }
+
+  protected verify(): Promise<void> {
+    return this.run(async () => {
+      await this.store.verify();
+      this.snackBar.open(`Health: ${this.store.client.value()?.health.state}`, undefined, { duration: 4000 });
+      void this.store.loadHistory();
+    });
+  }
+
+  protected async toggleStatus(change: MatSlideToggleChange): Promise<void> {
+    const active = change.checked;
+    const client = this.store.client.value();
+    if (!client) return;
+    if (
+      !active &&
+      !(await this.confirm({
+        title: 'Deactivate client',
+        message: `Deactivate "${client.name}"? Calls through the controller to it will be refused until it is activated again.`,
+        confirm: 'Deactivate',
+        destructive: true,
+      }))
+    ) {
+      change.source.checked = true;
+      return;
+    }
+    await this.run(() => this.store.setStatus(active ? 'active' : 'inactive'));
+    change.source.checked = this.store.client.value()?.status === 'active';
+  }
+
+  protected async rotateKey(): Promise<void> {
+    const client = this.store.client.value();
+    if (
+      !client ||
+      !(await this.confirm({
+        title: 'Rotate API key',
+        message: `Rotate the API key of "${client.name}"? The current key stops working at once.`,
+        confirm: 'Rotate key',
+        destructive: true,
+      }))
+    )
+      return;
+    await this.run(async () => {
+      const key = await this.store.rotateKey();
+      if (key) this.dialog.open(KeyDialog, { data: key, width: 'min(560px, 100vw)', maxWidth: '100vw' });
+      else this.snackBar.open('Key rotated', undefined, { duration: 4000 });
+    });
+  }
+
+  protected async remove(): Promise<void> {
+    const client = this.store.client.value();
+    if (
+      !client ||
+      !(await this.confirm({
+        title: 'Delete client',
+        message: `Delete the client "${client.name}"? This cannot be undone.`,
+        confirm: 'Delete',
+        destructive: true,
+      }))
+    )
+      return;
+    await this.run(async () => {
+      await this.store.remove();
+      this.snackBar.open(`Deleted ${client.name}`, undefined, { duration: 4000 });
+      await this.router.navigate(['/clients']);
+    });
+  }
+
+  protected async addMember(form: NgForm): Promise<void> {
+    const email = this.newMemberEmail.trim();
+    if (!email) return;
+    this.memberError.set(null);
+    try {
+      await this.store.addMember(email, this.newMemberRole);
+      form.resetForm({ email: '', role: this.newMemberRole });
+    } catch (error) {
+      this.memberError.set(apiErrorMessage(error));
+    }
+  }
+
+  protected async changeRole(member: ClientUser, role: ClientRole): Promise<void> {
+    this.memberError.set(null);
+    try {
+      await this.store.changeRole(member, role);
+    } catch (error) {
+      this.memberError.set(apiErrorMessage(error));
+      void this.store.loadMembers();
+    }
+  }
+
+  protected async removeMember(member: ClientUser): Promise<void> {
+    if (
+      !(await this.confirm({
+        title: 'Remove member',
+        message: `Remove ${member.email} from this client?`,
+        confirm: 'Remove',
+        destructive: true,
+      }))
+    )
+      return;
+    this.memberError.set(null);
+    try {
+      await this.store.removeMember(member);
+    } catch (error) {
+      this.memberError.set(apiErrorMessage(error));
+    }
+  }
+
+  private async confirm(data: ConfirmData): Promise<boolean> {
+    const ref = this.dialog.open(ConfirmDialog, { data, width: 'min(480px, 100vw)', maxWidth: '100vw' });
+    return (await firstValueFrom(ref.afterClosed())) === true;
+  }
+
+  private async run(action: () => Promise<unknown>): Promise<void> {
+    this.busy.set(true);
+    this.actionError.set(null);
+    try {
+      await action();
+    } catch (error) {
+      this.actionError.set(apiErrorMessage(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './lib/provisioning-page';
+export * from './lib/provisioning-job-page';
