@@ -23,8 +23,9 @@ function provisioningEnv(
     PROVISIONING_ENDPOINT_TEMPLATE: 'http://{ip}:3000',
     PROVISIONING_AGENT_WS_PORT: '8080',
     PROVISIONING_POLL_INTERVAL_MS: '150',
-    PROVISIONING_SERVER_TIMEOUT: '4',
-    PROVISIONING_HEALTH_TIMEOUT: '4',
+    // Short enough for the timeout cases, long enough for a loaded CI machine running suites side by side.
+    PROVISIONING_SERVER_TIMEOUT: '8',
+    PROVISIONING_HEALTH_TIMEOUT: '8',
     CLIENT_HEALTH_INTERVAL: '86400',
     ...extra,
   };
@@ -163,6 +164,7 @@ describe('provisioning cloud servers as tracked jobs', () => {
     expectErrorBody(await provision(request('hetzner', 'cx23'), user), { status: 403, code: 'FORBIDDEN' });
 
     const job = await finished((await provision(request('hetzner', 'cx23'))).body.id);
+    expect(job).toMatchObject({ status: 'succeeded', error: null });
     const member = await api.post(
       `/api/clients/${job.clientId}/users`,
       { email: 'prov-user@example.com', role: 'user' },
