@@ -14,7 +14,7 @@ export async function spawnTool<T extends ListeningEvent>(
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const listening = await new Promise<T>((resolve, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${stderr}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${stderr}`)), 45_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const line = stdout.split('\n').find((candidate) => candidate.startsWith('{'));
