@@ -210,7 +210,7 @@ describe('provisioning cloud servers as tracked jobs', () => {
       expect(job.clientId).toBeNull();
       const clients = (await api.get('/api/clients?limit=100', { token: admin })).body;
       const fromJob = clients.filter(
-        (client: { endpoint: string }) => job.server && client.endpoint.includes(job.server.ipv4),
+        (client: { endpoint: string }) => job.server && client.endpoint === `http://${job.server.ipv4}:3000`,
       );
       expect(fromJob).toEqual([]);
       if (job.server) {
