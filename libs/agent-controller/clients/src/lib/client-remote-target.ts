@@ -1,8 +1,21 @@
 import { RemoteTarget } from '@agent-controller/agent-manager-client';
 import { ClientEntity } from './client.entity';
 
+/** What a remote call needs of a client row (or of a client about to be made). */
+export type RemoteTargetSource = Pick<
+  ClientEntity,
+  | 'id'
+  | 'endpoint'
+  | 'authenticationType'
+  | 'apiKey'
+  | 'keycloakClientId'
+  | 'keycloakClientSecret'
+  | 'keycloakRealm'
+  | 'keycloakAuthServerUrl'
+>;
+
 /** The credentials of a client row, decrypted, in the shape the remote client needs. */
-export function toRemoteTarget(client: ClientEntity): RemoteTarget {
+export function toRemoteTarget(client: RemoteTargetSource): RemoteTarget {
   const credentials =
     client.authenticationType === 'api_key'
       ? { type: 'api_key' as const, apiKey: client.apiKey ?? '' }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgentManagerClient } from '@agent-controller/agent-manager-client';
-import { ClientsRepository, ClientsService } from '@agent-controller/clients';
+import { ClientsRepository, ClientsService, toRemoteTarget } from '@agent-controller/clients';
 import { AppConfig, appConfig, DomainError, RequestPrincipal, runWithRequestContext } from '@agent-controller/core';
 import { PROVISIONING_STEPS, ProvisioningStep, ProvisioningStepName } from '@agent-controller/shared-contracts';
 import { randomUUID } from 'node:crypto';
@@ -299,27 +299,24 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
     this.progress.changes.next(toProvisioningJob(job));
   }
 
-  endpointOf(job: ProvisioningJobEntity): string {
+  private endpointOf(job: ProvisioningJobEntity): string {
     const ip = job.serverIpv4 ?? '';
     return this.config.provisioning.endpointTemplate.replace('{ipDashed}', ip.replace(/\./g, '-')).replace('{ip}', ip);
   }
 
+  /** The agent-manager on the new server, with the credentials the client will have (it is not made yet). */
   private remoteTarget(job: ProvisioningJobEntity, secrets: ProvisioningSecrets) {
     const { settings } = job;
-    return {
-      clientId: `provisioning-${job.id}`,
+    return toRemoteTarget({
+      id: `provisioning-${job.id}`,
       endpoint: this.endpointOf(job),
-      credentials:
-        settings.authenticationType === 'api_key'
-          ? { type: 'api_key' as const, apiKey: secrets.apiKey ?? '' }
-          : {
-              type: 'keycloak' as const,
-              clientId: settings.keycloakClientId ?? '',
-              clientSecret: secrets.keycloakClientSecret ?? '',
-              realm: settings.keycloakRealm ?? '',
-              authServerUrl: settings.keycloakAuthServerUrl,
-            },
-    };
+      authenticationType: settings.authenticationType,
+      apiKey: secrets.apiKey ?? null,
+      keycloakClientId: settings.keycloakClientId,
+      keycloakClientSecret: secrets.keycloakClientSecret ?? null,
+      keycloakRealm: settings.keycloakRealm,
+      keycloakAuthServerUrl: settings.keycloakAuthServerUrl,
+    });
   }
 }
 

@@ -83,11 +83,12 @@ export class OrphanReconciler implements OnApplicationBootstrap, OnApplicationSh
     const startedAt = new Date();
     const orphans = this.dataSource.getRepository(OrphanServerEntity);
     const summary: Record<string, { servers: number; orphans: number; deleted: number; error?: string }> = {};
+    // Read once for every cloud: a server made after this read is younger than the grace period anyway.
+    const accounted = await this.jobs.accountedServerIds();
     for (const provider of this.providers.configured()) {
       const entry = (summary[provider.type] = { servers: 0, orphans: 0, deleted: 0 } as (typeof summary)[string]);
       try {
         const servers = await provider.listServers(controllerId);
-        const accounted = await this.jobs.accountedServerIds();
         entry.servers = servers.length;
         for (const server of servers) {
           const old = startedAt.getTime() - server.createdAt.getTime() > this.config.provisioning.orphanGraceMs;

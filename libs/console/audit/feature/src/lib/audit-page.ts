@@ -176,21 +176,6 @@ import type { AuditEvent } from '@agent-controller/shared-contracts';
     .error {
       color: var(--mat-sys-error);
     }
-    .badge {
-      padding: 2px 8px;
-      border-radius: 12px;
-      background: var(--mat-sys-surface-variant);
-      color: var(--mat-sys-on-surface-variant);
-    }
-    .badge.success {
-      background: #c8e6c9;
-      color: #1b5e20;
-    }
-    .badge.failure,
-    .badge.denied {
-      background: #f8d7da;
-      color: #842029;
-    }
   `,
 })
 export class AuditPage implements OnInit {

@@ -202,25 +202,6 @@ import { ClientsStore } from '@agent-controller/console-clients-data-access';
     .error {
       color: var(--mat-sys-error);
     }
-    .badge {
-      padding: 2px 8px;
-      border-radius: 12px;
-      background: var(--mat-sys-surface-variant);
-    }
-    .badge.healthy {
-      background: #c8e6c9;
-      color: #1b5e20;
-    }
-    .badge.degraded {
-      background: #fff3cd;
-      color: #664d03;
-    }
-    .badge.unreachable,
-    .badge.auth_failed,
-    .badge.incompatible {
-      background: #f8d7da;
-      color: #842029;
-    }
   `,
 })
 export class ClientsPage implements OnInit {

@@ -161,24 +161,6 @@ import type { ProvisioningStep } from '@agent-controller/shared-contracts';
     .failure {
       display: block;
     }
-    .badge {
-      padding: 2px 8px;
-      border-radius: 12px;
-      background: var(--mat-sys-surface-variant);
-      color: var(--mat-sys-on-surface-variant);
-    }
-    .badge.succeeded {
-      background: #c8e6c9;
-      color: #1b5e20;
-    }
-    .badge.running {
-      background: #dbe9ff;
-      color: #0b3d91;
-    }
-    .badge.failed {
-      background: #f8d7da;
-      color: #842029;
-    }
   `,
 })
 export class ProvisioningJobPage {

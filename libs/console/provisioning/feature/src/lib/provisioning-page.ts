@@ -195,24 +195,6 @@ import { ProvisionWizard } from './provision-wizard';
     .step {
       margin-left: 8px;
     }
-    .badge {
-      padding: 2px 8px;
-      border-radius: 12px;
-      background: var(--mat-sys-surface-variant);
-      color: var(--mat-sys-on-surface-variant);
-    }
-    .badge.succeeded {
-      background: #c8e6c9;
-      color: #1b5e20;
-    }
-    .badge.running {
-      background: #dbe9ff;
-      color: #0b3d91;
-    }
-    .badge.failed {
-      background: #f8d7da;
-      color: #842029;
-    }
   `,
 })
 export class ProvisioningPage implements OnInit {
