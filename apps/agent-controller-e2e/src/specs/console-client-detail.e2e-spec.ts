@@ -105,7 +105,7 @@ describe('client detail and bulk actions in a browser', () => {
     await page.getByRole('button', { name: 'Verify now' }).click();
     await page.getByText('Health: healthy').waitFor();
     await expectAccessible();
-    await screenshots(page, '1x-client-overview');
+    await screenshots(page, '10-client-overview');
   });
 
   it('shows the health history', async () => {
@@ -113,7 +113,7 @@ describe('client detail and bulk actions in a browser', () => {
     await panel.getByRole('list', { name: /Health changes/ }).waitFor();
     expect(await panel.textContent()).toContain('healthy');
     await expectAccessible();
-    await screenshots(page, '1x-client-health');
+    await screenshots(page, '11-client-health');
   });
 
   it('shows usage totals and the hourly chart', async () => {
@@ -122,7 +122,7 @@ describe('client detail and bulk actions in a browser', () => {
     const chart = panel.getByRole('img');
     expect(await chart.getAttribute('aria-label')).toMatch(/^[1-9]\d* requests and \d+ errors in the last 24 hours/);
     await expectAccessible();
-    await screenshots(page, '1x-client-usage');
+    await screenshots(page, '12-client-usage');
   });
 
   it('adds a member, changes the role and removes the member', async () => {
@@ -132,7 +132,7 @@ describe('client detail and bulk actions in a browser', () => {
     await panel.getByRole('button', { name: 'Add member' }).click();
     await panel.getByRole('cell', { name: MEMBER, exact: true }).waitFor();
     await expectAccessible();
-    await screenshots(page, '1x-client-members');
+    await screenshots(page, '13-client-members');
 
     await panel.getByRole('combobox', { name: `Role of ${MEMBER}` }).click();
     await page.getByRole('option', { name: 'admin' }).click();
@@ -156,7 +156,45 @@ describe('client detail and bulk actions in a browser', () => {
     const panel = await openTab('Audit');
     await panel.getByRole('cell', { name: 'client.create' }).waitFor();
     await expectAccessible();
-    await screenshots(page, '1x-client-audit');
+    await screenshots(page, '14-client-audit');
+  });
+
+  it('edits the client: a renamed client is not checked again, a moved endpoint is', async () => {
+    await openTab('Overview');
+    await page.getByRole('button', { name: 'Edit' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Edit Build farm' });
+    await dialog.waitFor();
+    expect(await dialog.getByLabel('Endpoint').inputValue()).toBe(remote.url);
+    expect(await dialog.getByLabel('API key of the remote').inputValue()).toBe('');
+    await dialog.getByLabel('Description').fill('Night builds');
+    await expectAccessible();
+    await screenshots(page, '15-client-edit');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    dialog = page.getByRole('dialog', { name: 'Client saved' });
+    await dialog.getByText('the remote was not checked again').waitFor();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('tabpanel').getByText('Night builds').waitFor();
+
+    // A closed port: saved, checked, and the reason shown; then back to the remote.
+    for (const [endpoint, state] of [
+      ['http://127.0.0.1:9', 'unreachable'],
+      [remote.url, 'healthy'],
+    ]) {
+      await page.getByRole('button', { name: 'Edit' }).click();
+      dialog = page.getByRole('dialog', { name: 'Edit Build farm' });
+      await dialog.getByLabel('Endpoint').fill(endpoint);
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      dialog = page.getByRole('dialog', { name: 'Client saved' });
+      await dialog.getByText(`Connection check: ${state}`).waitFor();
+      await dialog.getByRole('button', { name: 'Done' }).click();
+      await page.getByRole('heading', { name: 'Build farm', level: 1 }).locator('xpath=..').getByText(state).waitFor();
+    }
+    const saved = await api.get(`/api/clients/${clientId}`, { token: admin });
+    expect(saved.body).toMatchObject({
+      description: 'Night builds',
+      endpoint: remote.url,
+      health: { state: 'healthy' },
+    });
   });
 
   it('rotates the key after confirming and shows the new one once', async () => {
@@ -170,7 +208,7 @@ describe('client detail and bulk actions in a browser', () => {
     expect(await dialog.textContent()).toContain('you will not see this again');
     expect((await dialog.getByTestId('new-key').textContent())?.trim().length).toBeGreaterThanOrEqual(16);
     await expectAccessible();
-    await screenshots(page, '1x-client-key-rotated');
+    await screenshots(page, '16-client-key-rotated');
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
   });
@@ -185,7 +223,7 @@ describe('client detail and bulk actions in a browser', () => {
     await dialog.getByText('Spare farm: would be deactivated').waitFor();
     expect(await dialog.textContent()).toContain('Nothing has changed yet');
     await expectAccessible();
-    await screenshots(page, '1x-clients-bulk-preview');
+    await screenshots(page, '17-clients-bulk-preview');
     await dialog.getByRole('button', { name: 'Deactivate' }).click();
     await dialog.getByText('Spare farm: deactivated').waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();

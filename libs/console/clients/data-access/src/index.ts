@@ -1,4 +1,5 @@
 export * from './lib/client-detail.store';
+export * from './lib/client-form';
 export * from './lib/clients.api';
 export * from './lib/clients.store';
 export * from './lib/member-permissions';

@@ -58,6 +58,11 @@ export class ClientDetailStore {
     this.patch({ health: result.health, config: result.config });
   }
 
+  /** The client as the edit dialog saved it. */
+  useSaved(client: Client): void {
+    this.client.value.set(client);
+  }
+
   async setStatus(status: ClientStatus): Promise<void> {
     this.client.value.set(await this.api.setStatus(this.requireId(), status));
   }

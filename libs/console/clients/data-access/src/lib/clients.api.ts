@@ -15,6 +15,7 @@ import type {
   ClientWithSecret,
   CreateClientRequest,
   ListClientsQuery,
+  UpdateClientRequest,
 } from '@agent-controller/shared-contracts';
 import { firstValueFrom } from 'rxjs';
 
@@ -44,6 +45,11 @@ export class ClientsApi {
 
   create(request: CreateClientRequest): Promise<ClientWithSecret> {
     return firstValueFrom(this.http.post<ClientWithSecret>('/api/clients', request));
+  }
+
+  /** Saves changed fields; a changed connection setting is checked again before the answer. */
+  update(id: string, request: UpdateClientRequest): Promise<Client> {
+    return firstValueFrom(this.http.post<Client>(`/api/clients/${id}`, request));
   }
 
   get(id: string): Promise<Client> {

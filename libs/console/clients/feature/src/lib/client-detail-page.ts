@@ -13,7 +13,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTabsModule } from '@angular/material/tabs';
 import { Router, RouterLink } from '@angular/router';
 import { apiErrorMessage, SessionStore } from '@agent-controller/console-core';
-import type { ClientRole, ClientUser } from '@agent-controller/shared-contracts';
+import type { Client, ClientRole, ClientUser } from '@agent-controller/shared-contracts';
 import {
   assignableRoles,
   canChangeRole,
@@ -24,6 +24,7 @@ import {
   usageSummary,
 } from '@agent-controller/console-clients-data-access';
 import { firstValueFrom } from 'rxjs';
+import { ClientFormDialog } from './client-form-dialog';
 import { ConfirmDialog, type ConfirmData } from './confirm-dialog';
 import { KeyDialog } from './key-dialog';
 
@@ -118,6 +119,20 @@ export class ClientDetailPage {
       this.snackBar.open(`Health: ${this.store.client.value()?.health.state}`, undefined, { duration: 4000 });
       void this.store.loadHistory();
     });
+  }
+
+  protected edit(): void {
+    const client = this.store.client.value();
+    if (!client) return;
+    this.dialog
+      .open(ClientFormDialog, { data: client, width: 'min(560px, 100vw)', maxWidth: '100vw' })
+      .afterClosed()
+      .subscribe((saved?: Client) => {
+        if (!saved) return;
+        this.store.useSaved(saved);
+        void this.store.loadHistory();
+        if (this.session.isGlobalAdmin()) void this.store.loadAudit();
+      });
   }
 
   protected async toggleStatus(change: MatSlideToggleChange): Promise<void> {

@@ -14,7 +14,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import type { Client, HealthState } from '@agent-controller/shared-contracts';
 import { BulkDialog, type BulkAction } from './bulk-dialog';
-import { ClientCreateDialog } from './client-create-dialog';
+import { ClientFormDialog } from './client-form-dialog';
 import { ClientsStore } from '@agent-controller/console-clients-data-access';
 
 /** Every client the operator may see: search, filters, paging from X-Total-Count, health with its reason. */
@@ -274,7 +274,7 @@ export class ClientsPage implements OnInit {
 
   protected create(): void {
     this.dialog
-      .open(ClientCreateDialog, { width: 'min(560px, 100vw)', maxWidth: '100vw' })
+      .open(ClientFormDialog, { width: 'min(560px, 100vw)', maxWidth: '100vw' })
       .afterClosed()
       .subscribe(() => void this.store.load());
   }
