@@ -103,21 +103,19 @@ export class AgentManagerLauncher {
         new Error(`agent-manager simulator not found at ${this.bin} (build it: npx nx build agent-manager-simulator)`),
       );
     }
-    const args = [
-      '--host',
-      spec.host,
-      '--port',
-      String(spec.port),
-      '--ws-port',
-      String(spec.wsPort),
-      '--control-token',
-      spec.controlToken,
+    // `--name=value`: a generated token or key may start with "-", which would read as an option.
+    const options: (readonly [string, string | undefined])[] = [
+      ['host', spec.host],
+      ['port', String(spec.port)],
+      ['ws-port', String(spec.wsPort)],
+      ['control-token', spec.controlToken],
       ...(spec.auth.method === 'api-key'
-        ? ['--api-key', spec.auth.apiKey]
-        : ['--auth', 'keycloak', '--keycloak-issuer', spec.auth.issuer]),
+        ? [['api-key', spec.auth.apiKey] as const]
+        : [['auth', 'keycloak'] as const, ['keycloak-issuer', spec.auth.issuer] as const]),
+      ['git-repository-url', spec.gitRepositoryUrl],
+      ['cors-origin', spec.corsOrigin],
     ];
-    if (spec.gitRepositoryUrl) args.push('--git-repository-url', spec.gitRepositoryUrl);
-    if (spec.corsOrigin) args.push('--cors-origin', spec.corsOrigin);
+    const args = options.filter(([, value]) => value).map(([name, value]) => `--${name}=${value}`);
     const env = { ...process.env };
     for (const name of MANAGER_ENV) delete env[name];
     const child = spawn(process.execPath, ['-e', WRAPPER, this.bin, ...args], { env, stdio: 'pipe' });

@@ -122,6 +122,14 @@ describe('agent-managers booted by simulated servers', () => {
     await expect(fetch(`http://${ip}:3000/api/health`)).rejects.toThrow();
   });
 
+  it('starts with values that begin with "-" (generated keys and tokens may), which must not read as options', async () => {
+    const server = await createHetzner('am-dash', cloudConfig({ env: { STATIC_API_KEY: '-leading-dash-key' } }));
+    const info = await agentManagerOf(hetzner, server.id, settled);
+    expect(info).toMatchObject({ status: 'running' });
+    const ip = server.public_net.ipv4.ip as string;
+    expect((await send(`http://${ip}:3000/api/config`, 'GET', { token: '-leading-dash-key' })).status).toBe(200);
+  });
+
   it('DigitalOcean: bootstrap.json makes the server fetch its environment with the bearer token', async () => {
     const droplet = await createDroplet('am-2', cloudConfig({ bootstrap: { url: bootstrapUrl, token: 'good-token' } }));
     const info = await agentManagerOf(digitalocean, droplet.id, settled);
