@@ -13,6 +13,8 @@ step "lint + unit tests"
 npx nx run-many -t lint test --parallel=2 --outputStyle=static
 step "build"
 npx nx run agent-controller:build --outputStyle=static
+step "console size (sign-in route, gzipped)"
+node tools/scripts/console-size.mjs
 step "integration tests (database)"
 bash tools/scripts/int-test.sh
 if [ -n "${TEST_DATABASE_URL:-}" ]; then backend="PostgreSQL server; one suite on the embedded database"; else backend="embedded database"; fi
