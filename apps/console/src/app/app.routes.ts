@@ -30,6 +30,11 @@ export const appRoutes: Route[] = [
         loadComponent: () => import('@agent-controller/console-agents-feature').then((m) => m.AgentsPage),
       },
       {
+        path: 'clients/:id/agents/:agentId',
+        title: 'Agent · Agent Controller',
+        loadComponent: () => import('@agent-controller/console-agents-feature').then((m) => m.AgentDetailPage),
+      },
+      {
         path: 'clients/:id/agents/:agentId/chat',
         title: 'Chat · Agent Controller',
         loadComponent: () => import('@agent-controller/console-agents-feature').then((m) => m.ChatPage),

@@ -1,2 +1,3 @@
+export * from './lib/agent-detail-page';
 export * from './lib/agents-page';
 export * from './lib/chat-page';

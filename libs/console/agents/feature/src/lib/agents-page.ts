@@ -9,7 +9,7 @@ import { Agent, AgentAction, AgentsStore } from '@agent-controller/console-agent
 import { AgentCreateDialog } from './agent-create-dialog';
 import { ConfirmDeleteDialog } from './confirm-delete-dialog';
 
-/** The agents of one client: create (password once), start/stop/restart, delete after a confirmation, chat. */
+/** The agents of one client: create (password once), start/stop/restart, delete after a confirmation, open, chat. */
 @Component({
   selector: 'ac-agents-page',
   providers: [AgentsStore],
@@ -37,7 +37,7 @@ import { ConfirmDeleteDialog } from './confirm-delete-dialog';
           <ng-container matColumnDef="name">
             <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
             <td mat-cell *matCellDef="let agent">
-              <strong>{{ agent.name }}</strong>
+              <a class="name" [routerLink]="[agent.id]">{{ agent.name }}</a>
               @if (agent.description) {
                 <div class="description">{{ agent.description }}</div>
               }
@@ -115,6 +115,10 @@ import { ConfirmDeleteDialog } from './confirm-delete-dialog';
     }
     table {
       width: 100%;
+    }
+    .name {
+      font-weight: 600;
+      color: inherit;
     }
     .description {
       font-size: 0.875rem;

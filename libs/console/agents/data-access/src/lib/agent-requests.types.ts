@@ -1,0 +1,24 @@
+import type {
+  createFileRequestSchema,
+  environmentVariableRequestSchema,
+  moveFileRequestSchema,
+  triggerWorkflowRequestSchema,
+  vcsCommitRequestSchema,
+  vcsCreateBranchRequestSchema,
+  writeFileRequestSchema,
+} from '@agent-controller/shared-contracts';
+import type { z } from 'zod';
+
+/** Request bodies of the detail routes, inferred from the schemas the controller validates them with. */
+export type EnvironmentVariableRequest = z.infer<typeof environmentVariableRequestSchema>;
+export type WriteFileRequest = z.infer<typeof writeFileRequestSchema>;
+export type CreateFileRequest = z.infer<typeof createFileRequestSchema>;
+export type MoveFileRequest = z.infer<typeof moveFileRequestSchema>;
+export type VcsCommitRequest = z.infer<typeof vcsCommitRequestSchema>;
+export type VcsCreateBranchRequest = z.infer<typeof vcsCreateBranchRequestSchema>;
+export type TriggerWorkflowRequest = z.infer<typeof triggerWorkflowRequestSchema>;
+
+/** `/api/clients/:id/agents/:agentId`, the prefix of every detail route. */
+export function agentUrl(clientId: string, agentId: string): string {
+  return `/api/clients/${encodeURIComponent(clientId)}/agents/${encodeURIComponent(agentId)}`;
+}

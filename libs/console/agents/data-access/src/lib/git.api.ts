@@ -1,0 +1,56 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+import type { VcsBranch, VcsDiff, VcsStatus } from './agent-detail.types';
+import { agentUrl, VcsCreateBranchRequest } from './agent-requests.types';
+
+/** Git in an agent's workspace (`…/vcs/*`), proxied to the remote. */
+@Injectable({ providedIn: 'root' })
+export class GitApi {
+  private readonly http = inject(HttpClient);
+
+  status(clientId: string, agentId: string): Promise<VcsStatus> {
+    return firstValueFrom(this.http.get<VcsStatus>(`${agentUrl(clientId, agentId)}/vcs/status`));
+  }
+
+  branches(clientId: string, agentId: string): Promise<VcsBranch[]> {
+    return firstValueFrom(this.http.get<VcsBranch[]>(`${agentUrl(clientId, agentId)}/vcs/branches`));
+  }
+
+  diff(clientId: string, agentId: string, path: string): Promise<VcsDiff> {
+    const params = new HttpParams().set('path', path);
+    return firstValueFrom(this.http.get<VcsDiff>(`${agentUrl(clientId, agentId)}/vcs/diff`, { params }));
+  }
+
+  stage(clientId: string, agentId: string, files: string[]): Promise<unknown> {
+    return this.post(clientId, agentId, 'stage', { files });
+  }
+
+  unstage(clientId: string, agentId: string, files: string[]): Promise<unknown> {
+    return this.post(clientId, agentId, 'unstage', { files });
+  }
+
+  commit(clientId: string, agentId: string, message: string): Promise<unknown> {
+    return this.post(clientId, agentId, 'commit', { message });
+  }
+
+  push(clientId: string, agentId: string): Promise<unknown> {
+    return this.post(clientId, agentId, 'push', {});
+  }
+
+  pull(clientId: string, agentId: string): Promise<unknown> {
+    return this.post(clientId, agentId, 'pull', {});
+  }
+
+  createBranch(clientId: string, agentId: string, body: VcsCreateBranchRequest): Promise<unknown> {
+    return this.post(clientId, agentId, 'branches', body);
+  }
+
+  switchBranch(clientId: string, agentId: string, branch: string): Promise<unknown> {
+    return this.post(clientId, agentId, `branches/${encodeURIComponent(branch)}/switch`, {});
+  }
+
+  private post(clientId: string, agentId: string, action: string, body: unknown): Promise<unknown> {
+    return firstValueFrom(this.http.post(`${agentUrl(clientId, agentId)}/vcs/${action}`, body));
+  }
+}

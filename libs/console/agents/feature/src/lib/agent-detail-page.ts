@@ -1,0 +1,158 @@
+import { Component, computed, inject, input, OnInit } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTabsModule } from '@angular/material/tabs';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { AgentDetailStore } from '@agent-controller/console-agents-data-access';
+import { AgentDeploymentsTab } from './agent-deployments-tab';
+import { AgentEnvironmentTab } from './agent-environment-tab';
+import { AgentFilesTab } from './agent-files-tab';
+import { AgentGitTab } from './agent-git-tab';
+
+const TABS = ['environment', 'files', 'git', 'deployments'] as const;
+
+/** One agent: environment, files, git and deployments in tabs (the open tab is kept in `?tab=`). */
+@Component({
+  selector: 'ac-agent-detail-page',
+  providers: [AgentDetailStore],
+  imports: [
+    AgentDeploymentsTab,
+    AgentEnvironmentTab,
+    AgentFilesTab,
+    AgentGitTab,
+    MatButtonModule,
+    MatProgressBarModule,
+    MatTabsModule,
+    RouterLink,
+  ],
+  template: `
+    <nav class="crumbs" aria-label="Breadcrumb">
+      <a routerLink="/clients">Clients</a> / <a [routerLink]="['/clients', id(), 'agents']">Agents</a> / {{ name() }}
+    </nav>
+    <header class="page-header">
+      <h1>{{ name() }}</h1>
+      <a mat-stroked-button [routerLink]="['/clients', id(), 'agents', agentId(), 'chat']">Chat with {{ name() }}</a>
+    </header>
+    @if (store.agent.loading()) {
+      <mat-progress-bar mode="indeterminate" aria-label="Loading the agent" />
+    }
+    @if (store.agent.error(); as error) {
+      <p class="error" role="alert">
+        Could not load the agent: {{ error }}
+        <button mat-button type="button" (click)="load()">Retry</button>
+      </p>
+    } @else if (store.agent.value(); as agent) {
+      <dl class="facts">
+        @if (agent.description) {
+          <div>
+            <dt>Description</dt>
+            <dd>{{ agent.description }}</dd>
+          </div>
+        }
+        <div>
+          <dt>Type</dt>
+          <dd>{{ agent.agentType ?? '—' }}</dd>
+        </div>
+        <div>
+          <dt>Repository</dt>
+          <dd class="wrap">{{ agent.git?.repositoryUrl ?? '—' }}</dd>
+        </div>
+      </dl>
+      <mat-tab-group
+        mat-stretch-tabs="false"
+        [selectedIndex]="tabIndex()"
+        (selectedIndexChange)="selectTab($event)"
+        aria-label="Agent details"
+      >
+        <mat-tab label="Environment">
+          <ng-template matTabContent>
+            <ac-agent-environment-tab [clientId]="id()" [agentId]="agentId()" [canConfigure]="store.canConfigure()" />
+          </ng-template>
+        </mat-tab>
+        <mat-tab label="Files">
+          <ng-template matTabContent>
+            <ac-agent-files-tab [clientId]="id()" [agentId]="agentId()" />
+          </ng-template>
+        </mat-tab>
+        <mat-tab label="Git">
+          <ng-template matTabContent>
+            <ac-agent-git-tab [clientId]="id()" [agentId]="agentId()" />
+          </ng-template>
+        </mat-tab>
+        <mat-tab label="Deployments">
+          <ng-template matTabContent>
+            <ac-agent-deployments-tab [clientId]="id()" [agentId]="agentId()" />
+          </ng-template>
+        </mat-tab>
+      </mat-tab-group>
+    }
+  `,
+  styles: `
+    .crumbs {
+      font-size: 0.875rem;
+      margin-bottom: 8px;
+      overflow-wrap: anywhere;
+    }
+    .crumbs a {
+      color: inherit;
+    }
+    .page-header {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      justify-content: space-between;
+      gap: 8px 16px;
+    }
+    h1 {
+      overflow-wrap: anywhere;
+    }
+    .facts {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 8px 32px;
+      margin: 0 0 16px;
+    }
+    dt {
+      font-size: 0.75rem;
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+    }
+    dd {
+      margin: 0;
+    }
+    .wrap {
+      overflow-wrap: anywhere;
+    }
+    .error {
+      color: var(--mat-sys-error);
+    }
+  `,
+})
+export class AgentDetailPage implements OnInit {
+  /** Route parameters and the `tab` query parameter. */
+  readonly id = input.required<string>();
+  readonly agentId = input.required<string>();
+  readonly tab = input<string>();
+  protected readonly store = inject(AgentDetailStore);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+  protected readonly name = computed(() => this.store.agent.value()?.name ?? 'Agent');
+  protected readonly tabIndex = computed(() => Math.max(0, TABS.indexOf(this.tab() as (typeof TABS)[number])));
+
+  ngOnInit(): Promise<unknown> {
+    return this.load();
+  }
+
+  protected load(): Promise<unknown> {
+    return this.store.load(this.id(), this.agentId());
+  }
+
+  protected selectTab(index: number): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: { tab: TABS[index] },
+      queryParamsHandling: 'merge',
+      replaceUrl: true,
+    });
+  }
+}
