@@ -8,7 +8,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { DeploymentRun, DeploymentsStore, isRunActive } from '@agent-controller/console-agents-data-access';
-import { confirmAction } from './confirm-dialog';
+import { confirmAction } from '@agent-controller/console-ui';
 
 /** The agent's CI runs: list, a run's jobs and logs, trigger a workflow, cancel a run. Open to every member. */
 @Component({

@@ -4,7 +4,7 @@ import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatDialog } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { EnvironmentStore, EnvironmentVariable } from '@agent-controller/console-agents-data-access';
-import { confirmAction } from './confirm-dialog';
+import { confirmAction } from '@agent-controller/console-ui';
 import { EnvironmentVariableDialog, EnvironmentVariableDialogData } from './environment-variable-dialog';
 
 /** An agent's environment variables; writes are offered only to those who may configure the client. */

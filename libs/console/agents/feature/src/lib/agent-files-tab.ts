@@ -5,7 +5,7 @@ import { MatMenuModule } from '@angular/material/menu';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { FileNode, FilesStore, FileTreeRow } from '@agent-controller/console-agents-data-access';
 import { Observable, of } from 'rxjs';
-import { confirmAction } from './confirm-dialog';
+import { confirmAction } from '@agent-controller/console-ui';
 import { FileEditorPanel } from './file-editor-panel';
 import { promptPath } from './path-prompt-dialog';
 

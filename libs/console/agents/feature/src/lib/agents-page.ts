@@ -6,8 +6,8 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import { Agent, AgentAction, AgentsStore } from '@agent-controller/console-agents-data-access';
+import { confirmAction } from '@agent-controller/console-ui';
 import { AgentCreateDialog } from './agent-create-dialog';
-import { ConfirmDeleteDialog } from './confirm-delete-dialog';
 
 /** The agents of one client: create (password once), start/stop/restart, delete after a confirmation, open, chat. */
 @Component({
@@ -170,11 +170,12 @@ export class AgentsPage implements OnInit {
   }
 
   protected remove(agent: Agent): void {
-    this.dialog
-      .open(ConfirmDeleteDialog, { data: { name: agent.name }, width: 'min(480px, 100vw)', maxWidth: '100vw' })
-      .afterClosed()
-      .subscribe((confirmed) => {
-        if (confirmed) void this.store.delete(agent);
-      });
+    confirmAction(this.dialog, {
+      title: `Delete agent ${agent.name}?`,
+      message: `The agent ${agent.name}, its containers, environment and chat history are deleted on the remote. This cannot be undone.`,
+      confirm: `Delete ${agent.name}`,
+    }).subscribe((confirmed) => {
+      if (confirmed) void this.store.delete(agent);
+    });
   }
 }

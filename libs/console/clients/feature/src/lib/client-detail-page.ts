@@ -13,6 +13,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTabsModule } from '@angular/material/tabs';
 import { Router, RouterLink } from '@angular/router';
 import { apiErrorMessage, SessionStore } from '@agent-controller/console-core';
+import { confirmAction, type ConfirmData } from '@agent-controller/console-ui';
 import type { Client, ClientRole, ClientUser } from '@agent-controller/shared-contracts';
 import {
   assignableRoles,
@@ -25,7 +26,6 @@ import {
 } from '@agent-controller/console-clients-data-access';
 import { firstValueFrom } from 'rxjs';
 import { ClientFormDialog } from './client-form-dialog';
-import { ConfirmDialog, type ConfirmData } from './confirm-dialog';
 import { KeyDialog } from './key-dialog';
 
 const CHART_WIDTH = 480;
@@ -145,7 +145,6 @@ export class ClientDetailPage {
         title: 'Deactivate client',
         message: `Deactivate "${client.name}"? Calls through the controller to it will be refused until it is activated again.`,
         confirm: 'Deactivate',
-        destructive: true,
       }))
     ) {
       change.source.checked = true;
@@ -163,7 +162,6 @@ export class ClientDetailPage {
         title: 'Rotate API key',
         message: `Rotate the API key of "${client.name}"? The current key stops working at once.`,
         confirm: 'Rotate key',
-        destructive: true,
       }))
     )
       return;
@@ -182,7 +180,6 @@ export class ClientDetailPage {
         title: 'Delete client',
         message: `Delete the client "${client.name}"? This cannot be undone.`,
         confirm: 'Delete',
-        destructive: true,
       }))
     )
       return;
@@ -221,7 +218,6 @@ export class ClientDetailPage {
         title: 'Remove member',
         message: `Remove ${member.email} from this client?`,
         confirm: 'Remove',
-        destructive: true,
       }))
     )
       return;
@@ -234,8 +230,7 @@ export class ClientDetailPage {
   }
 
   private async confirm(data: ConfirmData): Promise<boolean> {
-    const ref = this.dialog.open(ConfirmDialog, { data, width: 'min(480px, 100vw)', maxWidth: '100vw' });
-    return (await firstValueFrom(ref.afterClosed())) === true;
+    return (await firstValueFrom(confirmAction(this.dialog, data))) === true;
   }
 
   private async run(action: () => Promise<unknown>): Promise<void> {
