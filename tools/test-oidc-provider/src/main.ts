@@ -9,12 +9,27 @@ A test OpenID provider (oidc-provider) with Keycloak's URL layout: /realms/{real
   --realm <name>          A realm to serve; repeatable (default: agents)
   --control-token <tok>   Bearer token of the /_control API (default: random, printed)
   --public-url <url>      Base URL of the issuers when reached through another address
+  --redirect-uri <uri>    A redirect URI of the public client agent-console-spa; repeatable
+                          (default: http://localhost:3100/auth/callback, http://localhost:4200/auth/callback)
+  --post-logout-redirect-uri <uri>
+                          A post-logout redirect URI of agent-console-spa; repeatable
+                          (default: http://localhost:3100/login, http://localhost:4200/login)
   --help                  This text
 `;
+
+function absoluteUrl(flag: string, value: string): string {
+  try {
+    return new URL(value).href;
+  } catch {
+    throw new Error(`bad ${flag} ${value}`);
+  }
+}
 
 export function parseArgs(argv: string[]): TestOidcProviderOptions | 'help' {
   const options: TestOidcProviderOptions = {};
   const realms: string[] = [];
+  const redirectUris: string[] = [];
+  const postLogoutRedirectUris: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--help') return 'help';
@@ -40,11 +55,19 @@ export function parseArgs(argv: string[]): TestOidcProviderOptions | 'help' {
       case '--public-url':
         options.publicUrl = value;
         break;
+      case '--redirect-uri':
+        redirectUris.push(absoluteUrl(flag, value));
+        break;
+      case '--post-logout-redirect-uri':
+        postLogoutRedirectUris.push(absoluteUrl(flag, value));
+        break;
       default:
         throw new Error(`unknown option ${flag}`);
     }
   }
   if (realms.length > 0) options.realms = realms;
+  if (redirectUris.length > 0) options.redirectUris = redirectUris;
+  if (postLogoutRedirectUris.length > 0) options.postLogoutRedirectUris = postLogoutRedirectUris;
   return options;
 }
 

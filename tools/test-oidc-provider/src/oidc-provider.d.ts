@@ -7,6 +7,20 @@ declare module 'oidc-provider' {
 
   export interface Client {
     clientId: string;
+    grantTypeAllowed(grantType: string): boolean;
+  }
+
+  export interface InteractionDetails {
+    uid: string;
+    prompt: { name: string; reasons: string[]; details: Record<string, unknown> };
+    params: Record<string, unknown>;
+    session?: { accountId?: string };
+    grantId?: string;
+  }
+
+  export interface InteractionResults {
+    login?: { accountId: string };
+    consent?: { grantId: string };
   }
 
   export interface OidcContext {
@@ -77,7 +91,10 @@ declare module 'oidc-provider' {
     cookies: { keys: string[] };
     claims: Record<string, string[]>;
     scopes: string[];
-    clientBasedCORS: () => boolean;
+    clientBasedCORS: (ctx: unknown, origin: string, client: Client) => boolean;
+    interactions: { url: (ctx: unknown, interaction: { uid: string }) => string };
+    issueRefreshToken: (ctx: unknown, client: Client) => Promise<boolean>;
+    pkce: { required: () => boolean };
     renderError: (ctx: KoaContextWithOIDC, out: Record<string, unknown>, error: Error) => Promise<void>;
   }
 
@@ -87,6 +104,7 @@ declare module 'oidc-provider' {
 
   export interface GrantInstance {
     addOIDCScope(scope: string): void;
+    addOIDCClaims(claims: string[]): void;
     addResourceScope(resource: string, scope: string): void;
     save(): Promise<string>;
   }
@@ -100,7 +118,7 @@ declare module 'oidc-provider' {
   export class Provider {
     constructor(issuer: string, configuration: Configuration);
     readonly issuer: string;
-    readonly Grant: TokenModel<GrantInstance>;
+    readonly Grant: TokenModel<GrantInstance> & { find(id: string): Promise<GrantInstance | undefined> };
     readonly AccessToken: TokenModel<AccessTokenInstance>;
     readonly ResourceServer: new (identifier: string, info: ResourceServerInfo) => unknown;
     readonly Client: { find(id: string): Promise<Client | undefined> };
@@ -112,6 +130,13 @@ declare module 'oidc-provider' {
       allowedDuplicateParameters?: string[],
     ): void;
     on(event: string, listener: (...args: unknown[]) => void): this;
+    interactionDetails(request: IncomingMessage, response: ServerResponse): Promise<InteractionDetails>;
+    interactionFinished(
+      request: IncomingMessage,
+      response: ServerResponse,
+      result: InteractionResults,
+      options?: { mergeWithLastSubmission?: boolean },
+    ): Promise<void>;
   }
 
   export const errors: {

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Client, IssuedToken, KoaContextWithOIDC, ResourceServerInfo } from 'oidc-provider';
 import { errors, Provider } from 'oidc-provider';
+import { handleLoginAction, LOGGED_OUT_PAGE, LOGIN_ACTIONS_PATH, logoutPage } from './login-actions';
 import { RealmStore } from './realm-store';
 
 /** Keycloak's layout under `/realms/{realm}`. */
@@ -37,11 +38,29 @@ export interface RealmUser {
 
 export interface RealmClient {
   clientId: string;
-  secret: string;
+  /** Absent: a public client (token_endpoint_auth_method none, PKCE), like Keycloak's "Client authentication" off. */
+  secret?: string;
   /** `aud` of its tokens (Keycloak: `account`, plus clients added by audience mappers). */
   audience: string[];
   /** Seconds; Keycloak's per-client "Access Token Lifespan". Default: the realm's (300). */
   accessTokenLifespan?: number;
+  /** Allowed redirect URIs of the authorization code flow; their origins are the client's CORS origins. */
+  redirectUris?: string[];
+  /** Allowed `post_logout_redirect_uri` values at the end-session endpoint. */
+  postLogoutRedirectUris?: string[];
+}
+
+/** The console's public client: code flow with PKCE, refresh tokens, no secret, no audience mapper. */
+export const CONSOLE_SPA_CLIENT_ID = 'agent-console-spa';
+
+/** Where a console runs by default: the controller's port and the Angular dev server. */
+export const DEFAULT_CONSOLE_URLS = ['http://localhost:3100', 'http://localhost:4200'];
+
+export interface RealmOptions {
+  /** Redirect URIs of agent-console-spa; default `{console}/auth/callback` for each of DEFAULT_CONSOLE_URLS. */
+  redirectUris?: string[];
+  /** Post-logout redirect URIs of agent-console-spa; default `{console}/login` for each of DEFAULT_CONSOLE_URLS. */
+  postLogoutRedirectUris?: string[];
 }
 
 interface SigningKey extends Record<string, unknown> {
@@ -59,6 +78,36 @@ function newSigningKey(): SigningKey {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = privateKey.export({ format: 'jwk' });
   return { ...jwk, kid: randomBytes(12).toString('base64url'), alg: 'RS256', use: 'sig' };
+}
+
+/** Keycloak's "Web origins: +": the origins of the client's redirect URIs may call its endpoints from a browser. */
+function webOrigins(client: RealmClient | undefined): string[] {
+  return (client?.redirectUris ?? []).flatMap((uri) => {
+    try {
+      return [new URL(uri).origin];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** oidc-provider's metadata of one client. */
+function clientMetadata(client: RealmClient): Record<string, unknown> {
+  const redirectUris = client.redirectUris ?? [];
+  const codeFlow = redirectUris.length > 0;
+  return {
+    client_id: client.clientId,
+    ...(client.secret === undefined
+      ? { token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] }
+      : {
+          client_secret: client.secret,
+          grant_types: ['password', 'client_credentials', ...(codeFlow ? ['authorization_code', 'refresh_token'] : [])],
+        }),
+    response_types: codeFlow ? ['code'] : [],
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
+    scope: SCOPE,
+  };
 }
 
 function sameSecret(expected: string, given: string): boolean {
@@ -83,8 +132,15 @@ export class Realm {
   constructor(
     readonly name: string,
     readonly issuer: string,
+    options: RealmOptions = {},
   ) {
     for (const client of DEFAULT_CLIENTS) this.clients.set(client.clientId, client);
+    this.clients.set(CONSOLE_SPA_CLIENT_ID, {
+      clientId: CONSOLE_SPA_CLIENT_ID,
+      audience: ['account'],
+      redirectUris: options.redirectUris ?? DEFAULT_CONSOLE_URLS.map((url) => `${url}/auth/callback`),
+      postLogoutRedirectUris: options.postLogoutRedirectUris ?? DEFAULT_CONSOLE_URLS.map((url) => `${url}/login`),
+    });
     this.current = this.build();
     this.handler = this.current.callback();
   }
@@ -93,10 +149,34 @@ export class Realm {
     return this.current;
   }
 
-  /** Node request handler; the caller has stripped `/realms/{name}` from `request.url`. */
+  /**
+   * Node request handler; the caller has stripped `/realms/{name}` from `request.url`. The login pages are this
+   * tool's own; everything else is oidc-provider.
+   */
   get callback(): ReturnType<Provider['callback']> {
-    return this.handler;
+    return (request, response) => {
+      if (!(request.url ?? '').startsWith(LOGIN_ACTIONS_PATH)) {
+        this.handler(request, response);
+        return;
+      }
+      handleLoginAction(this.current, this.name, this.checkLogin, request, response).catch((error: unknown) => {
+        if (response.headersSent) {
+          response.destroy();
+          return;
+        }
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end(error instanceof Error ? error.message : String(error));
+      });
+    };
   }
+
+  /** The login form's check: username or e-mail (as Keycloak allows), password, enabled. */
+  private readonly checkLogin = (username: string, password: string): string | undefined => {
+    const user =
+      this.users.get(username) ??
+      [...this.users.values()].find((candidate) => candidate.email?.toLowerCase() === username.toLowerCase());
+    return user && user.enabled && sameSecret(user.password, password) ? user.id : undefined;
+  };
 
   get signingKeyIds(): string[] {
     return this.keys.map((key) => key.kid);
@@ -206,18 +286,21 @@ export class Realm {
   private build(): Provider {
     const provider = new Provider(this.issuer, {
       adapter: this.store.adapterFor,
-      clients: [...this.clients.values()].map((client) => ({
-        client_id: client.clientId,
-        client_secret: client.secret,
-        grant_types: ['password', 'client_credentials'],
-        response_types: [],
-        redirect_uris: [],
-        scope: SCOPE,
-      })),
+      clients: [...this.clients.values()].map(clientMetadata),
       jwks: { keys: this.keys },
       routes: KEYCLOAK_ROUTES,
       features: {
         devInteractions: { enabled: false },
+        rpInitiatedLogout: {
+          enabled: true,
+          // Keycloak asks for confirmation only when the client does not prove the session with id_token_hint.
+          logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
+            ctx.body = logoutPage(form, typeof ctx.oidc.params?.['id_token_hint'] === 'string');
+          },
+          postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
+            ctx.body = LOGGED_OUT_PAGE;
+          },
+        },
         clientCredentials: { enabled: true },
         introspection: { enabled: true, allowedPolicy: async () => true },
         revocation: {
@@ -263,7 +346,13 @@ export class Realm {
       cookies: { keys: [randomBytes(32).toString('base64url')] },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username'] },
       scopes: ['openid', 'profile', 'email'],
-      clientBasedCORS: () => false,
+      clientBasedCORS: (_ctx, origin, client) => webOrigins(this.clients.get(client.clientId)).includes(origin),
+      interactions: {
+        url: (_ctx, interaction) => `${new URL(this.issuer).pathname}${LOGIN_ACTIONS_PATH}${interaction.uid}`,
+      },
+      // Keycloak issues a refresh token to every client allowed to use them, without offline_access.
+      issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+      pkce: { required: () => true },
       renderError: async (ctx, out) => {
         ctx.body = out;
       },

@@ -11,6 +11,10 @@ export interface TestOidcProviderOptions {
   controlToken?: string;
   /** Base of the issuers when the provider is reached through another address than host:port. */
   publicUrl?: string;
+  /** Redirect URIs of every realm's agent-console-spa client (default: the console on ports 3100 and 4200). */
+  redirectUris?: string[];
+  /** Post-logout redirect URIs of every realm's agent-console-spa client. */
+  postLogoutRedirectUris?: string[];
 }
 
 export interface RunningTestOidcProvider {
@@ -75,20 +79,24 @@ function userInput(username: string, body: Record<string, unknown>): Partial<Rea
 }
 
 function clientInput(clientId: string, body: Record<string, unknown>): RealmClient {
+  const isPublic = body['public'] === true;
   const secret = optionalString(body['secret']);
-  if (!secret) throw new Error('secret is required');
+  if (!secret && !isPublic) throw new Error('secret is required (or "public": true)');
+  if (secret && isPublic) throw new Error('a public client has no secret');
   const lifespan = body['accessTokenLifespan'];
   return {
     clientId,
-    secret,
+    secret: isPublic ? undefined : secret,
     audience: optionalStrings(body['audience']) ?? ['account'],
     accessTokenLifespan: typeof lifespan === 'number' && lifespan > 0 ? lifespan : undefined,
+    redirectUris: optionalStrings(body['redirectUris']),
+    postLogoutRedirectUris: optionalStrings(body['postLogoutRedirectUris']),
   };
 }
 
 /**
- * Starts the provider: one oidc-provider instance per realm under Keycloak's `/realms/{realm}` paths, and a
- * test-only control API under `/_control` (users, clients, key rotation) guarded by a bearer token.
+ * Starts the provider: one oidc-provider instance per realm under Keycloak's `/realms/{realm}` paths (with a
+ * login page for the authorization code flow), and a test-only control API under `/_control` (users, clients, key rotation) guarded by a bearer token.
  */
 export async function startTestOidcProvider(options: TestOidcProviderOptions = {}): Promise<RunningTestOidcProvider> {
   const controlToken = options.controlToken ?? randomBytes(24).toString('base64url');
@@ -139,6 +147,12 @@ export async function startTestOidcProvider(options: TestOidcProviderOptions = {
       );
       return;
     }
+    if (pathname === '/favicon.ico') {
+      // Browsers ask for it after each of the login and logout pages; no icon, and no 404 in their console.
+      response.writeHead(204, { 'cache-control': 'max-age=86400' });
+      response.end();
+      return;
+    }
     const prefix = `/realms/${segments[1]}`;
     const realm = segments[0] === 'realms' && url.startsWith(prefix) ? realmNamed(segments[1]) : undefined;
     if (!realm) return sendJson(response, 404, { error: 'Realm does not exist' });
@@ -154,7 +168,13 @@ export async function startTestOidcProvider(options: TestOidcProviderOptions = {
   const { port } = server.address() as AddressInfo;
   const url = (options.publicUrl ?? `http://${options.host ?? '127.0.0.1'}:${port}`).replace(/\/+$/, '');
   for (const name of options.realms ?? ['agents']) {
-    realms.set(name, new Realm(name, `${url}/realms/${encodeURIComponent(name)}`));
+    realms.set(
+      name,
+      new Realm(name, `${url}/realms/${encodeURIComponent(name)}`, {
+        redirectUris: options.redirectUris,
+        postLogoutRedirectUris: options.postLogoutRedirectUris,
+      }),
+    );
   }
 
   return {

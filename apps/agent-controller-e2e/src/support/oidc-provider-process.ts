@@ -20,9 +20,14 @@ export interface IdpUser {
 
 export interface IdpClient {
   clientId: string;
-  secret: string;
+  /** Absent with `public: true`: a public client (no secret, PKCE). */
+  secret?: string;
+  public?: boolean;
   audience?: string[];
   accessTokenLifespan?: number;
+  /** The authorization code flow's allowed redirect URIs (their origins may call the token endpoint). */
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
 }
 
 export interface TokenRequest {
@@ -36,6 +41,8 @@ export interface TokenRequest {
 export const CONTROLLER_CLIENT = { clientId: 'agent-controller', secret: 'agent-controller-secret' };
 /** A client whose tokens name the controller in `aud` (an audience mapper in Keycloak terms). */
 export const CONSOLE_CLIENT = { clientId: 'agent-console', secret: 'agent-console-secret' };
+/** The console's public client (authorization code flow with PKCE), present in every realm of the provider. */
+export const CONSOLE_SPA_CLIENT_ID = 'agent-console-spa';
 
 export interface RunningOidcProvider {
   /** Keycloak base URL: what KEYCLOAK_AUTH_SERVER_URL is set to. */
