@@ -5,6 +5,7 @@ import {
   AppConfig,
   appConfig,
   bodyParserErrorMiddleware,
+  contentSecurityDirectives,
   InvalidConfigError,
   jsonOnlyMiddleware,
   loadAppConfig,
@@ -32,8 +33,7 @@ async function bootstrap(): Promise<void> {
 
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.set('trust proxy', config.http.trustProxy);
-  // No upgrade-insecure-requests: TLS is the proxy's job, and the console must load over plain http on localhost.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityDirectives(config) } }));
   app.use(requestIdMiddleware);
   app.use(jsonOnlyMiddleware);
   // strict: false lets a bare JSON value through to validation, which names what was expected.

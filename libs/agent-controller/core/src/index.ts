@@ -11,3 +11,4 @@ export * from './lib/http/total-count';
 export * from './lib/http/request-pipeline';
 export * from './lib/auth-context/request-principal';
 export * from './lib/auth-context/request-context';
+export * from './lib/http/content-security';

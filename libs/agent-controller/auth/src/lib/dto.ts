@@ -1,5 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import {
+  authConfigSchema,
   changePasswordRequestSchema,
   createUserRequestSchema,
   loginRequestSchema,
@@ -14,6 +15,7 @@ import {
 export class LoginRequestDto extends createZodDto(loginRequestSchema) {}
 export class SetupRequestDto extends createZodDto(setupRequestSchema) {}
 export class SetupStatusDto extends createZodDto(setupStatusSchema) {}
+export class AuthConfigDto extends createZodDto(authConfigSchema) {}
 export class TokenResponseDto extends createZodDto(tokenResponseSchema) {}
 export class PrincipalDto extends createZodDto(principalSchema) {}
 export class ChangePasswordRequestDto extends createZodDto(changePasswordRequestSchema) {}

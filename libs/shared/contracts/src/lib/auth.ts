@@ -41,6 +41,23 @@ export const setupStatusSchema = z.object({
 });
 export type SetupStatus = z.infer<typeof setupStatusSchema>;
 
+/** What a browser needs to sign in with the realm: an OpenID Connect public client (code flow with PKCE). */
+export const keycloakSignInSchema = z.object({
+  issuer: z
+    .url()
+    .describe("The realm's issuer; its discovery document is at {issuer}/.well-known/openid-configuration"),
+  clientId: z.string().describe("The console's public client in the realm"),
+  scope: z.string().describe('Space-separated scopes to ask for (includes openid)'),
+});
+export type KeycloakSignIn = z.infer<typeof keycloakSignInSchema>;
+
+/** Public: how the console signs in, before anyone is signed in. */
+export const authConfigSchema = z.object({
+  authenticationMethod: z.enum(AUTHENTICATION_METHODS),
+  keycloak: keycloakSignInSchema.optional().describe('Present in keycloak mode only'),
+});
+export type AuthConfig = z.infer<typeof authConfigSchema>;
+
 export const userSchema = z.object({
   id: z.uuid(),
   email: z.string(),

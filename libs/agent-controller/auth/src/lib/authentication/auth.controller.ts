@@ -4,6 +4,7 @@ import { Inject } from '@nestjs/common';
 import { AppConfig, CurrentPrincipal, Public, StrictRateLimit, appConfig } from '@agent-controller/core';
 import { ZodResponse } from 'nestjs-zod';
 import {
+  AuthConfigDto,
   ChangePasswordRequestDto,
   LoginRequestDto,
   PrincipalDto,
@@ -12,6 +13,7 @@ import {
   TokenResponseDto,
 } from '../dto';
 import { SetupService } from '../setup/setup.service';
+import { toAuthConfigResponse } from './auth-config.mapper';
 import { AuthService } from './auth.service';
 import { AuthenticatedPrincipal, toPrincipalResponse } from './principal';
 
@@ -29,6 +31,17 @@ export class AuthController {
   @ZodResponse({ status: 200, type: SetupStatusDto, description: 'Whether first-run setup is still needed' })
   getSetupStatus() {
     return this.setup.status();
+  }
+
+  @Public()
+  @Get('config')
+  @ZodResponse({
+    status: 200,
+    type: AuthConfigDto,
+    description: "How to sign in: the authentication method and, in keycloak mode, the console's OpenID client",
+  })
+  getAuthConfig() {
+    return toAuthConfigResponse(this.config.auth);
   }
 
   @Public()

@@ -104,6 +104,23 @@ export const envSchema = z.object({
   KEYCLOAK_REALM: z.string().trim().min(1).max(255).optional(),
   KEYCLOAK_CLIENT_ID: z.string().trim().min(1).max(255).optional(),
   KEYCLOAK_CLIENT_SECRET: z.string().min(1).max(1024).optional(),
+  KEYCLOAK_CONSOLE_CLIENT_ID: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe("the console's public client (authorization code flow with PKCE); default: KEYCLOAK_CLIENT_ID"),
+  KEYCLOAK_CONSOLE_SCOPE: z
+    .string()
+    .transform((value) => value.trim().split(/\s+/).filter(Boolean).join(' '))
+    .pipe(
+      z
+        .string()
+        .max(1024)
+        .refine((scope) => scope.split(' ').includes('openid'), 'must include openid'),
+    )
+    .default('openid profile email'),
   KEYCLOAK_TOKEN_VALIDATION: z
     .string()
     .transform((value) => value.trim().toUpperCase())

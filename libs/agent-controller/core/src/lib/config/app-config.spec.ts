@@ -245,6 +245,8 @@ describe('loadAppConfig', () => {
         realm: 'agents',
         clientId: 'agent-controller',
         clientSecret: undefined,
+        consoleClientId: 'agent-controller',
+        consoleScope: 'openid profile email',
         tokenValidation: 'OFFLINE',
         adminRole: 'admin',
         introspectionCacheSeconds: 30,
@@ -285,10 +287,14 @@ describe('loadAppConfig', () => {
         KEYCLOAK_ADMIN_ROLE: 'controller-admin',
         KEYCLOAK_INTROSPECTION_CACHE_SECONDS: '0',
         KEYCLOAK_REQUEST_TIMEOUT_MS: '1500',
+        KEYCLOAK_CONSOLE_CLIENT_ID: 'agent-console-spa',
+        KEYCLOAK_CONSOLE_SCOPE: '  openid   email roles ',
       });
 
       expect(config.auth.keycloak).toMatchObject({
         clientSecret: 's3cret',
+        consoleClientId: 'agent-console-spa',
+        consoleScope: 'openid email roles',
         tokenValidation: 'ONLINE',
         adminRole: 'controller-admin',
         introspectionCacheSeconds: 0,
@@ -302,6 +308,8 @@ describe('loadAppConfig', () => {
       ['KEYCLOAK_REALM', '   '],
       ['KEYCLOAK_INTROSPECTION_CACHE_SECONDS', '301'],
       ['KEYCLOAK_REQUEST_TIMEOUT_MS', '0'],
+      ['KEYCLOAK_CONSOLE_CLIENT_ID', '  '],
+      ['KEYCLOAK_CONSOLE_SCOPE', 'profile email'],
     ])('refuses %s=%p and names the variable', (name, value) => {
       expect(configError({ ...keycloak, [name]: value }).problems).toEqual([expect.stringMatching(`^${name}: `)]);
     });

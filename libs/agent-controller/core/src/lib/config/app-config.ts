@@ -28,6 +28,13 @@ export interface KeycloakAuthConfig {
   /** This controller's client: tokens must name it in `aud` or `azp`; ONLINE mode introspects as it. */
   clientId: string;
   clientSecret?: string;
+  /**
+   * The console's public client (KEYCLOAK_CONSOLE_CLIENT_ID, default clientId): the console signs users in as this
+   * client, and tokens it obtained (`azp`) are accepted like tokens naming clientId.
+   */
+  consoleClientId: string;
+  /** Scope the console asks for (space-separated, includes `openid`). */
+  consoleScope: string;
   tokenValidation: KeycloakTokenValidation;
   /** Realm role (in `realm_access.roles`) that makes a user a global admin. */
   adminRole: string;
@@ -216,6 +223,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
               realm: e.KEYCLOAK_REALM,
               clientId: e.KEYCLOAK_CLIENT_ID,
               clientSecret: e.KEYCLOAK_CLIENT_SECRET,
+              consoleClientId: e.KEYCLOAK_CONSOLE_CLIENT_ID ?? e.KEYCLOAK_CLIENT_ID,
+              consoleScope: e.KEYCLOAK_CONSOLE_SCOPE,
               tokenValidation: e.KEYCLOAK_TOKEN_VALIDATION,
               adminRole: e.KEYCLOAK_ADMIN_ROLE,
               introspectionCacheSeconds: e.KEYCLOAK_INTROSPECTION_CACHE_SECONDS,

@@ -89,6 +89,8 @@ describe('IntrospectionTokenVerifier', () => {
       issuer: `${keycloak.url}/realms/agents`,
       realm: 'agents',
       clientId: 'agent-controller',
+      consoleClientId: 'agent-console-spa',
+      consoleScope: 'openid profile email',
       clientSecret: SECRET,
       tokenValidation: 'ONLINE',
       adminRole: 'admin',

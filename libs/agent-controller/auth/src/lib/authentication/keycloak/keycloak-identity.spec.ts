@@ -4,6 +4,7 @@ import { ClaimRules, identityFromClaims, placeholderEmail, roleOf } from './keyc
 const rules: ClaimRules = {
   issuer: 'https://sso.example.com/realms/agents',
   clientId: 'agent-controller',
+  consoleClientId: 'agent-console-spa',
   adminRole: 'admin',
 };
 
@@ -34,6 +35,8 @@ describe('identityFromClaims', () => {
       ['aud is the client', { azp: 'agent-console', aud: 'agent-controller' }],
       ['aud lists the client', { azp: 'agent-console', aud: ['account', 'agent-controller'] }],
       ['introspection names the client in client_id', { azp: undefined, client_id: 'agent-controller' }],
+      ['azp is the console client (aud only "account")', { azp: 'agent-console-spa' }],
+      ['introspection names the console client in client_id', { azp: undefined, client_id: 'agent-console-spa' }],
     ])('accepts a token when %s', (_label, extra) => {
       expect(identityFromClaims(token(extra), rules).subject).toBe(token().sub);
     });
@@ -44,12 +47,22 @@ describe('identityFromClaims', () => {
       ['neither azp nor aud', { azp: undefined, aud: undefined }],
       ['a client id that only shares a prefix', { azp: 'agent-controller-2', aud: ['agent-controllers'] }],
       ['azp taking precedence over client_id', { azp: 'other-app', client_id: 'agent-controller' }],
+      ['the console client only in aud', { azp: 'other-app', aud: ['account', 'agent-console-spa'] }],
     ])('refuses a token with %s', (_label, extra) => {
       const error = refusal(token(extra));
 
       expect(error.code).toBe('UNAUTHORIZED');
       expect(error.message).toBe('Token is not meant for this service');
     });
+  });
+
+  it('accepts only the controller client by azp when no console client is configured', () => {
+    const withoutConsole = { ...rules, consoleClientId: undefined };
+
+    expect(() => identityFromClaims(token({ azp: 'agent-console-spa' }), withoutConsole)).toThrow(
+      'Token is not meant for this service',
+    );
+    expect(identityFromClaims(token(), withoutConsole).subject).toBe(token().sub);
   });
 
   describe('token type', () => {

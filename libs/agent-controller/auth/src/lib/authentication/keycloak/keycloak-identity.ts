@@ -16,6 +16,8 @@ export interface KeycloakIdentity {
 export interface ClaimRules {
   issuer: string;
   clientId: string;
+  /** The console's public client: a token it obtained (`azp`) is accepted without an audience mapper. */
+  consoleClientId?: string;
   adminRole: string;
 }
 
@@ -50,7 +52,7 @@ export function identityFromClaims(claims: Record<string, unknown>, rules: Claim
   // Issuer: jose already checked it for JWTs; introspection answers name it too (RFC 7662 makes it optional).
   if (token.iss !== undefined && token.iss !== rules.issuer) throw unauthorized('Token is from another issuer');
   if (!isAccessToken(token.typ, token.token_type)) throw unauthorized('Not an access token');
-  if (!isMeantFor(token, rules.clientId)) throw unauthorized('Token is not meant for this service');
+  if (!isMeantFor(token, rules)) throw unauthorized('Token is not meant for this service');
   return {
     subject: token.sub,
     verifiedEmail: token.email !== undefined && token.email_verified === true ? token.email.toLowerCase() : null,
@@ -70,11 +72,18 @@ function isAccessToken(typ: string | undefined, tokenType: string | undefined): 
 
 /**
  * Keycloak access tokens carry the client that obtained them in `azp` (introspection: `client_id`) and often
- * only `account` in `aud`; an audience mapper adds other clients to `aud`. Either way counts.
+ * only `account` in `aud`; an audience mapper adds other clients to `aud`. Either way counts. The console's own
+ * client counts as this service too: the controller names it to the browser (GET /api/auth/config), so a token
+ * the console obtained needs no audience mapper in the realm.
  */
-function isMeantFor(token: z.infer<typeof claimsSchema>, clientId: string): boolean {
+function isMeantFor(token: z.infer<typeof claimsSchema>, rules: ClaimRules): boolean {
   const audience = typeof token.aud === 'string' ? [token.aud] : (token.aud ?? []);
-  return audience.includes(clientId) || (token.azp ?? token.client_id) === clientId;
+  const party = token.azp ?? token.client_id;
+  return (
+    audience.includes(rules.clientId) ||
+    party === rules.clientId ||
+    (rules.consoleClientId !== undefined && party === rules.consoleClientId)
+  );
 }
 
 export function roleOf(identity: KeycloakIdentity): UserRole {

@@ -22,6 +22,8 @@ const settings: KeycloakAuthConfig = {
   issuer: 'https://sso.example.com/realms/agents',
   realm: 'agents',
   clientId: 'agent-controller',
+  consoleClientId: 'agent-console-spa',
+  consoleScope: 'openid profile email',
   clientSecret: 'secret',
   tokenValidation: 'OFFLINE',
   adminRole: 'admin',

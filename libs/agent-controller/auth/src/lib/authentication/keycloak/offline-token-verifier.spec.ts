@@ -102,6 +102,8 @@ describe('OfflineTokenVerifier', () => {
       issuer: `${realm.url}/realms/agents`,
       realm: 'agents',
       clientId: 'agent-controller',
+      consoleClientId: 'agent-console-spa',
+      consoleScope: 'openid profile email',
       tokenValidation: 'OFFLINE',
       adminRole: 'admin',
       introspectionCacheSeconds: 30,
