@@ -9,6 +9,11 @@ export const appRoutes: Route[] = [
     loadComponent: () => import('@agent-controller/console-auth-feature').then((m) => m.LoginPage),
   },
   {
+    path: 'auth/callback',
+    title: 'Signing in · Agent Controller',
+    loadComponent: () => import('@agent-controller/console-auth-feature').then((m) => m.KeycloakCallbackPage),
+  },
+  {
     path: '',
     canMatch: [signedInGuard],
     loadComponent: () => import('./shell').then((m) => m.Shell),

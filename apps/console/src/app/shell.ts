@@ -88,9 +88,10 @@ export class Shell {
     this.applyTheme();
   }
 
-  protected logOut(): void {
-    this.session.logOut();
-    void this.router.navigate(['/login']);
+  protected async logOut(): Promise<void> {
+    // In keycloak mode the browser leaves for the realm's end-session endpoint, which sends it back to /login.
+    const leaving = await this.session.signOut().catch(() => false);
+    if (!leaving) await this.router.navigate(['/login']);
   }
 
   private applyTheme(): void {

@@ -1,1 +1,2 @@
 export * from './lib/login-page';
+export * from './lib/keycloak-callback-page';

@@ -2,16 +2,23 @@ import { HttpClient } from '@angular/common/http';
 import { computed, inject, Injectable, signal } from '@angular/core';
 import type { Principal, SetupStatus, TokenResponse } from '@agent-controller/shared-contracts';
 import { firstValueFrom } from 'rxjs';
+import { KEYCLOAK_SESSION, KeycloakSession } from './keycloak-sign-in';
 
 const STORAGE_KEY = 'agent-controller.credential';
+/** Set while this tab has a Keycloak session; its tokens are kept by the OpenID client. */
+const KEYCLOAK_KEY = 'agent-controller.keycloak';
 
 /**
  * Who is signed in. The credential (a users-mode access token or the api-key) lives in sessionStorage: it
- * survives a reload but not the browser tab, and is sent as `Authorization: Bearer` by `authInterceptor`.
+ * survives a reload but not the browser tab, and is sent as `Authorization: Bearer` by `authInterceptor`. In
+ * keycloak mode the credential is the realm's access token, kept (and renewed) by the OpenID client, whose code
+ * is loaded only then.
  */
 @Injectable({ providedIn: 'root' })
 export class SessionStore {
   private readonly http = inject(HttpClient);
+  private readonly loadKeycloakSession = inject(KEYCLOAK_SESSION);
+  private keycloakSession?: Promise<KeycloakSession>;
   private readonly credential = signal<string | null>(sessionStorage.getItem(STORAGE_KEY));
 
   readonly principal = signal<Principal | null>(null);
@@ -42,8 +49,29 @@ export class SessionStore {
     await this.use(key);
   }
 
+  /** keycloak mode: starts the authorization code flow; the browser leaves for the realm's login page. */
+  async signInWithKeycloak(): Promise<void> {
+    await (await this.keycloak()).signIn();
+  }
+
+  /** keycloak mode, at the callback route: completes the code flow and signs in with the realm's token. */
+  async completeKeycloakSignIn(callbackUrl: string): Promise<void> {
+    const accessToken = await (await this.keycloak()).completeSignIn(callbackUrl);
+    sessionStorage.setItem(KEYCLOAK_KEY, '1');
+    this.credential.set(accessToken);
+    if (!(await this.restore())) throw new Error('The controller did not accept the Keycloak sign-in');
+  }
+
   /** Restores the session of this tab, if its credential still works. */
   async restore(): Promise<boolean> {
+    if (!this.credential() && sessionStorage.getItem(KEYCLOAK_KEY)) {
+      const accessToken = await (await this.keycloak()).restore().catch(() => null);
+      if (!accessToken) {
+        this.logOut();
+        return false;
+      }
+      this.credential.set(accessToken);
+    }
     if (!this.credential()) return false;
     try {
       this.principal.set(await firstValueFrom(this.http.get<Principal>('/api/auth/me')));
@@ -54,10 +82,47 @@ export class SessionStore {
     }
   }
 
+  /** Forgets the session of this tab (the realm's session, if any, stays). */
   logOut(): void {
     sessionStorage.removeItem(STORAGE_KEY);
     this.credential.set(null);
     this.principal.set(null);
+    if (sessionStorage.getItem(KEYCLOAK_KEY)) {
+      sessionStorage.removeItem(KEYCLOAK_KEY);
+      void this.keycloak().then(
+        (session) => session.forget(),
+        () => undefined,
+      );
+    }
+  }
+
+  /**
+   * "Sign out": forgets this tab's session and, in keycloak mode, ends the realm's session too. Resolves true when
+   * the browser is leaving for the realm's end-session endpoint (it comes back to the log-in page).
+   */
+  async signOut(): Promise<boolean> {
+    const keycloak = sessionStorage.getItem(KEYCLOAK_KEY) !== null;
+    sessionStorage.removeItem(KEYCLOAK_KEY);
+    this.logOut();
+    if (!keycloak) return false;
+    return (await this.keycloak()).signOut();
+  }
+
+  private keycloak(): Promise<KeycloakSession> {
+    this.keycloakSession ??= this.loadKeycloakSession().then(
+      (session) => {
+        session.onRenewed((accessToken) => {
+          if (sessionStorage.getItem(KEYCLOAK_KEY)) this.credential.set(accessToken);
+        });
+        return session;
+      },
+      (error: unknown) => {
+        // A chunk that failed to load (e.g. offline) may load on the next attempt.
+        this.keycloakSession = undefined;
+        throw error;
+      },
+    );
+    return this.keycloakSession;
   }
 
   private async use(credential: string): Promise<void> {

@@ -11,7 +11,7 @@ import type { SetupStatus } from '@agent-controller/shared-contracts';
 
 type Mode = 'loading' | 'setup' | 'login' | 'api-key' | 'keycloak' | 'unreachable';
 
-/** First run (setup token), log-in (users mode) or the API key (api-key mode), as the controller asks. */
+/** First run (setup token), log-in (users mode), the API key (api-key mode) or Keycloak, as the controller asks. */
 @Component({
   selector: 'ac-login-page',
   imports: [
@@ -77,7 +77,10 @@ type Mode = 'loading' | 'setup' | 'login' | 'api-key' | 'keycloak' | 'unreachabl
               </form>
             }
             @case ('keycloak') {
-              <p>This controller signs users in with Keycloak. Sign-in through the realm is not in the console yet.</p>
+              <p>This controller signs users in with Keycloak: you continue on the realm's sign-in page.</p>
+              <button mat-flat-button type="button" [disabled]="busy()" (click)="signInWithKeycloak()">
+                Sign in with Keycloak
+              </button>
             }
             @case ('unreachable') {
               <p>The controller cannot be reached.</p>
@@ -172,6 +175,19 @@ export class LoginPage implements OnInit {
   logIn(): Promise<void> {
     const { email, password } = this.loginForm.getRawValue();
     return this.submit(this.loginForm.valid, () => this.session.logIn(email, password));
+  }
+
+  /** The browser leaves for the realm; it comes back at /auth/callback. */
+  async signInWithKeycloak(): Promise<void> {
+    if (this.busy()) return;
+    this.busy.set(true);
+    this.error.set(null);
+    try {
+      await this.session.signInWithKeycloak();
+    } catch (error) {
+      this.error.set(`Keycloak sign-in could not start: ${apiErrorMessage(error)}`);
+      this.busy.set(false);
+    }
   }
 
   useApiKey(): Promise<void> {
