@@ -1,3 +1,4 @@
+import { NgTemplateOutlet } from '@angular/common';
 import { Component, inject, input, OnInit, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -13,7 +14,15 @@ import { promptPath } from './path-prompt-dialog';
 @Component({
   selector: 'ac-agent-git-tab',
   providers: [GitStore],
-  imports: [FormsModule, GitDiffPanel, MatButtonModule, MatFormFieldModule, MatInputModule, MatProgressBarModule],
+  imports: [
+    FormsModule,
+    GitDiffPanel,
+    NgTemplateOutlet,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+  ],
   templateUrl: './agent-git-tab.html',
   styleUrl: './agent-git-tab.css',
 })
@@ -33,6 +42,11 @@ export class AgentGitTab implements OnInit {
 
   protected paths(files: VcsFile[]): string[] {
     return files.map((file) => file.path);
+  }
+
+  /** Staged files are unstaged, unstaged files staged. */
+  protected toggle(kind: 'staged' | 'unstaged', paths: string[]): Promise<unknown> {
+    return kind === 'staged' ? this.store.unstage(paths) : this.store.stage(paths);
   }
 
   protected async commit(): Promise<void> {
