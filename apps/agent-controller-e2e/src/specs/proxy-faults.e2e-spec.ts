@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ErrorCode } from '@agent-controller/shared-contracts';
 import { Api, ApiResponse, setUpFirstAdmin } from '../support/http';
-import { RunningController, startController } from '../support/controller-process';
+import { RunningController, startController, WORKSPACE_ROOT } from '../support/controller-process';
 import { expectErrorBody } from '../support/error-body';
 import { RunningSimulator, startSimulator } from '../support/simulator-process';
 
@@ -10,6 +12,51 @@ const REMOTE_TIMEOUT_MS = 1500;
 const TIMEOUT_MARGIN_MS = 1000;
 const REMOTE_KEY = 'faults-remote-key-0123456789';
 const SIMULATOR = { apiKey: REMOTE_KEY, args: ['--git-repository-url', 'https://git.example.com/r.git'] };
+
+/** Every proxied agent route, from the committed OpenAPI document: a route added later is covered here too. */
+const PROXIED_ROUTES: Array<{ method: string; path: string }> = Object.entries(
+  JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'apps/agent-controller/openapi.json'), 'utf8')).paths as Record<
+    string,
+    Record<string, unknown>
+  >,
+)
+  .filter(([path]) => path.startsWith('/api/clients/{id}/agents'))
+  .flatMap(([path, operations]) =>
+    Object.keys(operations)
+      .filter((method) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+      .map((method) => ({ method: method.toUpperCase(), path })),
+  );
+
+/** A valid body for each route that takes one (bodies are validated before anything is forwarded). */
+const VALID_BODIES: Record<string, unknown> = {
+  'POST /api/clients/{id}/agents': { name: 'any' },
+  'POST /api/clients/{id}/agents/{agentId}': { description: 'any' },
+  'PUT /api/clients/{id}/agents/{agentId}/credentials': { password: 'any password' },
+  'POST /api/clients/{id}/agents/{agentId}/environment': { variable: 'A', content: 'b' },
+  'PUT /api/clients/{id}/agents/{agentId}/environment/{envVarId}': { variable: 'A', content: 'b' },
+  'PUT /api/clients/{id}/agents/{agentId}/files/{path}': { content: 'x' },
+  'POST /api/clients/{id}/agents/{agentId}/files/{path}': { type: 'file' },
+  'PATCH /api/clients/{id}/agents/{agentId}/files/{path}': { destination: 'moved.md' },
+  'POST /api/clients/{id}/agents/{agentId}/vcs/branches': { name: 'feature-x' },
+  'POST /api/clients/{id}/agents/{agentId}/vcs/stage': { files: ['notes.md'] },
+  'POST /api/clients/{id}/agents/{agentId}/vcs/unstage': { files: ['notes.md'] },
+  'POST /api/clients/{id}/agents/{agentId}/vcs/commit': { message: 'any' },
+  'POST /api/clients/{id}/agents/{agentId}/vcs/push': {},
+  'POST /api/clients/{id}/agents/{agentId}/vcs/rebase': { branch: 'main' },
+  'POST /api/clients/{id}/agents/{agentId}/vcs/workspace/prepare-clean': { baseBranch: 'main' },
+  'POST /api/clients/{id}/agents/{agentId}/vcs/conflicts/resolve': { path: 'notes.md', strategy: 'yours' },
+  'POST /api/clients/{id}/agents/{agentId}/automation/verify-commands': { commands: [{ cmd: 'npm test' }] },
+  'POST /api/clients/{id}/agents/{agentId}/deployments/configuration': { repositoryId: 'team/app', providerToken: 't' },
+  'POST /api/clients/{id}/agents/{agentId}/deployments/workflows/trigger': { workflowId: 'ci.yml', ref: 'main' },
+};
+
+/** Required query parameters. */
+const VALID_QUERIES: Record<string, string> = {
+  'GET /api/clients/{id}/agents/{agentId}/vcs/diff': '?path=notes.md',
+};
+
+/** Routes answered by the controller alone: storing an agent's password calls no remote. */
+const LOCAL_ROUTES = new Set(['PUT /api/clients/{id}/agents/{agentId}/credentials']);
 
 /**
  * The proxy's fault handling against a real simulator process: every way a remote can fail maps to one
@@ -144,6 +191,37 @@ describe('proxied calls when the remote fails', () => {
       expect(elapsed).toBeGreaterThanOrEqual(REMOTE_TIMEOUT_MS - 50);
       expect(elapsed).toBeLessThan(REMOTE_TIMEOUT_MS + TIMEOUT_MARGIN_MS);
     });
+  });
+
+  it(`every proxied route (${PROXIED_ROUTES.length}) maps a remote 500 to 502 REMOTE_ERROR naming the client`, async () => {
+    await remote.setFaults({ status5xx: 500 });
+    const fill = (path: string) =>
+      path
+        .replace('{id}', clientId)
+        .replace('{agentId}', agentId)
+        .replace('{envVarId}', randomUUID())
+        .replace('{path}', 'notes.md')
+        .replace('{branch}', 'feature-x')
+        .replace('{repositoryId}', 'team%2Fapp')
+        .replace('{runId}', '1')
+        .replace('{jobId}', '1');
+    const checked: string[] = [];
+    for (const { method, path } of PROXIED_ROUTES) {
+      const route = `${method} ${path}`;
+      if (LOCAL_ROUTES.has(route)) continue;
+      const response = await api.request(method, fill(path) + (VALID_QUERIES[route] ?? ''), {
+        token: admin,
+        body: VALID_BODIES[route],
+      });
+      expect({ route, status: response.status, code: response.body?.code }).toEqual({
+        route,
+        status: 502,
+        code: 'REMOTE_ERROR',
+      });
+      expect(response.body.details?.clientId).toBe(clientId);
+      checked.push(route);
+    }
+    expect(checked.length).toBe(PROXIED_ROUTES.length - LOCAL_ROUTES.size);
   });
 
   it('a wrong-shape agents list → 502 REMOTE_INCOMPATIBLE', async () => {
