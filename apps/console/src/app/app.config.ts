@@ -1,7 +1,12 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
-import { authInterceptor, errorInterceptor, requestIdInterceptor } from '@agent-controller/console-core';
+import {
+  authInterceptor,
+  errorInterceptor,
+  provideKeycloakSignIn,
+  requestIdInterceptor,
+} from '@agent-controller/console-core';
 import { appRoutes } from './app.routes';
 
 export const appConfig: ApplicationConfig = {
@@ -10,5 +15,6 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     provideRouter(appRoutes, withComponentInputBinding()),
     provideHttpClient(withInterceptors([requestIdInterceptor, authInterceptor, errorInterceptor])),
+    provideKeycloakSignIn(),
   ],
 };

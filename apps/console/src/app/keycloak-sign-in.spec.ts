@@ -216,7 +216,7 @@ describe('SessionStore in keycloak mode', () => {
     expect(sessionStorage.getItem('agent-controller.keycloak')).toBeNull();
   });
 
-  it('never loads the OpenID client in the other modes', async () => {
+  it('never starts the OpenID client in the other modes', async () => {
     const { store } = setUp();
 
     expect(await store.restore()).toBe(false);

@@ -1,17 +1,5 @@
 import { HttpClient } from '@angular/common/http';
-import {
-  createEnvironmentInjector,
-  DOCUMENT,
-  EnvironmentInjector,
-  inject,
-  Injectable,
-  NgZone,
-  PLATFORM_ID,
-  ProviderToken,
-  RendererFactory2,
-  ɵINJECTOR_SCOPE as INJECTOR_SCOPE,
-} from '@angular/core';
-import { Router } from '@angular/router';
+import { EnvironmentProviders, inject, Injectable, InjectionToken, Injector } from '@angular/core';
 import type { AuthConfig } from '@agent-controller/shared-contracts';
 import {
   EventTypes,
@@ -24,12 +12,9 @@ import {
 import { filter, firstValueFrom, map, switchMap, take } from 'rxjs';
 import { KeycloakSession, oidcConfigFor } from './keycloak-sign-in';
 
-/** What the OpenID client injects from Angular: the app's own instances, never second copies. */
-const APP_TOKENS: ProviderToken<unknown>[] = [Router, HttpClient, NgZone, DOCUMENT, PLATFORM_ID, RendererFactory2];
-
 /** KeycloakSession on angular-auth-oidc-client. */
-@Injectable()
-class OidcKeycloakSession implements KeycloakSession {
+@Injectable({ providedIn: 'root' })
+export class OidcKeycloakSession implements KeycloakSession {
   private readonly oidc = inject(OidcSecurityService);
   private readonly events = inject(PublicEventsService);
 
@@ -83,35 +68,35 @@ class OidcKeycloakSession implements KeycloakSession {
 }
 
 /**
- * The OpenID client in its own injector, created when keycloak mode first needs it. Its services are
- * `providedIn: 'root'` but need the providers of `provideAuth`, which the app's root cannot have without
- * putting the whole client into the initial chunk; so this injector is the root of the client's services
- * (INJECTOR_SCOPE 'root') and hands them the app's instances of what they use from Angular.
+ * The OpenID client for the app's root, configured from GET /api/auth/config the first time keycloak mode uses it
+ * (users and api-key modes never ask for that configuration).
  */
-export function createKeycloakSession(app: EnvironmentInjector): KeycloakSession {
-  const injector = createEnvironmentInjector(
-    [
-      { provide: INJECTOR_SCOPE, useValue: 'root' },
-      ...APP_TOKENS.map((token) => ({ provide: token, useValue: app.get(token) })),
-      provideAuth({
-        loader: {
-          provide: StsConfigLoader,
-          useFactory: (http: HttpClient) =>
-            new StsConfigHttpLoader(
-              http.get<AuthConfig>('/api/auth/config').pipe(
-                map((config) => {
-                  if (!config.keycloak) throw new Error('The controller does not use Keycloak sign-in');
-                  return oidcConfigFor(config.keycloak, document.baseURI);
-                }),
-              ),
-            ),
-          deps: [HttpClient],
-        },
-      }),
-      OidcKeycloakSession,
-    ],
-    app,
-    'OpenID client',
-  );
-  return injector.get(OidcKeycloakSession);
+export function provideKeycloakSignIn(): EnvironmentProviders {
+  return provideAuth({
+    loader: {
+      provide: StsConfigLoader,
+      useFactory: (http: HttpClient) =>
+        new StsConfigHttpLoader(
+          http.get<AuthConfig>('/api/auth/config').pipe(
+            map((config) => {
+              if (!config.keycloak) throw new Error('The controller does not use Keycloak sign-in');
+              return oidcConfigFor(config.keycloak, document.baseURI);
+            }),
+          ),
+        ),
+      deps: [HttpClient],
+    },
+  });
 }
+
+/**
+ * The tab's realm session, created when keycloak mode first needs it (users and api-key modes never do). Tests
+ * replace it.
+ */
+export const KEYCLOAK_SESSION = new InjectionToken<() => Promise<KeycloakSession>>('KeycloakSession', {
+  providedIn: 'root',
+  factory: () => {
+    const injector = inject(Injector);
+    return async () => injector.get(OidcKeycloakSession);
+  },
+});

@@ -1,6 +1,4 @@
-import { EnvironmentInjector, inject, InjectionToken } from '@angular/core';
 import type { KeycloakSignIn } from '@agent-controller/shared-contracts';
-// Types only: the OpenID client's code must stay out of the initial chunk (see KEYCLOAK_SESSION).
 import type { LogLevel, OpenIdConfiguration } from 'angular-auth-oidc-client';
 
 /** The console's routes the realm sends the browser back to; both are registered in the realm's client. */
@@ -9,7 +7,6 @@ export const KEYCLOAK_SIGNED_OUT_PATH = 'login';
 
 /**
  * The realm session of this tab (OpenID Connect authorization code flow with PKCE, angular-auth-oidc-client).
- * Loaded on demand, so users and api-key modes never download the OpenID client.
  */
 export interface KeycloakSession {
   /** Starts the code flow: the browser leaves for the realm's login page. */
@@ -28,18 +25,6 @@ export interface KeycloakSession {
   /** Forgets the tab's tokens only. */
   forget(): void;
 }
-
-/**
- * Loads the OpenID client's chunk (only ever in keycloak mode) and gives the session, configured from
- * GET /api/auth/config on first use. Tests replace it.
- */
-export const KEYCLOAK_SESSION = new InjectionToken<() => Promise<KeycloakSession>>('KeycloakSession', {
-  providedIn: 'root',
-  factory: () => {
-    const injector = inject(EnvironmentInjector);
-    return () => import('./keycloak-session').then((module) => module.createKeycloakSession(injector));
-  },
-});
 
 const WARN: LogLevel.Warn = 2;
 

@@ -2,7 +2,8 @@ import { HttpClient } from '@angular/common/http';
 import { computed, inject, Injectable, signal } from '@angular/core';
 import type { Principal, SetupStatus, TokenResponse } from '@agent-controller/shared-contracts';
 import { firstValueFrom } from 'rxjs';
-import { KEYCLOAK_SESSION, KeycloakSession } from './keycloak-sign-in';
+import { KEYCLOAK_SESSION } from './keycloak-session';
+import type { KeycloakSession } from './keycloak-sign-in';
 
 const STORAGE_KEY = 'agent-controller.credential';
 /** Set while this tab has a Keycloak session; its tokens are kept by the OpenID client. */
@@ -11,8 +12,7 @@ const KEYCLOAK_KEY = 'agent-controller.keycloak';
 /**
  * Who is signed in. The credential (a users-mode access token or the api-key) lives in sessionStorage: it
  * survives a reload but not the browser tab, and is sent as `Authorization: Bearer` by `authInterceptor`. In
- * keycloak mode the credential is the realm's access token, kept (and renewed) by the OpenID client, whose code
- * is loaded only then.
+ * keycloak mode the credential is the realm's access token, kept (and renewed) by the OpenID client.
  */
 @Injectable({ providedIn: 'root' })
 export class SessionStore {
@@ -109,19 +109,12 @@ export class SessionStore {
   }
 
   private keycloak(): Promise<KeycloakSession> {
-    this.keycloakSession ??= this.loadKeycloakSession().then(
-      (session) => {
-        session.onRenewed((accessToken) => {
-          if (sessionStorage.getItem(KEYCLOAK_KEY)) this.credential.set(accessToken);
-        });
-        return session;
-      },
-      (error: unknown) => {
-        // A chunk that failed to load (e.g. offline) may load on the next attempt.
-        this.keycloakSession = undefined;
-        throw error;
-      },
-    );
+    this.keycloakSession ??= this.loadKeycloakSession().then((session) => {
+      session.onRenewed((accessToken) => {
+        if (sessionStorage.getItem(KEYCLOAK_KEY)) this.credential.set(accessToken);
+      });
+      return session;
+    });
     return this.keycloakSession;
   }
 
