@@ -10,8 +10,9 @@ const PASSWORD = 'correct horse battery';
 /**
  * The agent detail screen in Debian's Chromium against the controller and the agent-manager simulator:
  * environment (edit, add, delete), files (browse, edit, save, read back), git (status, diff, stage, commit,
- * push) and deployments (not configured, then a triggered run); axe on every tab; a client `user` sees no
- * environment writes.
+ * push, fetch, delete a branch, verify commands) and deployments (not configured, then a triggered run, its
+ * job logs, the configuration edited); editing the agent and storing its credentials; a manager's configuration
+ * files; axe on every tab and dialog; a client `user` sees no environment writes and no management actions.
  */
 describe('console agent detail in a browser', () => {
   let controller: RunningController;
@@ -102,6 +103,32 @@ describe('console agent detail in a browser', () => {
     expect(await page.getByRole('tab', { name: 'Environment' }).getAttribute('aria-selected')).toBe('true');
   });
 
+  it('edits the agent and stores its credentials', async () => {
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    let dialog = page.getByRole('dialog');
+    await dialog.getByRole('heading', { name: 'Edit Ada' }).waitFor();
+    expect(await dialog.getByLabel('Name').inputValue()).toBe('Ada');
+    await dialog.getByLabel('Description').fill('Reviews pull requests');
+    await expectAccessible();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('Reviews pull requests').waitFor();
+    await page.getByText('Ada saved').waitFor();
+    const stored = await api.get(agentPath(), { token: admin });
+    expect(stored.body).toMatchObject({ name: 'Ada', description: 'Reviews pull requests' });
+
+    await page.getByRole('button', { name: 'Store credentials', exact: true }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByRole('heading', { name: 'Store credentials of Ada' }).waitFor();
+    const password = dialog.getByLabel('Agent password');
+    expect(await password.getAttribute('type')).toBe('password');
+    await password.fill('a-password-from-elsewhere');
+    await expectAccessible();
+    await dialog.getByRole('button', { name: 'Store credentials' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('Credentials of Ada stored').waitFor();
+  });
+
   it('edits, adds and deletes environment variables', async () => {
     const list = page.getByRole('list', { name: 'Environment variables' });
     await list.getByText('FOO').waitFor();
@@ -181,6 +208,22 @@ describe('console agent detail in a browser', () => {
     await screenshots(page, '27-agent-files');
   });
 
+  it('lets a manager switch to the configuration files', async () => {
+    await page.getByRole('button', { name: 'Configuration files' }).click();
+    const tree = page.getByRole('navigation', { name: 'Configuration files' });
+    await tree.getByRole('button', { name: 'settings.json', exact: true }).click();
+    const editor = page.getByLabel('Content of settings.json');
+    await editor.waitFor();
+    expect(await editor.inputValue()).toContain('"theme"');
+    expect(await page.getByRole('button', { name: 'Configuration files' }).getAttribute('aria-pressed')).toBe('true');
+    await expectAccessible();
+    await page.getByRole('button', { name: 'Workspace files' }).click();
+    await page
+      .getByRole('navigation', { name: 'Workspace files' })
+      .getByRole('button', { name: 'README.md', exact: true })
+      .waitFor();
+  });
+
   it('shows the git status, stages, commits and pushes', async () => {
     await page.getByRole('tab', { name: 'Git' }).click();
     await page.getByText('On main').waitFor();
@@ -208,6 +251,25 @@ describe('console agent detail in a browser', () => {
     const branches = await api.get(`${agentPath()}/vcs/branches`, { token: admin });
     const origin = branches.body.find((branch: { name: string }) => branch.name === 'origin/main');
     expect(origin.message).toBe('Greet from the console');
+  });
+
+  it('fetches, deletes a branch and runs verify commands', async () => {
+    const created = await api.post(`${agentPath()}/vcs/branches`, { name: 'old-work' }, { token: admin });
+    expect(created.status).toBe(201);
+    await page.getByRole('button', { name: 'Fetch', exact: true }).click();
+    await page.getByText('Fetched').waitFor();
+    await page.getByRole('button', { name: 'Delete branch old-work' }).click();
+    await confirmDialog('Delete branch old-work?', 'Delete branch old-work');
+    await page.getByText('Branch old-work deleted').waitFor();
+    const branches = await api.get(`${agentPath()}/vcs/branches`, { token: admin });
+    expect(branches.body.map((branch: { name: string }) => branch.name)).not.toContain('old-work');
+    await page.getByText('No conflicted files.').waitFor();
+
+    await page.getByLabel('Commands, one per line').fill('npm test\nnpm run lint');
+    await page.getByRole('button', { name: 'Run commands' }).click();
+    await page.getByText('2 commands run, all passed.').waitFor();
+    await page.getByRole('region', { name: 'Output of npm run lint' }).getByText('simulated: exit 0').waitFor();
+    await expectAccessible();
   });
 
   it('says when deployments are not configured, then triggers a run and shows its jobs and logs', async () => {
@@ -239,6 +301,28 @@ describe('console agent detail in a browser', () => {
     await page.getByRole('button', { name: /^Cancel run CI/ }).click();
     await confirmDialog('Cancel run CI?', 'Cancel run CI');
     await page.getByText('Run CI cancelled').waitFor();
+  });
+
+  it("shows a job's logs and lets a manager edit the deployment configuration", async () => {
+    const detail = page.getByRole('region', { name: /^Run CI/ });
+    await detail.getByRole('button', { name: 'Logs of job build' }).click();
+    await detail.getByRole('region', { name: 'Logs of job build' }).getByText('job build:').waitFor();
+    await expectAccessible();
+
+    await page.getByRole('button', { name: 'Edit configuration' }).click();
+    const form = page.getByRole('region', { name: 'Deployment configuration' });
+    expect(await form.getByLabel('Repository').inputValue()).toBe('acme/app');
+    const token = form.getByLabel('Provider token');
+    expect(await token.getAttribute('type')).toBe('password');
+    expect(await token.inputValue()).toBe('');
+    await form.getByLabel('Workflow').fill('deploy.yml');
+    await token.fill('ghp_rotated');
+    await expectAccessible();
+    await form.getByRole('button', { name: 'Save configuration' }).click();
+    await page.getByText('Deployment configuration updated').waitFor();
+    const stored = await api.get(`${agentPath()}/deployments/configuration`, { token: admin });
+    expect(stored.body).toMatchObject({ repositoryId: 'acme/app', workflowId: 'deploy.yml' });
+    expect(JSON.stringify(stored.body)).not.toContain('ghp_');
     expect(consoleErrors).toEqual([]);
   });
 
@@ -260,6 +344,15 @@ describe('console agent detail in a browser', () => {
       expect(await memberPage.getByRole('button', { name }).count()).toBe(0);
     }
     await expectAccessible(memberPage);
+    for (const name of ['Edit', 'Store credentials']) {
+      expect(await memberPage.getByRole('button', { name, exact: true }).count()).toBe(0);
+    }
+    await memberPage.getByRole('tab', { name: 'Files' }).click();
+    await memberPage.getByRole('navigation', { name: 'Workspace files' }).getByText('README.md').waitFor();
+    expect(await memberPage.getByRole('button', { name: 'Configuration files' }).count()).toBe(0);
+    await memberPage.getByRole('tab', { name: 'Deployments' }).click();
+    await memberPage.getByText('acme/app').waitFor();
+    expect(await memberPage.getByRole('button', { name: 'Edit configuration' }).count()).toBe(0);
     // Git operations are open to members.
     await memberPage.getByRole('tab', { name: 'Git' }).click();
     await memberPage.getByRole('button', { name: 'Stage notes.md' }).waitFor();

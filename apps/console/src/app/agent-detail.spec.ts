@@ -12,7 +12,9 @@ import {
   EnvironmentVariable,
   fileStateLabel,
   GitStore,
+  parseCommands,
   VcsStatus,
+  VerifyCommandsStore,
 } from '@agent-controller/console-agents-data-access';
 
 const CLIENT = '11111111-1111-4111-8111-111111111111';
@@ -87,6 +89,50 @@ describe('AgentDetailStore', () => {
       .flush({ statusCode: 404, message: 'Agent not found' }, { status: 404, statusText: 'Not Found' });
     await loading;
     expect(store.agent.error()).toBe('Agent not found');
+  });
+});
+
+describe('AgentDetailStore header actions', () => {
+  async function loaded() {
+    const setup = setUp(AgentDetailStore);
+    TestBed.inject(SessionStore).principal.set(user('root', true));
+    const loading = setup.store.load(CLIENT, AGENT);
+    setup.http.expectOne(BASE).flush({ id: AGENT, name: 'Ada', description: 'old' });
+    await loading;
+    return setup;
+  }
+
+  it('updates the agent with POST and shows what the remote answers', async () => {
+    const { store, http } = await loaded();
+    const updating = store.update({ name: 'Grace', description: 'new' });
+    expect(store.actions.busy()).toBe('update');
+    const post = http.expectOne({ method: 'POST', url: BASE });
+    expect(post.request.body).toEqual({ name: 'Grace', description: 'new' });
+    post.flush({ id: AGENT, name: 'Grace', description: 'new' }, { status: 201, statusText: 'Created' });
+    expect(await updating).toBe(true);
+    expect(store.agent.value()?.name).toBe('Grace');
+    expect(store.actions.notice()).toBe('Grace saved');
+  });
+
+  it('keeps the agent and says why an update was refused', async () => {
+    const { store, http } = await loaded();
+    const updating = store.update({ name: 'Taken' });
+    http
+      .expectOne({ method: 'POST', url: BASE })
+      .flush({ message: "Agent with name 'Taken' already exists" }, { status: 400, statusText: 'Bad Request' });
+    expect(await updating).toBe(false);
+    expect(store.agent.value()?.name).toBe('Ada');
+    expect(store.actions.notice()).toBe("Saving Ada failed: Agent with name 'Taken' already exists");
+  });
+
+  it('stores the credentials with PUT', async () => {
+    const { store, http } = await loaded();
+    const storing = store.storeCredentials('s3cret');
+    const put = http.expectOne({ method: 'PUT', url: `${BASE}/credentials` });
+    expect(put.request.body).toEqual({ password: 's3cret' });
+    put.flush(null, { status: 204, statusText: '' });
+    expect(await storing).toBe(true);
+    expect(store.actions.notice()).toBe('Credentials of Ada stored');
   });
 });
 
@@ -240,6 +286,80 @@ describe('GitStore', () => {
     expect(store.actions.notice()).toBe('Switching to feature/x failed: Working tree has uncommitted changes');
   });
 
+  it('fetches, then reloads status and branches', async () => {
+    const { store, http } = await loaded();
+    const fetching = store.fetch();
+    http.expectOne({ method: 'POST', url: `${BASE}/vcs/fetch` }).flush(null, { status: 204, statusText: '' });
+    await settle();
+    http.expectOne(`${BASE}/vcs/status`).flush({ ...STATUS, behindCount: 2 });
+    http.expectOne(`${BASE}/vcs/branches`).flush([]);
+    expect(await fetching).toBe(true);
+    expect(store.status.value()?.behindCount).toBe(2);
+    expect(store.actions.notice()).toBe('Fetched');
+  });
+
+  it('rebases onto a branch and deletes a branch (encoded in the path)', async () => {
+    const { store, http } = await loaded();
+    const rebasing = store.rebase('main');
+    const rebase = http.expectOne({ method: 'POST', url: `${BASE}/vcs/rebase` });
+    expect(rebase.request.body).toEqual({ branch: 'main' });
+    rebase.flush(null, { status: 204, statusText: '' });
+    await settle();
+    http.expectOne(`${BASE}/vcs/status`).flush(STATUS);
+    http.expectOne(`${BASE}/vcs/branches`).flush([]);
+    expect(await rebasing).toBe(true);
+    expect(store.actions.notice()).toBe('Rebased onto main');
+
+    const deleting = store.deleteBranch('feature/x');
+    http
+      .expectOne({ method: 'DELETE', url: `${BASE}/vcs/branches/feature%2Fx` })
+      .flush(null, { status: 204, statusText: '' });
+    await settle();
+    http.expectOne(`${BASE}/vcs/status`).flush(STATUS);
+    http.expectOne(`${BASE}/vcs/branches`).flush([]);
+    expect(await deleting).toBe(true);
+    expect(store.actions.notice()).toBe('Branch feature/x deleted');
+  });
+
+  it('lists conflicted files and resolves one with the chosen strategy', async () => {
+    const { store, http } = await loaded();
+    const conflicted = {
+      ...STATUS,
+      files: [
+        { path: 'a.ts', status: 'UU', type: 'both' as const },
+        { path: 'b.ts', status: 'AA', type: 'both' as const },
+        { path: 'c.ts', status: ' M', type: 'unstaged' as const },
+      ],
+    };
+    const reloading = store.loadStatus();
+    http.expectOne(`${BASE}/vcs/status`).flush(conflicted);
+    await reloading;
+    expect(store.conflicts().map((file) => file.path)).toEqual(['a.ts', 'b.ts']);
+
+    const resolving = store.resolveConflict('a.ts', 'mine');
+    const resolve = http.expectOne({ method: 'POST', url: `${BASE}/vcs/conflicts/resolve` });
+    expect(resolve.request.body).toEqual({ path: 'a.ts', strategy: 'mine' });
+    resolve.flush(null, { status: 204, statusText: '' });
+    await settle();
+    http.expectOne(`${BASE}/vcs/status`).flush({ ...conflicted, files: conflicted.files.slice(1) });
+    expect(await resolving).toBe(true);
+    expect(store.conflicts().map((file) => file.path)).toEqual(['b.ts']);
+    expect(store.actions.notice()).toBe('a.ts resolved (kept mine)');
+  });
+
+  it('prepares a clean workspace on a base branch', async () => {
+    const { store, http } = await loaded();
+    const preparing = store.prepareCleanWorkspace('main');
+    const post = http.expectOne({ method: 'POST', url: `${BASE}/vcs/workspace/prepare-clean` });
+    expect(post.request.body).toEqual({ baseBranch: 'main' });
+    post.flush(null, { status: 204, statusText: '' });
+    await settle();
+    http.expectOne(`${BASE}/vcs/status`).flush({ ...STATUS, files: [], isClean: true });
+    http.expectOne(`${BASE}/vcs/branches`).flush([]);
+    expect(await preparing).toBe(true);
+    expect(store.actions.notice()).toBe('Workspace reset to a clean main');
+  });
+
   it('shows the diff of a file', async () => {
     const { store, http } = await loaded();
     const showing = store.showDiff('c.ts');
@@ -314,5 +434,128 @@ describe('DeploymentsStore', () => {
     http.expectOne(`${BASE}/deployments/runs/r1/logs`).flush({ logs: '' });
     expect(await cancelling).toBe(true);
     expect(store.selectedRun()?.conclusion).toBe('cancelled');
+  });
+});
+
+describe('DeploymentsStore job logs and configuration', () => {
+  async function configured() {
+    const setup = setUp(DeploymentsStore);
+    const loading = setup.store.load(CLIENT, AGENT);
+    setup.http
+      .expectOne(`${BASE}/deployments/configuration`)
+      .flush({ id: 'cfg', agentId: AGENT, providerType: 'github', repositoryId: 'acme/app' });
+    await settle();
+    setup.http.expectOne(`${BASE}/deployments/runs?limit=20&offset=0`).flush([run('r1', 'completed', 'success')]);
+    setup.http.expectOne(`${BASE}/deployments/repositories/acme%2Fapp/workflows`).flush([]);
+    await loading;
+    return setup;
+  }
+
+  it("reads one job's logs within the open run, and forgets the job when another run opens", async () => {
+    const { store, http } = await configured();
+    const opening = store.openRun(run('r1', 'completed', 'success'));
+    http.expectOne(`${BASE}/deployments/runs/r1`).flush(run('r1', 'completed', 'success'));
+    await settle();
+    http.expectOne(`${BASE}/deployments/runs/r1/jobs`).flush([{ id: 'j1', name: 'build', status: 'completed' }]);
+    http.expectOne(`${BASE}/deployments/runs/r1/logs`).flush({ logs: 'run' });
+    await opening;
+
+    const reading = store.openJobLogs({ id: 'j1', name: 'build', status: 'completed' });
+    http.expectOne(`${BASE}/deployments/runs/r1/jobs/j1/logs`).flush({ logs: 'job build: completed' });
+    await reading;
+    expect(store.selectedJob()?.name).toBe('build');
+    expect(store.jobLogs.value()).toBe('job build: completed');
+
+    store.closeRun();
+    expect(store.selectedJob()).toBeNull();
+  });
+
+  it('updates the configuration without providerType, then reads everything again', async () => {
+    const { store, http } = await configured();
+    const saving = store.saveConfiguration({ providerType: 'github', repositoryId: 'acme/web', providerToken: 't' });
+    const post = http.expectOne({ method: 'POST', url: `${BASE}/deployments/configuration` });
+    expect(post.request.body).toEqual({ repositoryId: 'acme/web', providerToken: 't' });
+    post.flush({ id: 'cfg', agentId: AGENT, providerType: 'github', repositoryId: 'acme/web' });
+    await settle();
+    http
+      .expectOne(`${BASE}/deployments/configuration`)
+      .flush({ id: 'cfg', agentId: AGENT, providerType: 'github', repositoryId: 'acme/web' });
+    await settle();
+    http.expectOne(`${BASE}/deployments/runs?limit=20&offset=0`).flush([]);
+    http.expectOne(`${BASE}/deployments/repositories/acme%2Fweb/workflows`).flush([]);
+    expect(await saving).toBe(true);
+    expect(store.configuration.value()?.repositoryId).toBe('acme/web');
+    expect(store.actions.notice()).toBe('Deployment configuration updated');
+  });
+
+  it('creates a configuration with its provider, and deletes it', async () => {
+    const { store, http } = setUp(DeploymentsStore);
+    const loading = store.load(CLIENT, AGENT);
+    http.expectOne(`${BASE}/deployments/configuration`).flush(null);
+    await loading;
+    const saving = store.saveConfiguration({ providerType: 'gitlab', repositoryId: '42', providerToken: 't' });
+    const post = http.expectOne({ method: 'POST', url: `${BASE}/deployments/configuration` });
+    expect(post.request.body).toEqual({ providerType: 'gitlab', repositoryId: '42', providerToken: 't' });
+    post.flush({ id: 'cfg', agentId: AGENT, providerType: 'gitlab', repositoryId: '42' });
+    await settle();
+    http
+      .expectOne(`${BASE}/deployments/configuration`)
+      .flush({ id: 'cfg', agentId: AGENT, providerType: 'gitlab', repositoryId: '42' });
+    await settle();
+    http.expectOne(`${BASE}/deployments/runs?limit=20&offset=0`).flush([]);
+    http.expectOne(`${BASE}/deployments/repositories/42/workflows`).flush([]);
+    expect(await saving).toBe(true);
+
+    const deleting = store.deleteConfiguration();
+    http
+      .expectOne({ method: 'DELETE', url: `${BASE}/deployments/configuration` })
+      .flush(null, { status: 204, statusText: '' });
+    await settle();
+    http.expectOne(`${BASE}/deployments/configuration`).flush(null);
+    expect(await deleting).toBe(true);
+    expect(store.notConfigured()).toBe(true);
+  });
+});
+
+describe('VerifyCommandsStore', () => {
+  it('takes one command per non-blank line and refuses none or more than 32', () => {
+    expect(parseCommands('  npm test \n\n npm run lint\n')).toEqual(['npm test', 'npm run lint']);
+    const { store } = setUp(VerifyCommandsStore);
+    expect(store.problem()).toBe('Enter at least one command.');
+    store.text.set(Array.from({ length: 33 }, (_, i) => `echo ${i}`).join('\n'));
+    expect(store.problem()).toContain('At most 32');
+  });
+
+  it('runs the commands and counts the failed ones', async () => {
+    const { store, http } = setUp(VerifyCommandsStore);
+    store.init(CLIENT, AGENT);
+    store.text.set('npm test\nnpm run lint');
+    const running = store.run(60);
+    const post = http.expectOne({ method: 'POST', url: `${BASE}/automation/verify-commands` });
+    expect(post.request.body).toEqual({ commands: [{ cmd: 'npm test' }, { cmd: 'npm run lint' }], timeoutMs: 60_000 });
+    post.flush(
+      {
+        results: [
+          { cmd: 'npm test', exitCode: 0, output: 'ok' },
+          { cmd: 'npm run lint', exitCode: 1, output: 'error' },
+        ],
+      },
+      { status: 201, statusText: 'Created' },
+    );
+    expect(await running).toBe(true);
+    expect(store.results.value()).toHaveLength(2);
+    expect(store.failed()).toBe(1);
+  });
+
+  it('reports commands that could not be run', async () => {
+    const { store, http } = setUp(VerifyCommandsStore);
+    store.init(CLIENT, AGENT);
+    store.text.set('make');
+    const running = store.run();
+    http
+      .expectOne({ method: 'POST', url: `${BASE}/automation/verify-commands` })
+      .flush({ message: 'Agent has no associated container' }, { status: 404, statusText: 'Not Found' });
+    expect(await running).toBe(false);
+    expect(store.results.error()).toBe('Agent has no associated container');
   });
 });

@@ -183,3 +183,37 @@ describe('FilesStore', () => {
     expect(store.rows()).toEqual([]);
   });
 });
+
+describe('FilesStore configuration context', () => {
+  it('switches to the configuration files and reads and writes them with context=config', async () => {
+    TestBed.configureTestingModule({
+      providers: [provideZonelessChangeDetection(), provideHttpClient(), provideHttpClientTesting(), FilesStore],
+    });
+    const store = TestBed.inject(FilesStore);
+    const http = TestBed.inject(HttpTestingController);
+    const loading = store.load(CLIENT, AGENT);
+    http.expectOne(`${BASE}/files`).flush([file('README.md')]);
+    await loading;
+
+    const switching = store.switchContext('config');
+    expect(store.context()).toBe('config');
+    http.expectOne(`${BASE}/files?context=config`).flush([file('settings.json')]);
+    await switching;
+    expect(store.rows().map((row) => (row.kind === 'node' ? row.node.path : row.id))).toEqual(['settings.json']);
+
+    const opening = store.open('settings.json');
+    http.expectOne(`${BASE}/files/settings.json?context=config`).flush({ content: '{}', encoding: 'utf-8' });
+    await opening;
+    store.edit('{"theme":"light"}');
+    const saving = store.save();
+    const put = http.expectOne({ method: 'PUT', url: `${BASE}/files/settings.json?context=config` });
+    put.flush(null, { status: 204, statusText: '' });
+    expect(await saving).toBe(true);
+    http.expectOne(`${BASE}/files?context=config`).flush([file('settings.json')]);
+
+    const back = store.switchContext('app');
+    expect(store.file()).toBeNull();
+    http.expectOne(`${BASE}/files`).flush([file('README.md')]);
+    await back;
+  });
+});

@@ -17,3 +17,5 @@ export * from './lib/git.api';
 export * from './lib/git.store';
 export * from './lib/text-encoding';
 export * from './lib/line-diff';
+export * from './lib/automation.api';
+export * from './lib/verify-commands.store';

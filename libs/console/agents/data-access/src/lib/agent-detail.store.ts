@@ -6,7 +6,8 @@ import {
   RemoteValue,
 } from '@agent-controller/console-clients-data-access';
 import { SessionStore } from '@agent-controller/console-core';
-import type { ClientUser } from '@agent-controller/shared-contracts';
+import type { ClientUser, UpdateAgentRequest } from '@agent-controller/shared-contracts';
+import { ActionTracker } from './action-tracker';
 import { Agent, AgentsApi } from './agents.api';
 
 /** One agent of one client, and what the signed-in principal may do with it (DESIGN §4). */
@@ -24,6 +25,8 @@ export class AgentDetailStore {
   readonly relation = computed(() => clientRelation(this.session.principal(), this.members.value() ?? []));
   /** Environment writes need management rights; while the members are unknown nothing is offered (fail closed). */
   readonly canConfigure = computed(() => canManageClient(this.relation()));
+  /** Header actions (edit, store credentials): need management rights, like `canConfigure` says. */
+  readonly actions = new ActionTracker();
 
   load(clientId: string, agentId: string): Promise<unknown> {
     this.clientId.set(clientId);
@@ -35,5 +38,30 @@ export class AgentDetailStore {
       this.agent.load(() => this.agents.get(clientId, agentId)),
       needsMembers ? this.members.load(() => this.clients.users(clientId)) : Promise.resolve(),
     ]);
+  }
+
+  /** Sends only what changed; the answer replaces the agent shown. */
+  async update(changes: UpdateAgentRequest): Promise<boolean> {
+    const current = this.agent.value();
+    if (!current) return false;
+    let updated: Agent | null = null;
+    const ok = await this.actions.run(
+      'update',
+      async () => (updated = await this.agents.update(this.clientId(), this.agentId(), changes)),
+      `${changes.name ?? current.name} saved`,
+      `Saving ${current.name} failed`,
+    );
+    if (ok && updated) this.agent.value.set(updated);
+    return ok;
+  }
+
+  storeCredentials(password: string): Promise<boolean> {
+    const name = this.agent.value()?.name ?? 'the agent';
+    return this.actions.run(
+      'credentials',
+      () => this.agents.storeCredentials(this.clientId(), this.agentId(), password),
+      `Credentials of ${name} stored`,
+      `Storing the credentials of ${name} failed`,
+    );
   }
 }

@@ -5,6 +5,9 @@ import type {
   triggerWorkflowRequestSchema,
   vcsCommitRequestSchema,
   vcsCreateBranchRequestSchema,
+  vcsResolveConflictRequestSchema,
+  deploymentConfigurationRequestSchema,
+  verifyCommandsRequestSchema,
   writeFileRequestSchema,
 } from '@agent-controller/shared-contracts';
 import type { z } from 'zod';
@@ -16,6 +19,10 @@ export type CreateFileRequest = z.infer<typeof createFileRequestSchema>;
 export type MoveFileRequest = z.infer<typeof moveFileRequestSchema>;
 export type VcsCommitRequest = z.infer<typeof vcsCommitRequestSchema>;
 export type VcsCreateBranchRequest = z.infer<typeof vcsCreateBranchRequestSchema>;
+export type VcsResolveConflictRequest = z.infer<typeof vcsResolveConflictRequestSchema>;
+export type ConflictStrategy = VcsResolveConflictRequest['strategy'];
+export type VerifyCommandsRequest = z.infer<typeof verifyCommandsRequestSchema>;
+export type DeploymentConfigurationRequest = z.infer<typeof deploymentConfigurationRequestSchema>;
 export type TriggerWorkflowRequest = z.infer<typeof triggerWorkflowRequestSchema>;
 
 /** `/api/clients/:id/agents/:agentId`, the prefix of every detail route. */

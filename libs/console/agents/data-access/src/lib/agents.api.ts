@@ -1,6 +1,6 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { CreateAgentRequest } from '@agent-controller/shared-contracts';
+import type { CreateAgentRequest, UpdateAgentRequest } from '@agent-controller/shared-contracts';
 import { firstValueFrom } from 'rxjs';
 
 /** An agent as the remote describes it (contract §5 `AgentResponseDto`); the remote may add fields. */
@@ -42,6 +42,16 @@ export class AgentsApi {
 
   act(clientId: string, agentId: string, action: AgentAction): Promise<Agent> {
     return firstValueFrom(this.http.post<Agent>(`/api/clients/${clientId}/agents/${agentId}/${action}`, {}));
+  }
+
+  /** Partial update (name, description, …): the remote answers the updated agent. */
+  update(clientId: string, agentId: string, request: UpdateAgentRequest): Promise<Agent> {
+    return firstValueFrom(this.http.post<Agent>(`/api/clients/${clientId}/agents/${agentId}`, request));
+  }
+
+  /** Stores the password of an agent created elsewhere, so the controller can log chat in to it. */
+  storeCredentials(clientId: string, agentId: string, password: string): Promise<void> {
+    return firstValueFrom(this.http.put<void>(`/api/clients/${clientId}/agents/${agentId}/credentials`, { password }));
   }
 
   delete(clientId: string, agentId: string): Promise<void> {

@@ -2,7 +2,7 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import type { DeploymentConfiguration, DeploymentJob, DeploymentRun, DeploymentWorkflow } from './agent-detail.types';
-import { agentUrl, TriggerWorkflowRequest } from './agent-requests.types';
+import { agentUrl, DeploymentConfigurationRequest, TriggerWorkflowRequest } from './agent-requests.types';
 
 /** An agent's CI deployments (`…/deployments/*`), proxied to the remote and from there to GitHub/GitLab. */
 @Injectable({ providedIn: 'root' })
@@ -14,6 +14,21 @@ export class DeploymentsApi {
     return firstValueFrom(
       this.http.get<DeploymentConfiguration | null>(`${this.base(clientId, agentId)}/configuration`),
     );
+  }
+
+  /** Creates or updates (the remote upserts); the token is write-only and never read back. */
+  saveConfiguration(
+    clientId: string,
+    agentId: string,
+    body: DeploymentConfigurationRequest,
+  ): Promise<DeploymentConfiguration> {
+    return firstValueFrom(
+      this.http.post<DeploymentConfiguration>(`${this.base(clientId, agentId)}/configuration`, body),
+    );
+  }
+
+  deleteConfiguration(clientId: string, agentId: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`${this.base(clientId, agentId)}/configuration`));
   }
 
   workflows(clientId: string, agentId: string, repositoryId: string, branch?: string): Promise<DeploymentWorkflow[]> {
@@ -41,6 +56,11 @@ export class DeploymentsApi {
 
   logs(clientId: string, agentId: string, runId: string): Promise<{ logs: string }> {
     return firstValueFrom(this.http.get<{ logs: string }>(`${this.runUrl(clientId, agentId, runId)}/logs`));
+  }
+
+  jobLogs(clientId: string, agentId: string, runId: string, jobId: string): Promise<{ logs: string }> {
+    const url = `${this.runUrl(clientId, agentId, runId)}/jobs/${encodeURIComponent(jobId)}/logs`;
+    return firstValueFrom(this.http.get<{ logs: string }>(url));
   }
 
   cancel(clientId: string, agentId: string, runId: string): Promise<unknown> {

@@ -2,6 +2,7 @@ import { computed, inject, Injectable, signal } from '@angular/core';
 import { RemoteValue } from '@agent-controller/console-clients-data-access';
 import { ActionTracker } from './action-tracker';
 import type { DeploymentConfiguration, DeploymentJob, DeploymentRun, DeploymentWorkflow } from './agent-detail.types';
+import type { DeploymentConfigurationRequest } from './agent-requests.types';
 import { DeploymentsApi } from './deployments.api';
 
 /** An agent's deployments: whether they are configured, the runs, one run's jobs and logs, trigger and cancel. */
@@ -23,6 +24,9 @@ export class DeploymentsStore {
   readonly selectedRun = signal<DeploymentRun | null>(null);
   readonly jobs = new RemoteValue<DeploymentJob[]>();
   readonly logs = new RemoteValue<string>();
+  /** The job whose logs are shown, within the selected run. */
+  readonly selectedJob = signal<DeploymentJob | null>(null);
+  readonly jobLogs = new RemoteValue<string>();
   readonly actions = new ActionTracker();
 
   async load(clientId = this.clientId, agentId = this.agentId): Promise<void> {
@@ -47,6 +51,7 @@ export class DeploymentsStore {
   /** Reads the run again (the provider moves it on), then its jobs and logs. */
   async openRun(run: DeploymentRun): Promise<void> {
     this.selectedRun.set(run);
+    this.selectedJob.set(null);
     try {
       const fresh = await this.api.run(this.clientId, this.agentId, run.id);
       if (this.selectedRun()?.id === run.id) this.selectedRun.set(fresh);
@@ -64,6 +69,43 @@ export class DeploymentsStore {
 
   closeRun(): void {
     this.selectedRun.set(null);
+    this.selectedJob.set(null);
+  }
+
+  openJobLogs(job: DeploymentJob): Promise<void> {
+    const run = this.selectedRun();
+    if (!run) return Promise.resolve();
+    this.selectedJob.set(job);
+    return this.jobLogs.load(async () => (await this.api.jobLogs(this.clientId, this.agentId, run.id, job.id)).logs);
+  }
+
+  closeJobLogs(): void {
+    this.selectedJob.set(null);
+  }
+
+  /** Management rights (DESIGN §4). An update leaves out `providerType`, as the remote expects; then all is read again. */
+  async saveConfiguration(body: DeploymentConfigurationRequest): Promise<boolean> {
+    const updating = this.configured();
+    const request = updating ? withoutProviderType(body) : body;
+    const ok = await this.actions.run(
+      'configuration',
+      () => this.api.saveConfiguration(this.clientId, this.agentId, request),
+      updating ? 'Deployment configuration updated' : 'Deployment configuration saved',
+      'Saving the deployment configuration failed',
+    );
+    if (ok) await this.load();
+    return ok;
+  }
+
+  async deleteConfiguration(): Promise<boolean> {
+    const ok = await this.actions.run(
+      'delete-configuration',
+      () => this.api.deleteConfiguration(this.clientId, this.agentId),
+      'Deployment configuration deleted',
+      'Deleting the deployment configuration failed',
+    );
+    if (ok) await this.load();
+    return ok;
   }
 
   async trigger(workflowId: string, ref: string): Promise<boolean> {
@@ -90,6 +132,12 @@ export class DeploymentsStore {
     }
     return ok;
   }
+}
+
+function withoutProviderType(body: DeploymentConfigurationRequest): DeploymentConfigurationRequest {
+  const request = { ...body };
+  delete request.providerType;
+  return request;
 }
 
 /** A run still running can be cancelled. */

@@ -2,7 +2,7 @@ import { computed, inject, Injectable, signal } from '@angular/core';
 import { apiErrorMessage } from '@agent-controller/console-core';
 import { ActionTracker } from './action-tracker';
 import { DirectoryListing, flattenTree, isWithin, joinPath, parentOf } from './file-tree';
-import { FilesApi } from './files.api';
+import { FileContext, FilesApi } from './files.api';
 import { decodeBase64Utf8, encodeBase64Utf8 } from './text-encoding';
 
 /** The file open in the editor: `content` is the draft, `saved` what the remote holds. */
@@ -24,6 +24,8 @@ export class FilesStore {
   private agentId = '';
   private openRequest = 0;
 
+  /** Which files are shown: the workspace (`app`) or, for managers, the agent's configuration (`config`). */
+  readonly context = signal<FileContext>('app');
   readonly listings = signal<Record<string, DirectoryListing>>({});
   readonly expanded = signal<ReadonlySet<string>>(new Set());
   readonly rows = computed(() => flattenTree(this.listings(), this.expanded()));
@@ -35,13 +37,21 @@ export class FilesStore {
   });
   readonly actions = new ActionTracker();
 
-  load(clientId: string, agentId: string): Promise<void> {
+  load(clientId: string, agentId: string, context: FileContext = this.context()): Promise<void> {
     this.clientId = clientId;
     this.agentId = agentId;
+    this.context.set(context);
+    this.openRequest++;
     this.listings.set({});
     this.expanded.set(new Set());
     this.file.set(null);
     return this.list('');
+  }
+
+  /** Shows the other set of files from its root; the caller asks about unsaved changes first. */
+  switchContext(context: FileContext): Promise<void> {
+    if (context === this.context()) return Promise.resolve();
+    return this.load(this.clientId, this.agentId, context);
   }
 
   /** Reads the root and every open directory again. */
@@ -50,11 +60,15 @@ export class FilesStore {
   }
 
   async list(directory: string): Promise<void> {
+    const context = this.context();
     this.setListing(directory, { loading: true, error: null, nodes: this.listings()[directory]?.nodes ?? [] });
     try {
-      const nodes = await this.api.list(this.clientId, this.agentId, directory);
+      const nodes = await this.api.list(this.clientId, this.agentId, directory, context);
+      // A listing that arrives after the context switched belongs to the other tree.
+      if (context !== this.context()) return;
       this.setListing(directory, { loading: false, error: null, nodes });
     } catch (error) {
+      if (context !== this.context()) return;
       this.setListing(directory, { loading: false, error: apiErrorMessage(error), nodes: [] });
     }
   }
@@ -76,7 +90,7 @@ export class FilesStore {
     const request = ++this.openRequest;
     this.file.set({ path, loading: true, error: null, binary: false, saved: '', content: '' });
     try {
-      const body = await this.api.read(this.clientId, this.agentId, path);
+      const body = await this.api.read(this.clientId, this.agentId, path, this.context());
       const text = body.encoding === 'base64' ? decodeBase64Utf8(body.content) : body.content;
       if (request !== this.openRequest) return;
       this.file.set({
@@ -112,10 +126,13 @@ export class FilesStore {
     const ok = await this.actions.run(
       'save',
       () =>
-        this.api.write(this.clientId, this.agentId, file.path, {
-          content: encodeBase64Utf8(content),
-          encoding: 'base64',
-        }),
+        this.api.write(
+          this.clientId,
+          this.agentId,
+          file.path,
+          { content: encodeBase64Utf8(content), encoding: 'base64' },
+          this.context(),
+        ),
       `${file.path} saved`,
       `Saving ${file.path} failed`,
     );
@@ -132,7 +149,14 @@ export class FilesStore {
     const path = joinPath(directory, name);
     const ok = await this.actions.run(
       'create',
-      () => this.api.create(this.clientId, this.agentId, path, type === 'file' ? { type, content: '' } : { type }),
+      () =>
+        this.api.create(
+          this.clientId,
+          this.agentId,
+          path,
+          type === 'file' ? { type, content: '' } : { type },
+          this.context(),
+        ),
       `${type === 'file' ? 'File' : 'Folder'} ${path} created`,
       `Creating ${path} failed`,
     );
@@ -146,7 +170,7 @@ export class FilesStore {
   async remove(path: string): Promise<boolean> {
     const ok = await this.actions.run(
       `delete:${path}`,
-      () => this.api.delete(this.clientId, this.agentId, path),
+      () => this.api.delete(this.clientId, this.agentId, path, this.context()),
       `${path} deleted`,
       `Deleting ${path} failed`,
     );
@@ -163,7 +187,7 @@ export class FilesStore {
     if (!target || target === path) return false;
     const ok = await this.actions.run(
       `move:${path}`,
-      () => this.api.move(this.clientId, this.agentId, path, target),
+      () => this.api.move(this.clientId, this.agentId, path, target, this.context()),
       `${path} moved to ${target}`,
       `Moving ${path} failed`,
     );

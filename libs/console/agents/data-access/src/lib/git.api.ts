@@ -2,7 +2,7 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import type { VcsBranch, VcsDiff, VcsStatus } from './agent-detail.types';
-import { agentUrl, VcsCreateBranchRequest } from './agent-requests.types';
+import { agentUrl, VcsCreateBranchRequest, VcsResolveConflictRequest } from './agent-requests.types';
 
 /** Git in an agent's workspace (`…/vcs/*`), proxied to the remote. */
 @Injectable({ providedIn: 'root' })
@@ -48,6 +48,28 @@ export class GitApi {
 
   switchBranch(clientId: string, agentId: string, branch: string): Promise<unknown> {
     return this.post(clientId, agentId, `branches/${encodeURIComponent(branch)}/switch`, {});
+  }
+
+  fetch(clientId: string, agentId: string): Promise<unknown> {
+    return this.post(clientId, agentId, 'fetch', {});
+  }
+
+  rebase(clientId: string, agentId: string, branch: string): Promise<unknown> {
+    return this.post(clientId, agentId, 'rebase', { branch });
+  }
+
+  deleteBranch(clientId: string, agentId: string, branch: string): Promise<unknown> {
+    return firstValueFrom(
+      this.http.delete(`${agentUrl(clientId, agentId)}/vcs/branches/${encodeURIComponent(branch)}`),
+    );
+  }
+
+  resolveConflict(clientId: string, agentId: string, body: VcsResolveConflictRequest): Promise<unknown> {
+    return this.post(clientId, agentId, 'conflicts/resolve', body);
+  }
+
+  prepareCleanWorkspace(clientId: string, agentId: string, baseBranch: string): Promise<unknown> {
+    return this.post(clientId, agentId, 'workspace/prepare-clean', { baseBranch });
   }
 
   private post(clientId: string, agentId: string, action: string, body: unknown): Promise<unknown> {

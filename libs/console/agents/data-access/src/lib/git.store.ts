@@ -2,6 +2,7 @@ import { computed, inject, Injectable, signal } from '@angular/core';
 import { RemoteValue } from '@agent-controller/console-clients-data-access';
 import { ActionTracker } from './action-tracker';
 import type { VcsBranch, VcsDiff, VcsFile, VcsStatus } from './agent-detail.types';
+import type { ConflictStrategy } from './agent-requests.types';
 import { GitApi } from './git.api';
 
 /** Git in an agent's workspace: status, branches, one file's diff, and the operations (each reloads status). */
@@ -22,6 +23,8 @@ export class GitStore {
   readonly unstaged = computed(() => this.files().filter((file) => file.type !== 'staged'));
   readonly localBranches = computed(() => (this.branches.value() ?? []).filter((branch) => !branch.isRemote));
   readonly canCommit = computed(() => this.staged().length > 0);
+  /** Unmerged paths (porcelain `U` on either side, or `AA`/`DD`): what a merge or rebase left to resolve. */
+  readonly conflicts = computed(() => this.files().filter(isConflicted));
 
   private readonly files = computed<VcsFile[]>(() => this.status.value()?.files ?? []);
 
@@ -104,6 +107,50 @@ export class GitStore {
     );
   }
 
+  fetch(): Promise<boolean> {
+    return this.operate('fetch', () => this.api.fetch(this.clientId, this.agentId), 'Fetched', 'Fetch failed', true);
+  }
+
+  rebase(onto: string): Promise<boolean> {
+    return this.operate(
+      `rebase:${onto}`,
+      () => this.api.rebase(this.clientId, this.agentId, onto),
+      `Rebased onto ${onto}`,
+      `Rebasing onto ${onto} failed`,
+      true,
+    );
+  }
+
+  deleteBranch(name: string): Promise<boolean> {
+    return this.operate(
+      `delete:${name}`,
+      () => this.api.deleteBranch(this.clientId, this.agentId, name),
+      `Branch ${name} deleted`,
+      `Deleting branch ${name} failed`,
+      true,
+    );
+  }
+
+  resolveConflict(path: string, strategy: ConflictStrategy): Promise<boolean> {
+    return this.operate(
+      `resolve:${path}`,
+      () => this.api.resolveConflict(this.clientId, this.agentId, { path, strategy }),
+      `${path} resolved (${STRATEGY_NAMES[strategy]})`,
+      `Resolving ${path} failed`,
+    );
+  }
+
+  /** Discards local work and checks out a fresh `baseBranch`: the caller confirms first. */
+  prepareCleanWorkspace(baseBranch: string): Promise<boolean> {
+    return this.operate(
+      'prepare-clean',
+      () => this.api.prepareCleanWorkspace(this.clientId, this.agentId, baseBranch),
+      `Workspace reset to a clean ${baseBranch}`,
+      `Preparing a clean workspace on ${baseBranch} failed`,
+      true,
+    );
+  }
+
   private async operate(
     key: string,
     action: () => Promise<unknown>,
@@ -122,6 +169,17 @@ export class GitStore {
 
 function describe(paths: string[]): string {
   return paths.length === 1 ? paths[0] : `${paths.length} files`;
+}
+
+/** How each resolve strategy reads to an operator (contract `vcs/conflicts/resolve`). */
+export const STRATEGY_NAMES: Record<ConflictStrategy, string> = {
+  yours: 'kept yours',
+  mine: 'kept mine',
+  both: 'kept both',
+};
+
+export function isConflicted(file: VcsFile): boolean {
+  return file.status.includes('U') || file.status === 'AA' || file.status === 'DD';
 }
 
 const STATE_NAMES: Record<string, string> = {

@@ -9,13 +9,18 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { DeploymentRun, DeploymentsStore, isRunActive } from '@agent-controller/console-agents-data-access';
 import { confirmAction } from '@agent-controller/console-ui';
+import { DeploymentConfigurationPanel } from './deployment-configuration-panel';
 
-/** The agent's CI runs: list, a run's jobs and logs, trigger a workflow, cancel a run. Open to every member. */
+/**
+ * The agent's CI runs: list, a run's jobs and logs (and each job's), trigger a workflow, cancel a run — open to
+ * every member. The configuration (it holds the provider token) is edited by managers only.
+ */
 @Component({
   selector: 'ac-agent-deployments-tab',
   providers: [DeploymentsStore],
   imports: [
     DatePipe,
+    DeploymentConfigurationPanel,
     FormsModule,
     MatButtonModule,
     MatFormFieldModule,
@@ -29,6 +34,8 @@ import { confirmAction } from '@agent-controller/console-ui';
 export class AgentDeploymentsTab implements OnInit {
   readonly clientId = input.required<string>();
   readonly agentId = input.required<string>();
+  /** Management rights: only then can the configuration be changed. */
+  readonly canConfigure = input(false);
   protected readonly store = inject(DeploymentsStore);
   private readonly dialog = inject(MatDialog);
   protected readonly busy = this.store.actions.busy;

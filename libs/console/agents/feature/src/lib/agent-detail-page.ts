@@ -2,9 +2,12 @@ import { Component, computed, inject, input, OnInit } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTabsModule } from '@angular/material/tabs';
+import { MatDialog } from '@angular/material/dialog';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { AgentDetailStore } from '@agent-controller/console-agents-data-access';
+import { askAgentPassword } from './agent-credentials-dialog';
 import { AgentDeploymentsTab } from './agent-deployments-tab';
+import { editAgent } from './agent-edit-dialog';
 import { AgentEnvironmentTab } from './agent-environment-tab';
 import { AgentFilesTab } from './agent-files-tab';
 import { AgentGitTab } from './agent-git-tab';
@@ -31,8 +34,19 @@ const TABS = ['environment', 'files', 'git', 'deployments'] as const;
     </nav>
     <header class="page-header">
       <h1>{{ name() }}</h1>
-      <a mat-stroked-button [routerLink]="['/clients', id(), 'agents', agentId(), 'chat']">Chat with {{ name() }}</a>
+      <div class="actions">
+        @if (store.canConfigure() && store.agent.value()) {
+          <button mat-button type="button" [disabled]="busy() !== null" (click)="edit()">
+            {{ busy() === 'update' ? 'Saving…' : 'Edit' }}
+          </button>
+          <button mat-button type="button" [disabled]="busy() !== null" (click)="storeCredentials()">
+            {{ busy() === 'credentials' ? 'Storing…' : 'Store credentials' }}
+          </button>
+        }
+        <a mat-stroked-button [routerLink]="['/clients', id(), 'agents', agentId(), 'chat']">Chat with {{ name() }}</a>
+      </div>
     </header>
+    <p class="live" aria-live="polite">{{ store.actions.notice() }}</p>
     @if (store.agent.loading()) {
       <mat-progress-bar mode="indeterminate" aria-label="Loading the agent" />
     }
@@ -71,7 +85,7 @@ const TABS = ['environment', 'files', 'git', 'deployments'] as const;
         </mat-tab>
         <mat-tab label="Files">
           <ng-template matTabContent>
-            <ac-agent-files-tab [clientId]="id()" [agentId]="agentId()" />
+            <ac-agent-files-tab [clientId]="id()" [agentId]="agentId()" [canConfigure]="store.canConfigure()" />
           </ng-template>
         </mat-tab>
         <mat-tab label="Git">
@@ -81,7 +95,7 @@ const TABS = ['environment', 'files', 'git', 'deployments'] as const;
         </mat-tab>
         <mat-tab label="Deployments">
           <ng-template matTabContent>
-            <ac-agent-deployments-tab [clientId]="id()" [agentId]="agentId()" />
+            <ac-agent-deployments-tab [clientId]="id()" [agentId]="agentId()" [canConfigure]="store.canConfigure()" />
           </ng-template>
         </mat-tab>
       </mat-tab-group>
@@ -105,6 +119,16 @@ const TABS = ['environment', 'files', 'git', 'deployments'] as const;
     }
     h1 {
       overflow-wrap: anywhere;
+    }
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px;
+    }
+    .live {
+      min-height: 1.25em;
+      margin: 0 0 8px;
     }
     .facts {
       display: flex;
@@ -136,6 +160,8 @@ export class AgentDetailPage implements OnInit {
   protected readonly store = inject(AgentDetailStore);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
+  private readonly dialog = inject(MatDialog);
+  protected readonly busy = this.store.actions.busy;
   protected readonly name = computed(() => this.store.agent.value()?.name ?? 'Agent');
   protected readonly tabIndex = computed(() => Math.max(0, TABS.indexOf(this.tab() as (typeof TABS)[number])));
 
@@ -145,6 +171,20 @@ export class AgentDetailPage implements OnInit {
 
   protected load(): Promise<unknown> {
     return this.store.load(this.id(), this.agentId());
+  }
+
+  protected edit(): void {
+    const agent = this.store.agent.value();
+    if (!agent) return;
+    editAgent(this.dialog, agent).subscribe((changes) => {
+      if (changes) void this.store.update(changes);
+    });
+  }
+
+  protected storeCredentials(): void {
+    askAgentPassword(this.dialog, this.name()).subscribe((password) => {
+      if (password) void this.store.storeCredentials(password);
+    });
   }
 
   protected selectTab(index: number): void {

@@ -3,18 +3,36 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatMenuModule } from '@angular/material/menu';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { FileNode, FilesStore, FileTreeRow } from '@agent-controller/console-agents-data-access';
+import { FileContext, FileNode, FilesStore, FileTreeRow } from '@agent-controller/console-agents-data-access';
 import { Observable, of } from 'rxjs';
 import { confirmAction } from '@agent-controller/console-ui';
 import { FileEditorPanel } from './file-editor-panel';
 import { promptPath } from './path-prompt-dialog';
 
-/** The agent's workspace: a lazily opened tree beside an editor. Every member may write `app` files (DESIGN §4). */
+/**
+ * The agent's workspace: a lazily opened tree beside an editor. Every member may write `app` files; managers
+ * may switch to the agent's configuration files (`config`, DESIGN §4), which client users never see.
+ */
 @Component({
   selector: 'ac-agent-files-tab',
   providers: [FilesStore],
   imports: [FileEditorPanel, MatButtonModule, MatMenuModule, MatProgressBarModule],
   template: `
+    @if (canConfigure()) {
+      <div class="contexts" role="group" aria-label="Which files">
+        @for (option of contexts; track option.context) {
+          <button
+            mat-button
+            type="button"
+            [class.selected]="store.context() === option.context"
+            [attr.aria-pressed]="store.context() === option.context"
+            (click)="switchContext(option.context)"
+          >
+            {{ option.label }}
+          </button>
+        }
+      </div>
+    }
     <div class="toolbar">
       <button mat-stroked-button type="button" (click)="create('', 'file')">New file</button>
       <button mat-stroked-button type="button" (click)="create('', 'directory')">New folder</button>
@@ -22,7 +40,7 @@ import { promptPath } from './path-prompt-dialog';
     </div>
     <p class="live" aria-live="polite">{{ store.actions.notice() }}</p>
     <div class="layout">
-      <nav class="tree" aria-label="Workspace files">
+      <nav class="tree" [attr.aria-label]="store.context() === 'config' ? 'Configuration files' : 'Workspace files'">
         @if (store.root().loading) {
           <mat-progress-bar mode="indeterminate" aria-label="Loading files" />
         }
@@ -32,7 +50,9 @@ import { promptPath } from './path-prompt-dialog';
             <button mat-button type="button" (click)="store.list('')">Retry</button>
           </p>
         } @else if (!store.root().loading && store.root().nodes.length === 0) {
-          <p class="state">The workspace is empty.</p>
+          <p class="state">
+            {{ store.context() === 'config' ? 'There are no configuration files.' : 'The workspace is empty.' }}
+          </p>
         }
         <ul>
           @for (row of store.rows(); track rowId(row)) {
@@ -82,6 +102,16 @@ import { promptPath } from './path-prompt-dialog';
     </mat-menu>
   `,
   styles: `
+    .contexts {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 8px;
+      padding-top: 16px;
+    }
+    .contexts .selected {
+      background: var(--mat-sys-secondary-container);
+      color: var(--mat-sys-on-secondary-container);
+    }
     .toolbar {
       display: flex;
       flex-wrap: wrap;
@@ -157,11 +187,24 @@ import { promptPath } from './path-prompt-dialog';
 export class AgentFilesTab implements OnInit {
   readonly clientId = input.required<string>();
   readonly agentId = input.required<string>();
+  /** Management rights: only then are the configuration files offered. */
+  readonly canConfigure = input(false);
   protected readonly store = inject(FilesStore);
+  protected readonly contexts: { context: FileContext; label: string }[] = [
+    { context: 'app', label: 'Workspace files' },
+    { context: 'config', label: 'Configuration files' },
+  ];
   private readonly dialog = inject(MatDialog);
 
   ngOnInit(): Promise<void> {
     return this.store.load(this.clientId(), this.agentId());
+  }
+
+  protected switchContext(context: FileContext): void {
+    if (context === this.store.context()) return;
+    this.discardChanges().subscribe((discard) => {
+      if (discard) void this.store.switchContext(context);
+    });
   }
 
   protected rowId(row: FileTreeRow): string {

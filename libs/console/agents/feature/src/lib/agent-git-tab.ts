@@ -7,16 +7,24 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { fileStateLabel, GitStore, VcsFile } from '@agent-controller/console-agents-data-access';
+import { confirmAction } from '@agent-controller/console-ui';
 import { GitDiffPanel } from './git-diff-panel';
+import { GitWorkspacePanel } from './git-workspace-panel';
+import { VerifyCommandsPanel } from './verify-commands-panel';
 import { promptPath } from './path-prompt-dialog';
 
-/** Git in the agent's workspace: status, stage, commit, push/pull, branches, diffs. Open to every member. */
+/**
+ * Git in the agent's workspace: status, stage, commit, fetch/push/pull, branches (switch, rebase, delete), diffs,
+ * conflicts, a clean workspace and verify commands. Open to every member (DESIGN §4).
+ */
 @Component({
   selector: 'ac-agent-git-tab',
   providers: [GitStore],
   imports: [
     FormsModule,
     GitDiffPanel,
+    GitWorkspacePanel,
+    VerifyCommandsPanel,
     NgTemplateOutlet,
     MatButtonModule,
     MatFormFieldModule,
@@ -52,6 +60,27 @@ export class AgentGitTab implements OnInit {
   protected async commit(): Promise<void> {
     if (!this.message().trim() || !this.store.canCommit()) return;
     if (await this.store.commit(this.message())) this.message.set('');
+  }
+
+  protected rebase(onto: string): void {
+    const current = this.store.status.value()?.currentBranch ?? 'the current branch';
+    confirmAction(this.dialog, {
+      title: `Rebase ${current} onto ${onto}?`,
+      message: `The commits of ${current} are replayed on top of ${onto}. Conflicts, if any, are listed below to resolve.`,
+      confirm: `Rebase onto ${onto}`,
+    }).subscribe((confirmed) => {
+      if (confirmed) void this.store.rebase(onto);
+    });
+  }
+
+  protected deleteBranch(name: string): void {
+    confirmAction(this.dialog, {
+      title: `Delete branch ${name}?`,
+      message: `The local branch ${name} is deleted from the agent's workspace. Commits only on ${name} are no longer reachable from a branch.`,
+      confirm: `Delete branch ${name}`,
+    }).subscribe((confirmed) => {
+      if (confirmed) void this.store.deleteBranch(name);
+    });
   }
 
   protected createBranch(): void {
