@@ -1,5 +1,5 @@
 import { Route } from '@angular/router';
-import { globalAdminGuard, signedInGuard } from '@agent-controller/console-core';
+import { globalAdminGuard, signedInGuard, usersAdminGuard } from '@agent-controller/console-core';
 
 /** Every screen is its own lazy chunk: the log-in route loads only what it needs. */
 export const appRoutes: Route[] = [
@@ -60,6 +60,12 @@ export const appRoutes: Route[] = [
         title: 'Audit log · Agent Controller',
         canMatch: [globalAdminGuard],
         loadComponent: () => import('@agent-controller/console-audit-feature').then((m) => m.AuditPage),
+      },
+      {
+        path: 'users',
+        title: 'Users · Agent Controller',
+        canMatch: [usersAdminGuard],
+        loadComponent: () => import('@agent-controller/console-users-feature').then((m) => m.UsersPage),
       },
       {
         path: '**',

@@ -1,6 +1,7 @@
 import { Component, inject, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
-import { MatSnackBarModule } from '@angular/material/snack-bar';
+import { MatDialog } from '@angular/material/dialog';
+import { MatSnackBar, MatSnackBarModule } from '@angular/material/snack-bar';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { SessionStore } from '@agent-controller/console-core';
@@ -23,9 +24,15 @@ const THEME_KEY = 'agent-controller.theme';
         @if (session.isGlobalAdmin()) {
           <a mat-button routerLink="/audit" routerLinkActive="active" ariaCurrentWhenActive="page">Audit</a>
         }
+        @if (session.isGlobalAdmin() && session.isUsersModeUser()) {
+          <a mat-button routerLink="/users" routerLinkActive="active" ariaCurrentWhenActive="page">Users</a>
+        }
       </nav>
       <span class="spacer"></span>
       <span class="who">{{ session.displayName() }}</span>
+      @if (session.isUsersModeUser()) {
+        <button mat-button type="button" (click)="changePassword()">Change password</button>
+      }
       <button mat-button type="button" (click)="toggleTheme()" [attr.aria-pressed]="dark()">
         {{ dark() ? 'Light theme' : 'Dark theme' }}
       </button>
@@ -76,6 +83,8 @@ const THEME_KEY = 'agent-controller.theme';
 export class Shell {
   protected readonly session = inject(SessionStore);
   private readonly router = inject(Router);
+  private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
   protected readonly dark = signal(localStorage.getItem(THEME_KEY) === 'dark');
 
   constructor() {
@@ -86,6 +95,18 @@ export class Shell {
     this.dark.update((dark) => !dark);
     localStorage.setItem(THEME_KEY, this.dark() ? 'dark' : 'light');
     this.applyTheme();
+  }
+
+  /** The dialog's code loads on first use: most sessions never change a password. */
+  protected async changePassword(): Promise<void> {
+    const { ChangePasswordDialog } = await import('@agent-controller/console-users-feature');
+    this.dialog
+      .open(ChangePasswordDialog, { width: 'min(440px, 100vw)', maxWidth: '100vw' })
+      .afterClosed()
+      .subscribe((changed) => {
+        if (changed)
+          this.snackBar.open('Password changed; your other sessions have ended', undefined, { duration: 5000 });
+      });
   }
 
   protected async logOut(): Promise<void> {

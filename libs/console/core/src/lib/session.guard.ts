@@ -19,3 +19,12 @@ export const globalAdminGuard: CanMatchFn = async () => {
   if (!session.signedIn()) await session.restore();
   return session.isGlobalAdmin() || router.createUrlTree(['/clients']);
 };
+
+/** User administration: global admins in users mode only (api-key and keycloak modes administer users elsewhere). */
+export const usersAdminGuard: CanMatchFn = async () => {
+  // inject() only works before the first await.
+  const session = inject(SessionStore);
+  const router = inject(Router);
+  if (!session.signedIn()) await session.restore();
+  return (session.isGlobalAdmin() && session.isUsersModeUser()) || router.createUrlTree(['/clients']);
+};

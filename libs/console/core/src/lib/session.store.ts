@@ -25,6 +25,10 @@ export class SessionStore {
   readonly token = this.credential.asReadonly();
   readonly signedIn = computed(() => this.principal() !== null);
   readonly isGlobalAdmin = computed(() => this.principal()?.isGlobalAdmin ?? false);
+  /** users mode, signed in as a user: accounts (and their passwords) are administered by this controller. */
+  readonly isUsersModeUser = computed(
+    () => this.principal()?.authenticationMethod === 'users' && this.principal()?.kind === 'user',
+  );
   readonly displayName = computed(() => {
     const principal = this.principal();
     return principal?.user?.email ?? (principal?.kind === 'api-key' ? 'API key' : '');
@@ -41,6 +45,14 @@ export class SessionStore {
 
   async logIn(email: string, password: string): Promise<void> {
     const response = await firstValueFrom(this.http.post<TokenResponse>('/api/auth/login', { email, password }));
+    await this.use(response.accessToken);
+  }
+
+  /** users mode: changes the signed-in user's password; this tab continues with the new token, other sessions end. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    const response = await firstValueFrom(
+      this.http.post<TokenResponse>('/api/auth/password', { currentPassword, newPassword }),
+    );
     await this.use(response.accessToken);
   }
 

@@ -1,0 +1,3 @@
+export * from './lib/users-page';
+export * from './lib/create-user-dialog';
+export * from './lib/change-password-dialog';
