@@ -2,8 +2,8 @@ import { HttpErrorResponse, provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { KEYCLOAK_SESSION, SessionStore } from '@agent-controller/console-core';
-import { fieldErrors, UsersStore } from '@agent-controller/console-users-data-access';
+import { fieldErrors, KEYCLOAK_SESSION, SessionStore } from '@agent-controller/console-core';
+import { UsersStore } from '@agent-controller/console-users-data-access';
 import type { User } from '@agent-controller/shared-contracts';
 
 function user(id: string, email: string, overrides: Partial<User> = {}): User {

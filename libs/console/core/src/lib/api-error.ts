@@ -12,3 +12,15 @@ export function apiErrorMessage(error: unknown): string {
   }
   return `${error.status} ${error.statusText}`;
 }
+
+/** The API's refusals per body field (`{ email: 'already in use' }`), to show beside the matching inputs. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  if (!(error instanceof HttpErrorResponse)) return {};
+  const body = error.error as Partial<ErrorBody> | null;
+  const errors: Record<string, string> = {};
+  for (const field of body?.details?.fields ?? []) {
+    if (field.location !== 'body') continue;
+    errors[field.field] = errors[field.field] ? `${errors[field.field]}; ${field.message}` : field.message;
+  }
+  return errors;
+}

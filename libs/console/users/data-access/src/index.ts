@@ -1,3 +1,2 @@
 export * from './lib/users.api';
 export * from './lib/users.store';
-export * from './lib/field-errors';

@@ -5,8 +5,7 @@ import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { apiErrorMessage, SessionStore } from '@agent-controller/console-core';
-import { fieldErrors } from '@agent-controller/console-users-data-access';
+import { apiErrorMessage, fieldErrors, SessionStore } from '@agent-controller/console-core';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@agent-controller/shared-contracts';
 import { controlError } from './control-error';
 

@@ -6,8 +6,8 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { apiErrorMessage } from '@agent-controller/console-core';
-import { fieldErrors, UsersStore } from '@agent-controller/console-users-data-access';
+import { apiErrorMessage, fieldErrors } from '@agent-controller/console-core';
+import { UsersStore } from '@agent-controller/console-users-data-access';
 import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
