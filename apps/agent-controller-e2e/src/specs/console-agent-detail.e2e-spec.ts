@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshots, seriousViolations } from '../support/browser';
+import { launchChromium, openedDialog, screenshots, seriousViolations } from '../support/browser';
 import { RunningController, startController } from '../support/controller-process';
 import { Api, setUpFirstAdmin } from '../support/http';
 import { RunningSimulator, startSimulator } from '../support/simulator-process';
@@ -84,7 +84,7 @@ describe('console agent detail in a browser', () => {
   }
 
   async function confirmDialog(title: string, button: string): Promise<void> {
-    const dialog = page.getByRole('dialog');
+    const dialog = await openedDialog(page);
     await dialog.getByRole('heading', { name: title }).waitFor();
     await expectAccessible();
     await dialog.getByRole('button', { name: button }).click();
@@ -105,7 +105,7 @@ describe('console agent detail in a browser', () => {
 
   it('edits the agent and stores its credentials', async () => {
     await page.getByRole('button', { name: 'Edit', exact: true }).click();
-    let dialog = page.getByRole('dialog');
+    let dialog = await openedDialog(page);
     await dialog.getByRole('heading', { name: 'Edit Ada' }).waitFor();
     expect(await dialog.getByLabel('Name').inputValue()).toBe('Ada');
     await dialog.getByLabel('Description').fill('Reviews pull requests');
@@ -118,7 +118,7 @@ describe('console agent detail in a browser', () => {
     expect(stored.body).toMatchObject({ name: 'Ada', description: 'Reviews pull requests' });
 
     await page.getByRole('button', { name: 'Store credentials', exact: true }).click();
-    dialog = page.getByRole('dialog');
+    dialog = await openedDialog(page);
     await dialog.getByRole('heading', { name: 'Store credentials of Ada' }).waitFor();
     const password = dialog.getByLabel('Agent password');
     expect(await password.getAttribute('type')).toBe('password');
@@ -136,7 +136,7 @@ describe('console agent detail in a browser', () => {
     await list.getByText('one', { exact: true }).waitFor();
 
     await page.getByRole('button', { name: 'Edit FOO' }).click();
-    let dialog = page.getByRole('dialog');
+    let dialog = await openedDialog(page);
     await dialog.getByRole('heading', { name: 'Edit FOO' }).waitFor();
     await dialog.getByLabel('Value').fill('changed');
     await dialog.getByRole('button', { name: 'Save' }).click();
@@ -144,7 +144,7 @@ describe('console agent detail in a browser', () => {
     await list.getByText('changed', { exact: true }).waitFor();
 
     await page.getByRole('button', { name: 'Add variable' }).click();
-    dialog = page.getByRole('dialog');
+    dialog = await openedDialog(page);
     await dialog.getByLabel('Name').fill('9BAD');
     await dialog.getByLabel('Value').click();
     await dialog.getByText('Letters, digits and _').waitFor();
@@ -199,7 +199,7 @@ describe('console agent detail in a browser', () => {
     expect(stored.body.content).toBe(edited);
 
     await page.getByRole('button', { name: 'New file', exact: true }).click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openedDialog(page);
     await dialog.getByLabel('File name').fill('notes.md');
     await dialog.getByRole('button', { name: 'Create' }).click();
     await page.getByLabel('Content of notes.md').waitFor();

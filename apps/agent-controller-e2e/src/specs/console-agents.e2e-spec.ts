@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshots, seriousViolations } from '../support/browser';
+import { launchChromium, openedDialog, screenshots, seriousViolations } from '../support/browser';
 import { RunningController, startController } from '../support/controller-process';
 import { Api, setUpFirstAdmin } from '../support/http';
 import { RunningSimulator, startSimulator } from '../support/simulator-process';
@@ -74,7 +74,7 @@ describe('console agents and chat in a browser', () => {
 
   it('creates an agent and shows its password once', async () => {
     await page.getByRole('button', { name: 'Create agent' }).click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openedDialog(page);
     await dialog.getByLabel('Agent name').fill('Ada');
     await dialog.getByLabel('Description').fill('Writes the docs');
     await dialog.getByRole('button', { name: 'Create' }).click();
@@ -151,7 +151,7 @@ describe('console agents and chat in a browser', () => {
     await page.getByRole('link', { name: 'Agents', exact: true }).click();
     await page.waitForURL(`**/clients/${clientId}/agents`);
     await page.getByRole('button', { name: 'Delete Ada' }).click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openedDialog(page);
     await dialog.getByRole('heading', { name: 'Delete agent Ada?' }).waitFor();
     // axe reads colours: wait until the dialog has faded in.
     await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));

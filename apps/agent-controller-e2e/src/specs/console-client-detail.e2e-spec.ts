@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshots, seriousViolations } from '../support/browser';
+import { launchChromium, openedDialog, screenshots, seriousViolations } from '../support/browser';
 import { RunningController, startController } from '../support/controller-process';
 import { Api, setUpFirstAdmin } from '../support/http';
 import { RunningSimulator, startSimulator } from '../support/simulator-process';
@@ -146,7 +146,7 @@ describe('client detail and bulk actions in a browser', () => {
     );
 
     await panel.getByRole('button', { name: `Remove ${MEMBER}` }).click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openedDialog(page);
     expect(await dialog.textContent()).toContain(`Remove ${MEMBER} from this client?`);
     await dialog.getByRole('button', { name: 'Remove' }).click();
     await panel.getByRole('cell', { name: MEMBER, exact: true }).waitFor({ state: 'detached' });
@@ -162,7 +162,7 @@ describe('client detail and bulk actions in a browser', () => {
   it('edits the client: a renamed client is not checked again, a moved endpoint is', async () => {
     await openTab('Overview');
     await page.getByRole('button', { name: 'Edit' }).click();
-    let dialog = page.getByRole('dialog', { name: 'Edit Build farm' });
+    let dialog = await openedDialog(page, { name: 'Edit Build farm' });
     await dialog.waitFor();
     expect(await dialog.getByLabel('Endpoint').inputValue()).toBe(remote.url);
     expect(await dialog.getByLabel('API key of the remote').inputValue()).toBe('');
@@ -181,7 +181,7 @@ describe('client detail and bulk actions in a browser', () => {
       [remote.url, 'healthy'],
     ]) {
       await page.getByRole('button', { name: 'Edit' }).click();
-      dialog = page.getByRole('dialog', { name: 'Edit Build farm' });
+      dialog = await openedDialog(page, { name: 'Edit Build farm' });
       await dialog.getByLabel('Endpoint').fill(endpoint);
       await dialog.getByRole('button', { name: 'Save' }).click();
       dialog = page.getByRole('dialog', { name: 'Client saved' });
@@ -200,10 +200,10 @@ describe('client detail and bulk actions in a browser', () => {
   it('rotates the key after confirming and shows the new one once', async () => {
     await openTab('Overview');
     await page.getByRole('button', { name: 'Rotate key' }).click();
-    let dialog = page.getByRole('dialog');
+    let dialog = await openedDialog(page);
     expect(await dialog.textContent()).toContain('Rotate the API key of "Build farm"?');
     await dialog.getByRole('button', { name: 'Rotate key' }).click();
-    dialog = page.getByRole('dialog', { name: 'New API key' });
+    dialog = await openedDialog(page, { name: 'New API key' });
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('you will not see this again');
     expect((await dialog.getByTestId('new-key').textContent())?.trim().length).toBeGreaterThanOrEqual(16);
@@ -219,7 +219,7 @@ describe('client detail and bulk actions in a browser', () => {
     await page.getByRole('checkbox', { name: 'Select Spare farm' }).check();
     await page.getByRole('button', { name: 'Bulk actions' }).click();
     await page.getByRole('menuitem', { name: 'Deactivate' }).click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openedDialog(page);
     await dialog.getByText('Spare farm: would be deactivated').waitFor();
     expect(await dialog.textContent()).toContain('Nothing has changed yet');
     await expectAccessible();

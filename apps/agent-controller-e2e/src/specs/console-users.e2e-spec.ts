@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshots, seriousViolations } from '../support/browser';
+import { launchChromium, openedDialog, screenshots, seriousViolations } from '../support/browser';
 import { RunningController, startController } from '../support/controller-process';
 import { Api, setUpFirstAdmin } from '../support/http';
 
@@ -87,7 +87,7 @@ describe('user administration in a browser', () => {
 
   it('creates a user, showing the API refusal beside the e-mail field first', async () => {
     await page.getByRole('button', { name: 'Create user' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Create a user' });
+    const dialog = await openedDialog(page, { name: 'Create a user' });
     await dialog.waitFor();
     await dialog.getByLabel('E-mail').fill(ADMIN.toUpperCase());
     await dialog.getByLabel('Password').fill(ALICE_PASSWORD);
@@ -150,7 +150,7 @@ describe('user administration in a browser', () => {
 
   it('deletes a user after a confirmation naming them', async () => {
     await page.getByRole('button', { name: `Delete ${ALICE}` }).click();
-    const dialog = page.getByRole('dialog', { name: 'Delete user' });
+    const dialog = await openedDialog(page, { name: 'Delete user' });
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain(`Delete ${ALICE}?`);
     await expectAccessible();
@@ -164,7 +164,7 @@ describe('user administration in a browser', () => {
 
   it('changes my password, stays signed in, and signs in with the new one', async () => {
     await page.getByRole('button', { name: 'Change password' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Change my password' });
+    const dialog = await openedDialog(page, { name: 'Change my password' });
     await dialog.waitFor();
     await dialog.getByLabel('Current password').fill('not my password');
     await dialog.getByLabel('New password', { exact: true }).fill(NEW_ADMIN_PASSWORD);

@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshots, seriousViolations } from '../support/browser';
+import { launchChromium, openedDialog, screenshots, seriousViolations } from '../support/browser';
 import { freePort, RunningController, startController } from '../support/controller-process';
 import { RunningSimulator, startSimulator } from '../support/simulator-process';
 
@@ -63,7 +63,7 @@ describe('operator console in a browser', () => {
 
   it('adds a healthy client, shows the check result, and lists it with its health', async () => {
     await page.getByRole('button', { name: 'Add client' }).click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openedDialog(page);
     await dialog.getByLabel('Name').fill('Build farm');
     await dialog.getByLabel('Endpoint').fill(remote.url);
     await dialog.getByLabel('API key of the remote').fill(remote.apiKey);
@@ -84,7 +84,7 @@ describe('operator console in a browser', () => {
   it('adds an unreachable client and says why it failed', async () => {
     const closedPort = await freePort();
     await page.getByRole('button', { name: 'Add client' }).click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openedDialog(page);
     await dialog.getByLabel('Name').fill('Switched off');
     await dialog.getByLabel('Endpoint').fill(`http://127.0.0.1:${closedPort}`);
     await dialog.getByRole('button', { name: 'Add and check' }).click();

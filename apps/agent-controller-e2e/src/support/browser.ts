@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
 import { WORKSPACE_ROOT } from './controller-process';
 
 /** Screenshots of each screen, kept as test artifacts. */
@@ -43,4 +43,17 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${size}.png`), fullPage: true });
   }
   await page.setViewportSize(VIEWPORTS.desktop);
+}
+
+/**
+ * The open dialog, once it has taken focus. Material moves focus to the dialog's first field when its opening
+ * animation ends, so text typed before then can land in another field (seen on a loaded CI machine).
+ */
+export async function openedDialog(page: Page, options?: { name: string | RegExp }): Promise<Locator> {
+  await page.waitForFunction(
+    () =>
+      document.activeElement?.closest('mat-dialog-container') &&
+      document.getAnimations().every((animation) => animation.playState !== 'running'),
+  );
+  return page.getByRole('dialog', options);
 }
