@@ -36,7 +36,7 @@ import { AgentsStore, CreatedAgent } from '@agent-controller/console-agents-data
         </button>
         <p class="hint">The controller keeps it (encrypted) to log in for chats; you need it only elsewhere.</p>
       } @else {
-        <form [formGroup]="form" id="agent-form" (ngSubmit)="save()">
+        <form class="dialog-form" [formGroup]="form" id="agent-form" (ngSubmit)="save()">
           <mat-form-field>
             <mat-label>Agent name</mat-label>
             <input matInput formControlName="name" required maxlength="255" />
@@ -78,12 +78,6 @@ import { AgentsStore, CreatedAgent } from '@agent-controller/console-agents-data
     </mat-dialog-actions>
   `,
   styles: `
-    form {
-      display: flex;
-      flex-direction: column;
-      gap: 8px;
-      padding-top: 8px;
-    }
     .secret {
       display: block;
       word-break: break-all;
@@ -93,9 +87,6 @@ import { AgentsStore, CreatedAgent } from '@agent-controller/console-agents-data
     }
     .hint {
       font-size: 0.875rem;
-    }
-    .error {
-      color: var(--mat-sys-error);
     }
   `,
 })

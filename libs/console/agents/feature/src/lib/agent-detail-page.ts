@@ -147,9 +147,6 @@ const TABS = ['environment', 'files', 'git', 'deployments'] as const;
     .wrap {
       overflow-wrap: anywhere;
     }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class AgentDetailPage implements OnInit {

@@ -126,9 +126,6 @@ import { EnvironmentVariableDialog, EnvironmentVariableDialogData } from './envi
       display: flex;
       gap: 4px;
     }
-    .state {
-      padding: 24px 0;
-    }
     .error,
     .danger {
       color: var(--mat-sys-error);

@@ -179,9 +179,6 @@ import { promptPath } from './path-prompt-dialog';
     .state {
       padding: 16px 0;
     }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class AgentFilesTab implements OnInit {

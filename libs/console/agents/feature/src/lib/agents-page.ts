@@ -131,9 +131,6 @@ import { AgentCreateDialog } from './agent-create-dialog';
       flex-wrap: wrap;
       gap: 4px;
     }
-    .state {
-      padding: 24px 0;
-    }
     .error,
     .danger {
       color: var(--mat-sys-error);

@@ -61,9 +61,6 @@ const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
       font-size: 0.875rem;
       margin: 0;
     }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class EnvironmentVariableDialog {

@@ -82,12 +82,6 @@ import { FilesStore } from '@agent-controller/console-agents-data-access';
       border-radius: 4px;
       resize: vertical;
     }
-    .state {
-      padding: 24px 0;
-    }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class FileEditorPanel {

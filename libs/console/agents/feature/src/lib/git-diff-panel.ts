@@ -84,9 +84,6 @@ import { GitStore, lineDiff } from '@agent-controller/console-agents-data-access
       overflow: hidden;
       clip: rect(0 0 0 0);
     }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class GitDiffPanel {

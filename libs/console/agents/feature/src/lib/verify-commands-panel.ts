@@ -96,9 +96,6 @@ import { MAX_VERIFY_COMMANDS, VerifyCommandsStore } from '@agent-controller/cons
       white-space: pre-wrap;
       overflow-wrap: anywhere;
     }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class VerifyCommandsPanel implements OnInit {

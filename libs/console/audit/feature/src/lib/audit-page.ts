@@ -170,12 +170,6 @@ import type { AuditEvent } from '@agent-controller/shared-contracts';
     .muted {
       font-size: 0.75rem;
     }
-    .state {
-      padding: 24px 0;
-    }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class AuditPage implements OnInit {

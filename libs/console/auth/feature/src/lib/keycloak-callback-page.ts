@@ -43,9 +43,6 @@ import { SessionStore } from '@agent-controller/console-core';
       margin: 0;
       font-size: 1.5rem;
     }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class KeycloakCallbackPage implements OnInit {

@@ -115,9 +115,6 @@ type Mode = 'loading' | 'setup' | 'login' | 'api-key' | 'keycloak' | 'unreachabl
       gap: 8px;
       margin-top: 16px;
     }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class LoginPage implements OnInit {

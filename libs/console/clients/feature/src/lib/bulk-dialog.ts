@@ -69,8 +69,7 @@ const VERBS: Record<BulkAction, string> = { activate: 'Activate', deactivate: 'D
       word-break: break-word;
       margin-bottom: 4px;
     }
-    .bad,
-    .error {
+    .bad {
       color: var(--mat-sys-error);
     }
   `,

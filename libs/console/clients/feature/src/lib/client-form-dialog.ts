@@ -58,7 +58,7 @@ import {
           </button>
         }
       } @else {
-        <form [formGroup]="form" id="client-form" (ngSubmit)="save()">
+        <form class="dialog-form" [formGroup]="form" id="client-form" (ngSubmit)="save()">
           <mat-form-field>
             <mat-label>Name</mat-label>
             <input matInput formControlName="name" required />
@@ -128,21 +128,12 @@ import {
     </mat-dialog-actions>
   `,
   styles: `
-    form {
-      display: flex;
-      flex-direction: column;
-      gap: 8px;
-      padding-top: 8px;
-    }
     .secret {
       display: block;
       word-break: break-all;
       padding: 8px;
       margin: 8px 0;
       background: var(--mat-sys-surface-variant);
-    }
-    .error {
-      color: var(--mat-sys-error);
     }
   `,
 })

@@ -196,12 +196,6 @@ import { ClientsStore } from '@agent-controller/console-clients-data-access';
     .endpoint {
       word-break: break-all;
     }
-    .state {
-      padding: 24px 0;
-    }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class ClientsPage implements OnInit {

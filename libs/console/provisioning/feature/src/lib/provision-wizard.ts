@@ -262,9 +262,6 @@ const TOKEN_VARIABLES: Record<ProviderType, string> = {
       font-size: 0.875rem;
       max-width: 640px;
     }
-    .error {
-      color: var(--mat-sys-error);
-    }
     .masked {
       -webkit-text-security: disc;
     }

@@ -185,9 +185,6 @@ import { ProvisionWizard } from './provision-wizard';
     .hint {
       font-size: 0.875rem;
     }
-    .error {
-      color: var(--mat-sys-error);
-    }
     .muted,
     .step {
       font-size: 0.8125rem;

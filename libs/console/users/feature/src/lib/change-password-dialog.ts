@@ -32,7 +32,7 @@ function sameAsNewPassword(control: AbstractControl): ValidationErrors | null {
     <h2 mat-dialog-title>Change my password</h2>
     <mat-dialog-content>
       <p class="note">Your other sessions end; this one stays signed in.</p>
-      <form [formGroup]="form" id="change-password-form" (ngSubmit)="save()" novalidate>
+      <form class="dialog-form" [formGroup]="form" id="change-password-form" (ngSubmit)="save()" novalidate>
         <input type="email" class="username" autocomplete="username" [value]="session.displayName()" readonly />
         <mat-form-field>
           <mat-label>Current password</mat-label>
@@ -70,20 +70,11 @@ function sameAsNewPassword(control: AbstractControl): ValidationErrors | null {
     </mat-dialog-actions>
   `,
   styles: `
-    form {
-      display: flex;
-      flex-direction: column;
-      gap: 8px;
-      padding-top: 8px;
-    }
     .username {
       display: none;
     }
     .note {
       margin: 0;
-    }
-    .error {
-      color: var(--mat-sys-error);
     }
   `,
 })

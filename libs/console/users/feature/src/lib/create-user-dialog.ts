@@ -32,7 +32,7 @@ import { controlError } from './control-error';
   template: `
     <h2 mat-dialog-title>Create a user</h2>
     <mat-dialog-content>
-      <form [formGroup]="form" id="create-user-form" (ngSubmit)="save()" novalidate>
+      <form class="dialog-form" [formGroup]="form" id="create-user-form" (ngSubmit)="save()" novalidate>
         <mat-form-field>
           <mat-label>E-mail</mat-label>
           <input matInput type="email" formControlName="email" autocomplete="off" required />
@@ -69,17 +69,6 @@ import { controlError } from './control-error';
       <button mat-button mat-dialog-close type="button">Cancel</button>
       <button mat-flat-button type="submit" form="create-user-form" [disabled]="saving()">Create user</button>
     </mat-dialog-actions>
-  `,
-  styles: `
-    form {
-      display: flex;
-      flex-direction: column;
-      gap: 8px;
-      padding-top: 8px;
-    }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class CreateUserDialog {

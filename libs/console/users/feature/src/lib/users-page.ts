@@ -169,12 +169,6 @@ import { CreateUserDialog } from './create-user-dialog';
     .danger {
       --mat-button-text-label-text-color: var(--mat-sys-error);
     }
-    .state {
-      padding: 24px 0;
-    }
-    .error {
-      color: var(--mat-sys-error);
-    }
     .action-error {
       display: flex;
       flex-wrap: wrap;
