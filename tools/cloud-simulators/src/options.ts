@@ -142,6 +142,8 @@ export function resolveProviderOptions(
     serverErrorNext: 0,
     serverErrorStatus: 500,
     createFailNext: 0,
+    createAnswerLostNext: 0,
+    createAnswerLostStatus: 0,
     actionErrorNext: 0,
     neverHealthyNext: 0,
     deleteFailNext: 0,

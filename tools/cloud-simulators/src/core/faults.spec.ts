@@ -13,6 +13,15 @@ describe('fault switches', () => {
       expect(() => validateFaultPatch(patch)).toThrow(ApiError);
     }
     expect(() => validateFaultPatch({ lockedNext: 1 }, ['lockedNext'])).toThrow('not supported by this provider');
+    // A lost create answer is a closed connection (0) or a 5xx, nothing else.
+    expect(validateFaultPatch({ createAnswerLostNext: 1, createAnswerLostStatus: 0 })).toEqual({
+      createAnswerLostNext: 1,
+      createAnswerLostStatus: 0,
+    });
+    expect(validateFaultPatch({ createAnswerLostStatus: 504 })).toEqual({ createAnswerLostStatus: 504 });
+    for (const status of [1, 200, 499, 600]) {
+      expect(() => validateFaultPatch({ createAnswerLostStatus: status })).toThrow(ApiError);
+    }
   });
 
   it('counts armed faults down and resets to the start options', () => {

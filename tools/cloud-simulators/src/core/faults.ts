@@ -15,6 +15,13 @@ export interface FaultSettings {
   serverErrorStatus: number;
   /** The next N creates fail: Hetzner 412 `resource_unavailable`, DigitalOcean 422 `unprocessable_entity`. */
   createFailNext: number;
+  /**
+   * The next N creates store the server (it boots as usual) but their answer is lost: the connection is closed
+   * without a response, or `createAnswerLostStatus` is answered. The client cannot tell it was created.
+   */
+  createAnswerLostNext: number;
+  /** How a lost create answer looks: 0 = connection closed without a response; 500–599 = that status. */
+  createAnswerLostStatus: number;
   /** The next N created servers' create actions end in `error` (Hetzner) / `errored` (DigitalOcean). */
   actionErrorNext: number;
   /** The next N created servers boot, but no agent-manager starts on them. */
@@ -39,6 +46,8 @@ const LIMITS: Record<keyof FaultSettings, [number, number]> = {
   serverErrorNext: [0, 1_000_000],
   serverErrorStatus: [500, 599],
   createFailNext: [0, 1_000_000],
+  createAnswerLostNext: [0, 1_000_000],
+  createAnswerLostStatus: [0, 599],
   actionErrorNext: [0, 1_000_000],
   neverHealthyNext: [0, 1_000_000],
   deleteFailNext: [0, 1_000_000],
@@ -67,6 +76,9 @@ export function validateFaultPatch(input: unknown, unsupported: readonly (keyof 
     const [min, max] = limits;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       throw new ApiError(400, 'bad_request', `${key} must be an integer between ${min} and ${max}`);
+    }
+    if (key === 'createAnswerLostStatus' && value !== 0 && value < 500) {
+      throw new ApiError(400, 'bad_request', `${key} must be 0 (connection closed) or between 500 and 599`);
     }
     patch[key as keyof FaultSettings] = value;
   }
@@ -110,6 +122,7 @@ export type FaultCounter =
   | 'rateLimitNext'
   | 'serverErrorNext'
   | 'createFailNext'
+  | 'createAnswerLostNext'
   | 'actionErrorNext'
   | 'neverHealthyNext'
   | 'deleteFailNext'

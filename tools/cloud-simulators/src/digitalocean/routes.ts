@@ -11,6 +11,7 @@ import {
 import express, { type Request, type Router } from 'express';
 
 import { queryValue, requestUrl, routeParam, wrap } from '../core/http';
+import { loseCreateAnswer } from '../core/lost-answer';
 import type { Machine, MachineAction } from '../core/machines';
 import { type Page, paginate, parsePageQuery } from '../core/pagination';
 import type { ProviderDeps } from '../core/provider-simulator';
@@ -91,6 +92,7 @@ export function digitaloceanRoutes({ store, faults }: ProviderDeps<DigitalOceanA
         });
         created.push({ machine, action: actions[0] as MachineAction });
       }
+      if (loseCreateAnswer(res, faults, digitaloceanProfile)) return;
       const origin = requestUrl(req).origin;
       const links = {
         actions: created.map(({ action }) => ({

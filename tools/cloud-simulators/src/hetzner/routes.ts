@@ -11,6 +11,7 @@ import express, { type Request, type Response, type Router } from 'express';
 
 import { ApiError, queryList, queryValue, requestUrl, routeParam, wrap } from '../core/http';
 import { LabelSelectorError, matchesLabelSelector, parseLabelSelector } from '../core/label-selector';
+import { loseCreateAnswer } from '../core/lost-answer';
 import type { Machine } from '../core/machines';
 import { type Page, paginate, parsePageQuery } from '../core/pagination';
 import type { ProviderDeps } from '../core/provider-simulator';
@@ -136,6 +137,7 @@ export function hetznerRoutes({ store, faults }: ProviderDeps<HetznerAttrs>): Ro
             : []),
         ],
       });
+      if (loseCreateAnswer(res, faults, hetznerProfile)) return;
       const [create, ...next] = actions.map((action) => toHetznerAction(action, now()));
       const body: HetznerCreateServerResponse = {
         server: toHetznerServer(machine),

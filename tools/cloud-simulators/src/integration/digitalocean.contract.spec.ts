@@ -244,6 +244,23 @@ describe('DigitalOcean simulator against the DigitalOcean OpenAPI contract', () 
       expect((await control(sim.controlUrl, 'POST', '/faults', { lockedNext: 1 })).status).toBe(400);
     });
 
+    it('a lost create answer: the droplet is stored, the connection closes (or a 5xx comes) instead', async () => {
+      const body = { ...DROPLET, tags: ['agent-controller-job:lost'] };
+      await control(sim.controlUrl, 'POST', '/faults', { createAnswerLostNext: 1 });
+      await expect(send(`${sim.url}/v2/droplets`, 'POST', { body: { ...body, name: 'lost-1' } })).rejects.toThrow(
+        'fetch failed',
+      );
+      await control(sim.controlUrl, 'POST', '/faults', { createAnswerLostNext: 1, createAnswerLostStatus: 503 });
+      const unavailable = await api('post', '/v2/droplets', '/v2/droplets', { body: { ...body, name: 'lost-2' } });
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.body.id).toBe('server_error');
+      // Both exist, findable by their tag, and the fault is spent.
+      const listed = await api('get', '/v2/droplets?tag_name=agent-controller-job:lost', '/v2/droplets');
+      expect(listed.body.droplets.map((droplet: Json) => droplet.name).sort()).toEqual(['lost-1', 'lost-2']);
+      expect((await control(sim.controlUrl, 'GET', '/faults')).body.createAnswerLostNext).toBe(0);
+      expect((await create({ name: 'answered' })).droplet.name).toBe('answered');
+    });
+
     it('a create action that fails ends errored and the droplet never becomes active', async () => {
       await control(sim.controlUrl, 'POST', '/faults', { actionErrorNext: 1, bootMs: 200 });
       const body = await create({ name: 'fails' });

@@ -287,6 +287,24 @@ describe('Hetzner simulator against the Hetzner Cloud OpenAPI contract', () => {
       expect((await api('delete', `/servers/${server.id}`, '/servers/{id}')).status).toBe(200);
     });
 
+    it('a lost create answer: the server is stored, the connection closes (or a 5xx comes) instead', async () => {
+      const labels = { 'agent-controller/job': 'lost' };
+      const body = { server_type: 'cx23', image: 'ubuntu-24.04', labels };
+      await control(sim.controlUrl, 'POST', '/faults', { createAnswerLostNext: 1 });
+      await expect(send(`${sim.url}/servers`, 'POST', { body: { ...body, name: 'lost-1' } })).rejects.toThrow(
+        'fetch failed',
+      );
+      await control(sim.controlUrl, 'POST', '/faults', { createAnswerLostNext: 1, createAnswerLostStatus: 504 });
+      const timedOut = await api('post', '/servers', '/servers', { body: { ...body, name: 'lost-2' } });
+      expect(timedOut.status).toBe(504);
+      expect(timedOut.body.error.code).toBe('timeout');
+      // Both exist, findable by their label, and the fault is spent.
+      const listed = await api('get', '/servers?label_selector=agent-controller/job%3Dlost', '/servers');
+      expect(listed.body.servers.map((server: Json) => server.name).sort()).toEqual(['lost-1', 'lost-2']);
+      expect((await control(sim.controlUrl, 'GET', '/faults')).body.createAnswerLostNext).toBe(0);
+      expect((await create({ name: 'answered' })).server.name).toBe('answered');
+    });
+
     it('429 rate_limit_exceeded with RateLimit-Remaining 0 and the reset time', async () => {
       await control(sim.controlUrl, 'POST', '/faults', { rateLimitNext: 2, retryAfterSeconds: 5 });
       const before = Math.floor(Date.now() / 1000);
@@ -341,6 +359,7 @@ describe('Hetzner simulator against the Hetzner Cloud OpenAPI contract', () => {
       expect(patched.body).toMatchObject({ bootMs: 50, neverHealthyNext: 2, deleteMs: 400 });
       expect((await control(sim.controlUrl, 'POST', '/faults', { nope: 1 })).status).toBe(400);
       expect((await control(sim.controlUrl, 'POST', '/faults', { serverErrorStatus: 404 })).status).toBe(400);
+      expect((await control(sim.controlUrl, 'POST', '/faults', { createAnswerLostStatus: 404 })).status).toBe(400);
       expect((await control(sim.controlUrl, 'DELETE', '/faults')).body).toMatchObject({
         bootMs: 60_000,
         neverHealthyNext: 0,
