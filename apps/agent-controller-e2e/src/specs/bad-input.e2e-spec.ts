@@ -323,6 +323,22 @@ const CASES: BadInputCase[] = [
   ...badIdCases('DELETE'),
   { name: 'DELETE /api/users/:id: an unknown (well-formed) id', method: 'DELETE', path: `/api/users/${UNKNOWN_ID}`, expectStatus: 404, expectCode: 'NOT_FOUND' },
   { name: 'DELETE /api/users/:id: the last admin', method: 'DELETE', path: `/api/users/${ADMIN}`, expectStatus: 409, expectCode: 'LAST_ADMIN' },
+
+  // ── NUL, lone surrogates and control characters, anywhere (PostgreSQL cannot store the first two: they answered 500) ──
+  { name: 'unsafe: list clients, search with a NUL', method: 'GET', path: '/api/clients?search=%00', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'search', expectLocation: 'query' },
+  { name: 'unsafe: list clients, search with an escape character', method: 'GET', path: '/api/clients?search=a%1Bb', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'search', expectLocation: 'query' },
+  { name: 'unsafe: audit, actor with a NUL', method: 'GET', path: '/api/audit?actor=a%00', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'actor', expectLocation: 'query' },
+  { name: 'unsafe: audit, action with a NUL', method: 'GET', path: '/api/audit?action=client.%00', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'action', expectLocation: 'query' },
+  { name: 'unsafe: audit, targetId with a NUL', method: 'GET', path: '/api/audit?targetId=%00', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'targetId', expectLocation: 'query' },
+  { name: 'unsafe: audit, unknown query key with a NUL', method: 'GET', path: '/api/audit?a%00=1', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'a\\u0000', expectLocation: 'query' },
+  { name: 'unsafe: create client, name with a NUL', method: 'POST', path: '/api/clients', body: { name: 'night\u0000builds', endpoint: 'http://127.0.0.1:9', authenticationType: 'api_key', apiKey: 'k'.repeat(32) }, expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'name' },
+  { name: 'unsafe: create client, description with a lone surrogate', method: 'POST', path: '/api/clients', rawBody: '{"name":"night builds","description":"a\\ud800b","endpoint":"http://127.0.0.1:9","authenticationType":"api_key"}', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'description' },
+  { name: 'unsafe: create client, a lone low surrogate in a key', method: 'POST', path: '/api/clients', rawBody: '{"name":"night builds","\\udc00":1}', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: '\\udc00' },
+  { name: 'unsafe: update user, email with a NUL', method: 'PATCH', path: `/api/users/${ADMIN}`, body: { email: 'admin\u0000@example.com' }, expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'email' },
+  { name: 'unsafe: login, password with a lone surrogate', method: 'POST', path: '/api/auth/login', rawBody: `{"email":"${ADMIN_EMAIL}","password":"\\ud83d"}`, expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'password' },
+  { name: 'unsafe: create user, email with DEL', method: 'POST', path: '/api/users', body: { ...CREATE_BODY, email: 'new\u007f@example.com' }, expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'email' },
+  { name: 'unsafe: client path id with a NUL', method: 'GET', path: '/api/clients/%00', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'id', expectLocation: 'param' },
+  { name: 'unsafe: client users path id with a NUL', method: 'GET', path: '/api/clients/a%00b/users', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'id', expectLocation: 'param' },
 ];
 
 describe('bad input on every route that takes input (users mode)', () => {

@@ -10,7 +10,11 @@ export const OPENAPI_JSON_PATH = '/api/docs/openapi.json';
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Agent Controller API')
-    .setDescription('Control plane for fleets of remote agent-manager servers.')
+    .setDescription(
+      'Control plane for fleets of remote agent-manager servers. No request string may contain NUL, an unpaired ' +
+        'UTF-16 surrogate or a control character other than tab, newline and carriage return (free text content ' +
+        'such as file content and commit messages may carry control characters, never NUL): 400 VALIDATION_FAILED.',
+    )
     .setVersion('1.0')
     .addBearerAuth()
     .build();

@@ -178,6 +178,41 @@ describe('ZodRequestValidationPipe', () => {
     });
   });
 
+  describe('unsafe strings', () => {
+    it.each([
+      ['query', query(PagingQueryDto), { search: 'a\0' }, 'search'],
+      [
+        'body',
+        body(SetupBodyDto),
+        { token: 't', email: 'a@example.com', password: `p${'\uD800'}`.repeat(12) },
+        'password',
+      ],
+      ['param', param(IdParamsDto), { id: '\0' }, 'id'],
+    ])(
+      'refuses a NUL or lone surrogate in the %s before the schema, naming the field',
+      (_what, metadata, value, field) => {
+        expect(fieldsOf(value, metadata)).toEqual([
+          { field, location: metadata.type, message: expect.stringMatching(/NUL|surrogate/) },
+        ]);
+      },
+    );
+
+    it('holds arguments without a zod DTO to the rule too', () => {
+      expect(fieldsOf({ anything: { deep: ['x\x1b'] } }, body(Object))).toEqual([
+        { field: 'anything.deep.0', location: 'body', message: expect.stringMatching(/control/) },
+      ]);
+      expect(fieldsOf('a\0', param(String))).toEqual([
+        { field: 'param', location: 'param', message: expect.stringMatching(/NUL/) },
+      ]);
+    });
+
+    it('lets file content carry control characters', () => {
+      class WriteDto extends createZodDto(z.strictObject({ content: z.string() })) {}
+
+      expect(pipe.transform({ content: 'a\x1b[0m\n' }, body(WriteDto))).toEqual({ content: 'a\x1b[0m\n' });
+    });
+  });
+
   describe('param', () => {
     it('accepts a UUID id', () => {
       const id = '3f1d9a52-8c1e-4f7b-9d2a-6b5e4c3a2f10';

@@ -2,6 +2,7 @@ import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { FieldError } from '@agent-controller/shared-contracts';
 import type { z } from 'zod';
 import { RequestValidationError } from './domain-error';
+import { findUnsafeString } from './unsafe-strings';
 
 type SchemaCarrier = { isZodDto?: boolean; schema?: z.ZodType };
 type Location = FieldError['location'];
@@ -24,12 +25,20 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], location: Location): F
 /**
  * Validates `@Body()`, `@Query()` and `@Param()` arguments typed with a nestjs-zod DTO and replaces them
  * with the parsed value. Unlike nestjs-zod's own pipe it reports which part of the request was wrong.
+ * Every such argument, typed or not, is first held to the string rule of `unsafe-strings.ts`.
  */
 @Injectable()
 export class ZodRequestValidationPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type === 'custom') return value;
+    const unsafe = findUnsafeString(value);
+    if (unsafe) {
+      throw new RequestValidationError([
+        { field: unsafe.path || metadata.type, location: metadata.type, message: unsafe.message },
+      ]);
+    }
     const carrier = metadata.metatype as SchemaCarrier | undefined;
-    if (metadata.type === 'custom' || !carrier?.isZodDto || !carrier.schema) return value;
+    if (!carrier?.isZodDto || !carrier.schema) return value;
     const result = carrier.schema.safeParse(value);
     if (result.success) return result.data;
     throw new RequestValidationError(toFieldErrors(result.error.issues, metadata.type));
