@@ -107,6 +107,75 @@ describe('client registry against simulated agent-managers', () => {
       expect(JSON.stringify(read.body)).not.toContain(response.body.apiKey);
     });
 
+    it("registers a remote's own short key (the README's demo-remote-key) and flags it weak, never showing it", async () => {
+      const demo = await startSimulator({ apiKey: 'demo-remote-key' });
+      try {
+        const response = await create({
+          name: 'Short key',
+          endpoint: demo.url,
+          authenticationType: 'api_key',
+          apiKey: 'demo-remote-key',
+        });
+        expect(response.status).toBe(201);
+        expect(response.body).toMatchObject({ weakApiKey: true, health: { state: 'healthy' } });
+        const read = await api.get(`/api/clients/${response.body.id}`, { token: admin });
+        expect(read.body.weakApiKey).toBe(true);
+        expect(JSON.stringify(read.body)).not.toContain('demo-remote-key');
+        const listed = await api.get('/api/clients?search=Short%20key', { token: admin });
+        expect(listed.body.map((client: { weakApiKey: boolean }) => client.weakApiKey)).toEqual([true]);
+        expect(JSON.stringify(listed.body)).not.toContain('demo-remote-key');
+
+        const strong = await api.post(`/api/clients/${response.body.id}`, { apiKey: remoteKey }, { token: admin });
+        expect(strong.body.weakApiKey).toBe(false);
+      } finally {
+        await demo.stop();
+      }
+      const generated = await create({
+        name: 'Strong generated',
+        endpoint: simulator.url,
+        authenticationType: 'api_key',
+      });
+      expect(generated.body.weakApiKey).toBe(false);
+    });
+
+    it.each([
+      ['513 characters', 'k'.repeat(513)],
+      ['a space', 'demo remote key'],
+      ['a non-ASCII letter', 'schlüssel-der-gegenseite'],
+      ['an emoji', 'remote-key-\u{1F511}-0123'],
+      ['a control character', 'remote-key-\u0007-0123456'],
+      ['nothing', ''],
+    ])('refuses an apiKey with %s at create, update and rotate (400 naming apiKey)', async (_what, apiKey) => {
+      const namesApiKey = (response: { status: number; body: { details: { fields: { field: string }[] } } }) => {
+        expect(response.status).toBe(400);
+        expect(response.body.details.fields.map((entry) => entry.field)).toEqual(['apiKey']);
+      };
+      namesApiKey(await create({ name: 'Bad key', endpoint: simulator.url, authenticationType: 'api_key', apiKey }));
+      const existing = (await api.get('/api/clients?search=Reachable', { token: admin })).body[0];
+      namesApiKey(await api.post(`/api/clients/${existing.id}`, { apiKey }, { token: admin }));
+      namesApiKey(await api.post(`/api/clients/${existing.id}/rotate-key`, { apiKey }, { token: admin }));
+      expect((await api.get('/api/clients?search=Bad%20key', { token: admin })).body).toEqual([]);
+    });
+
+    it.each([
+      ['keycloakClientId', 'agent-\u{1F511}'],
+      ['keycloakClientId', 'контроллер'],
+      ['keycloakClientSecret', 'secret\r\nX-Injected: 1'],
+      ['keycloakClientSecret', 'geheimnis-\u00e4'],
+    ])('refuses a Keycloak credential a request cannot carry (%s %p), naming the field', async (field, value) => {
+      const response = await create({
+        name: 'Bad Keycloak credential',
+        endpoint: simulator.url,
+        authenticationType: 'keycloak',
+        keycloakClientId: 'agent-controller',
+        keycloakClientSecret: 'secret',
+        keycloakRealm: 'agents',
+        [field]: value,
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.details.fields.map((entry: { field: string }) => entry.field)).toEqual([field]);
+    });
+
     it('refuses a duplicate name in any case, also under a race', async () => {
       const again = await create({ name: 'REACHABLE', endpoint: simulator.url, authenticationType: 'api_key' });
       expect(again.status).toBe(409);

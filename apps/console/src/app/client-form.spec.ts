@@ -19,6 +19,7 @@ const SAVED: Client = {
   status: 'active',
   config: null,
   health: { state: 'healthy', reason: null, checkedAt: null, lastSeenAt: null, latencyMs: null },
+  weakApiKey: false,
   keyCreatedAt: null,
   keyRotatedAt: null,
   lastUsedAt: null,

@@ -49,6 +49,10 @@ export class ClientEntity {
   @Column({ name: 'api_key', type: 'text', nullable: true, transformer: encryptedColumn, select: false })
   apiKey!: string | null;
 
+  /** Whether the stored key is short (see isWeakApiKey): kept beside the key so reads never decrypt it. */
+  @Column({ name: 'weak_api_key', type: 'boolean', default: false })
+  weakApiKey!: boolean;
+
   @Column({ name: 'keycloak_client_id', type: 'varchar', length: 255, nullable: true })
   keycloakClientId!: string | null;
 

@@ -14,6 +14,7 @@ function entity(overrides: Partial<ClientEntity> = {}): ClientEntity {
     endpoint: 'https://agents.example.com',
     authenticationType: 'api_key',
     apiKey: API_KEY,
+    weakApiKey: false,
     keycloakClientId: null,
     keycloakClientSecret: KC_SECRET,
     keycloakRealm: null,
@@ -50,6 +51,11 @@ describe('toClientResponse', () => {
     const serialized = JSON.stringify(response);
     expect(serialized).not.toContain(API_KEY);
     expect(serialized).not.toContain(KC_SECRET);
+  });
+
+  it('says whether the stored key is weak, from the stored flag, without the key', () => {
+    expect(toClientResponse(entity({ weakApiKey: true, apiKey: undefined })).weakApiKey).toBe(true);
+    expect(toClientResponse(entity()).weakApiKey).toBe(false);
   });
 
   it('does not expose the creator id', () => {

@@ -24,6 +24,7 @@ export function toClientResponse(client: ClientEntity): Client {
       lastSeenAt: iso(client.healthLastSeenAt),
       latencyMs: client.healthLatencyMs,
     },
+    weakApiKey: client.weakApiKey,
     keyCreatedAt: iso(client.keyCreatedAt),
     keyRotatedAt: iso(client.keyRotatedAt),
     lastUsedAt: iso(client.lastUsedAt),

@@ -35,6 +35,7 @@ function apiKeyClient(overrides: Partial<ClientEntity> = {}): ClientEntity {
     endpoint: 'https://agents.example.com',
     authenticationType: 'api_key',
     apiKey: OLD_KEY,
+    weakApiKey: false,
     keycloakClientId: null,
     keycloakClientSecret: null,
     keycloakRealm: null,
@@ -616,6 +617,16 @@ describe('ClientsService.createClient', () => {
     expect(repository.rows.get(client.id)?.endpoint).toBe('https://agents.example.com');
   });
 
+  it("flags a given key shorter than 16 characters as weak (the remote's choice), never a generated one", async () => {
+    const { service, repository } = setUp();
+
+    const { client: short } = await service.createClient(alice, { ...base, apiKey: 'demo-remote-key' });
+    const { client: generated } = await service.createClient(alice, { ...base, name: 'generated' });
+
+    expect(repository.rows.get(short.id)).toMatchObject({ apiKey: 'demo-remote-key', weakApiKey: true });
+    expect(repository.rows.get(generated.id)?.weakApiKey).toBe(false);
+  });
+
   it('stores no keycloak fields on an api_key client', async () => {
     const { service, repository } = setUp();
 
@@ -646,6 +657,31 @@ describe('ClientsService.createClient', () => {
 
     expect(apiKey).toBeUndefined();
     expect(repository.rows.get(client.id)).toMatchObject({ apiKey: null, keycloakClientSecret: KC_SECRET });
+  });
+});
+
+describe('ClientsService weak api key flag', () => {
+  const alice = userPrincipal(ALICE);
+
+  it('follows the key through an update, a switch to keycloak and a rotation', async () => {
+    const { service, repository } = setUp(apiKeyClient());
+
+    await service.updateClient(alice, CLIENT_ID, { apiKey: 'short-key' });
+    expect(repository.rows.get(CLIENT_ID)?.weakApiKey).toBe(true);
+
+    await service.updateClient(alice, CLIENT_ID, { apiKey: NEW_KEY });
+    expect(repository.rows.get(CLIENT_ID)?.weakApiKey).toBe(false);
+
+    await service.rotateClientKey(alice, CLIENT_ID, { apiKey: 'tiny' });
+    expect(repository.rows.get(CLIENT_ID)?.weakApiKey).toBe(true);
+
+    await service.updateClient(alice, CLIENT_ID, {
+      authenticationType: 'keycloak',
+      keycloakClientId: 'kc',
+      keycloakClientSecret: KC_SECRET,
+      keycloakRealm: 'agents',
+    });
+    expect(repository.rows.get(CLIENT_ID)).toMatchObject({ apiKey: null, weakApiKey: false });
   });
 });
 

@@ -8,6 +8,7 @@ import {
   BulkClientResponse,
   ClientStatus,
   CreateClientRequest,
+  isWeakApiKey,
   ListClientsQuery,
   PagingQuery,
   RotateClientKeyRequest,
@@ -47,6 +48,12 @@ const SECRET_FIELDS = ['apiKey', 'keycloakClientSecret'] as const;
 /** 32 random bytes, base64url: no modulo bias, 256 bits. */
 export function generateApiKey(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** Stores a key with its weakness flag, so the flag never disagrees with the key. */
+function setApiKey(client: ClientEntity, apiKey: string | null): void {
+  client.apiKey = apiKey;
+  client.weakApiKey = isWeakApiKey(apiKey);
 }
 
 const nameTaken = () =>
@@ -125,6 +132,7 @@ export class ClientsService {
           endpoint,
           authenticationType: request.authenticationType,
           apiKey,
+          weakApiKey: isWeakApiKey(apiKey),
           keycloakClientId: isApiKey ? null : (request.keycloakClientId ?? null),
           keycloakClientSecret: isApiKey ? null : (request.keycloakClientSecret ?? null),
           keycloakRealm: isApiKey ? null : (request.keycloakRealm ?? null),
@@ -208,7 +216,7 @@ export class ClientsService {
           'Only api_key clients have a key to rotate; update keycloakClientSecret instead',
         );
       }
-      client.apiKey = apiKey;
+      setApiKey(client, apiKey);
       client.keyRotatedAt = new Date();
       const saved = await this.clients.save(client, manager);
       await this.audit.record(
@@ -385,12 +393,12 @@ function applyUpdate(client: ClientEntity, request: UpdateClientRequest & { endp
         client.keycloakAuthServerUrl =
           null;
     } else {
-      client.apiKey = null;
+      setApiKey(client, null);
     }
   }
   if (request.apiKey !== undefined && request.apiKey !== client.apiKey) {
     if (client.apiKey !== null) client.keyRotatedAt = new Date();
-    client.apiKey = request.apiKey;
+    setApiKey(client, request.apiKey);
   }
   if (request.keycloakClientId !== undefined) client.keycloakClientId = request.keycloakClientId;
   if (request.keycloakClientSecret !== undefined) client.keycloakClientSecret = request.keycloakClientSecret;

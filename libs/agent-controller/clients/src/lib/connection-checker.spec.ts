@@ -27,6 +27,7 @@ function clientEntity(overrides: Partial<ClientEntity> = {}): ClientEntity {
     healthLastSeenAt: LAST_SEEN,
     healthLatencyMs: 10,
     keyCreatedAt: LAST_SEEN,
+    weakApiKey: false,
     keyRotatedAt: null,
     lastUsedAt: null,
     isAutoProvisioned: false,

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import {
   API_KEY_MAX_LENGTH,
-  API_KEY_MIN_LENGTH,
+  API_KEY_WEAK_BELOW_LENGTH,
   bulkClientRequestSchema,
   createClientRequestSchema,
   HEALTH_STATES,
+  isWeakApiKey,
   listClientsQuerySchema,
   MAX_BULK_IDS,
   rotateClientKeyRequestSchema,
@@ -115,22 +116,86 @@ describe('createClientRequestSchema', () => {
   });
 
   describe('apiKey', () => {
-    it(`accepts ${API_KEY_MIN_LENGTH} to ${API_KEY_MAX_LENGTH} characters without white space`, () => {
-      expect(createClientRequestSchema.parse({ ...apiKeyClient, apiKey: 'k'.repeat(16) }).apiKey).toHaveLength(16);
+    it(`accepts 1 to ${API_KEY_MAX_LENGTH} visible ASCII characters, also the README's 15-character key`, () => {
+      expect(createClientRequestSchema.parse({ ...apiKeyClient, apiKey: 'k' }).apiKey).toBe('k');
+      expect(createClientRequestSchema.parse({ ...apiKeyClient, apiKey: 'demo-remote-key' }).apiKey).toBe(
+        'demo-remote-key',
+      );
       expect(createClientRequestSchema.parse({ ...apiKeyClient, apiKey: 'k'.repeat(512) }).apiKey).toHaveLength(512);
-      expect(API_KEY_MIN_LENGTH).toBe(16);
+      const everyVisible = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
+      expect(createClientRequestSchema.parse({ ...apiKeyClient, apiKey: everyVisible }).apiKey).toBe(everyVisible);
       expect(API_KEY_MAX_LENGTH).toBe(512);
     });
 
     it.each([
-      ['too short', 'k'.repeat(15)],
+      ['empty', ''],
       ['too long', 'k'.repeat(513)],
       ['with a space', 'abcdefgh ijklmnopq'],
       ['with a tab', 'abcdefgh\tijklmnopq'],
       ['with a newline', 'abcdefghijklmnopq\n'],
       ['with a leading space', ' abcdefghijklmnopq'],
+      ['with DEL', 'abcdefgh\x7fijklmnopq'],
+      ['with a NUL', 'abcdefgh\0ijklmnopq'],
+      ['with an emoji', 'abcdefgh\u{1F511}ijklmnopq'],
+      ['with a non-ASCII letter', 'schlüssel-des-servers'],
+      ['with a non-breaking space', 'abcdefgh\u00a0ijklmnopq'],
     ])('refuses a key %s', (_what, apiKey) => {
-      expect(refusedPaths(createClientRequestSchema, { ...apiKeyClient, apiKey })).toEqual(['apiKey']);
+      expect(new Set(refusedPaths(createClientRequestSchema, { ...apiKeyClient, apiKey }))).toEqual(
+        new Set(['apiKey']),
+      );
+      expect(new Set(refusedPaths(updateClientRequestSchema, { apiKey }))).toEqual(new Set(['apiKey']));
+      expect(new Set(refusedPaths(rotateClientKeyRequestSchema, { apiKey }))).toEqual(new Set(['apiKey']));
+    });
+
+    it(`calls a key shorter than ${API_KEY_WEAK_BELOW_LENGTH} characters weak, and nothing else`, () => {
+      expect(API_KEY_WEAK_BELOW_LENGTH).toBe(16);
+      expect(isWeakApiKey('demo-remote-key')).toBe(true);
+      expect(isWeakApiKey('k')).toBe(true);
+      expect(isWeakApiKey('k'.repeat(16))).toBe(false);
+      expect(isWeakApiKey(null)).toBe(false);
+      expect(isWeakApiKey(undefined)).toBe(false);
+    });
+  });
+
+  describe('keycloak credentials', () => {
+    it.each([
+      ['an emoji', 'agent\u{1F511}'],
+      ['a non-ASCII letter', 'контроллер'],
+      ['a control character', 'agent\x01controller'],
+      ['an inner space', 'agent controller'],
+      ['too many characters', 'c'.repeat(256)],
+    ])('refuses a client id with %s, naming keycloakClientId', (_what, keycloakClientId) => {
+      expect(new Set(refusedPaths(createClientRequestSchema, { ...keycloakClient, keycloakClientId }))).toEqual(
+        new Set(['keycloakClientId']),
+      );
+      expect(new Set(refusedPaths(updateClientRequestSchema, { keycloakClientId }))).toEqual(
+        new Set(['keycloakClientId']),
+      );
+    });
+
+    it.each([
+      ['an emoji', 'secret\u{1F511}'],
+      ['a non-ASCII letter', 'geheimnis-ä'],
+      ['a newline', 'secret\n'],
+      ['a space', 'top secret'],
+      ['too many characters', 's'.repeat(1025)],
+    ])('refuses a client secret with %s, naming keycloakClientSecret', (_what, keycloakClientSecret) => {
+      expect(new Set(refusedPaths(createClientRequestSchema, { ...keycloakClient, keycloakClientSecret }))).toEqual(
+        new Set(['keycloakClientSecret']),
+      );
+      expect(new Set(refusedPaths(updateClientRequestSchema, { keycloakClientSecret }))).toEqual(
+        new Set(['keycloakClientSecret']),
+      );
+    });
+
+    it('trims the client id and keeps every visible ASCII character of the secret', () => {
+      const parsed = createClientRequestSchema.parse({
+        ...keycloakClient,
+        keycloakClientId: '  agent-controller  ',
+        keycloakClientSecret: 'a!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~z',
+      });
+      expect(parsed.keycloakClientId).toBe('agent-controller');
+      expect(parsed.keycloakClientSecret).toBe('a!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~z');
     });
   });
 
@@ -181,10 +246,11 @@ describe('updateClientRequestSchema', () => {
 });
 
 describe('rotateClientKeyRequestSchema', () => {
-  it('accepts no key (generate one) or a valid key, and refuses a short one', () => {
+  it('accepts no key (generate one) or a valid key, also a short one, and refuses an empty one', () => {
     expect(rotateClientKeyRequestSchema.parse({})).toEqual({});
     expect(rotateClientKeyRequestSchema.parse({ apiKey: 'k'.repeat(20) })).toEqual({ apiKey: 'k'.repeat(20) });
-    expect(refusedPaths(rotateClientKeyRequestSchema, { apiKey: 'short' })).toEqual(['apiKey']);
+    expect(rotateClientKeyRequestSchema.parse({ apiKey: 'short' })).toEqual({ apiKey: 'short' });
+    expect(refusedPaths(rotateClientKeyRequestSchema, { apiKey: '' })).toEqual(['apiKey']);
   });
 });
 

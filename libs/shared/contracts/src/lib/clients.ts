@@ -12,8 +12,27 @@ export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 export const HEALTH_STATES = ['unknown', 'healthy', 'degraded', 'unreachable', 'auth_failed', 'incompatible'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
-export const API_KEY_MIN_LENGTH = 16;
 export const API_KEY_MAX_LENGTH = 512;
+/** A remote's key shorter than this is accepted (the remote chose it) but flagged as weak (`weakApiKey`). */
+export const API_KEY_WEAK_BELOW_LENGTH = 16;
+
+/** True for a key short enough to be guessed; generated keys (43 characters) never are. */
+export function isWeakApiKey(apiKey: string | null | undefined): boolean {
+  return typeof apiKey === 'string' && apiKey.length < API_KEY_WEAK_BELOW_LENGTH;
+}
+
+/**
+ * Visible ASCII (0x21–0x7E): what an HTTP header (`Authorization: Bearer …`) carries unchanged. Emoji, other
+ * non-ASCII, control characters and spaces would make every call to the remote fail, so they are refused here.
+ */
+const VISIBLE_ASCII = /^[\x21-\x7E]*$/;
+const VISIBLE_ASCII_MESSAGE =
+  'must be visible ASCII characters (0x21–0x7E): no spaces, control characters or non-ASCII';
+
+/** The one rule for a credential the controller sends to a remote or to Keycloak (trimmed first if asked). */
+export function credentialSchema(maxLength: number, { trim = false } = {}) {
+  return (trim ? z.string().trim() : z.string()).min(1).max(maxLength).regex(VISIBLE_ASCII, VISIBLE_ASCII_MESSAGE);
+}
 
 const name = z.string().trim().min(1).max(255).describe('Unique, case-insensitively; 1–255 characters, trimmed');
 const description = z.string().max(2000).nullable().describe('Up to 2000 characters');
@@ -25,15 +44,16 @@ const endpoint = z
   .describe(
     'Base URL of the remote agent-manager HTTP API, without /api (http or https, no credentials, query or fragment)',
   );
-const apiKey = z
-  .string()
-  .min(API_KEY_MIN_LENGTH)
-  .max(API_KEY_MAX_LENGTH)
-  .regex(/^\S+$/, 'must not contain white space')
-  .describe('The remote API key; generated when omitted');
+const apiKey = credentialSchema(API_KEY_MAX_LENGTH).describe(
+  `The remote agent-manager's API key as the remote knows it: 1–${API_KEY_MAX_LENGTH} visible ASCII characters ` +
+    `(0x21–0x7E). A key shorter than ${API_KEY_WEAK_BELOW_LENGTH} characters is accepted but flagged as ` +
+    '`weakApiKey`. Generated (43 random characters) when omitted.',
+);
 const agentWsPort = z.number().int().min(1).max(65535).describe('Port of the remote agents Socket.IO server');
-const keycloakClientId = z.string().trim().min(1).max(255);
-const keycloakClientSecret = z.string().min(1).max(1024);
+const keycloakClientId = credentialSchema(255, { trim: true }).describe(
+  'Visible ASCII (0x21–0x7E), 1–255 characters, trimmed',
+);
+const keycloakClientSecret = credentialSchema(1024).describe('Visible ASCII (0x21–0x7E), 1–1024 characters');
 const keycloakRealm = z.string().trim().min(1).max(255);
 const keycloakAuthServerUrl = z
   .url({ protocol: /^https?$/ })
@@ -132,6 +152,12 @@ export const clientSchema = z.object({
   status: z.enum(CLIENT_STATUSES),
   config: clientConfigSchema.nullable(),
   health: clientHealthSchema,
+  weakApiKey: z
+    .boolean()
+    .describe(
+      `True when the stored API key is shorter than ${API_KEY_WEAK_BELOW_LENGTH} characters: it works, but is ` +
+        'easy to guess; change it on the remote and rotate it here. Always false for keycloak clients.',
+    ),
   keyCreatedAt: z.iso.datetime().nullable(),
   keyRotatedAt: z.iso.datetime().nullable(),
   lastUsedAt: z.iso.datetime().nullable(),

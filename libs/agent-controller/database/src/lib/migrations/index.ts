@@ -4,6 +4,7 @@ import { ClientUsersAndKeycloakSubjects1795388585724 } from './1795388585724-Cli
 import { AgentCredentials1795390604422 } from './1795390604422-AgentCredentials';
 import { ClientUsage1795393896853 } from './1795393896853-ClientUsage';
 import { Provisioning1795395748740 } from './1795395748740-Provisioning';
+import { ClientWeakApiKey1796571644526 } from './1796571644526-ClientWeakApiKey';
 
 /** Every migration in order. Migrations are generated, reviewed, and never edited after they land. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AgentCredentials1795390604422,
   ClientUsage1795393896853,
   Provisioning1795395748740,
+  ClientWeakApiKey1796571644526,
 ];

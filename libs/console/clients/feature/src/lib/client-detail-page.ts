@@ -13,7 +13,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTabsModule } from '@angular/material/tabs';
 import { Router, RouterLink } from '@angular/router';
 import { apiErrorMessage, SessionStore } from '@agent-controller/console-core';
-import { confirmAction, type ConfirmData } from '@agent-controller/console-ui';
+import { confirmAction, type ConfirmData, WeakKeyBadge } from '@agent-controller/console-ui';
 import type { Client, ClientRole, ClientUser } from '@agent-controller/shared-contracts';
 import {
   assignableRoles,
@@ -48,6 +48,7 @@ const CHART_HEIGHT = 120;
     MatSlideToggleModule,
     MatTabsModule,
     RouterLink,
+    WeakKeyBadge,
   ],
   templateUrl: './client-detail-page.html',
   styleUrl: './client-detail-page.css',

@@ -15,6 +15,7 @@ import { RouterLink } from '@angular/router';
 import type { Client, HealthState } from '@agent-controller/shared-contracts';
 import { BulkDialog, type BulkAction } from './bulk-dialog';
 import { ClientFormDialog } from './client-form-dialog';
+import { WeakKeyBadge } from '@agent-controller/console-ui';
 import { ClientsStore } from '@agent-controller/console-clients-data-access';
 
 /** Every client the operator may see: search, filters, paging from X-Total-Count, health with its reason. */
@@ -33,6 +34,7 @@ import { ClientsStore } from '@agent-controller/console-clients-data-access';
     MatSelectModule,
     MatTableModule,
     MatTooltipModule,
+    WeakKeyBadge,
     RouterLink,
   ],
   template: `
@@ -137,6 +139,7 @@ import { ClientsStore } from '@agent-controller/console-clients-data-access';
               >
                 {{ client.health.state }}
               </span>
+              <ac-weak-key-badge [weak]="client.weakApiKey" />
             </td>
           </ng-container>
           <ng-container matColumnDef="status">
