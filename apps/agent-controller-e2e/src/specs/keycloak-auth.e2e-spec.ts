@@ -320,6 +320,18 @@ describe('keycloak authentication mode', () => {
       expect((await api.get(`/api/users/${local.id}`, { token: adminToken })).body.email).toBe(local.email);
     });
 
+    it('accepts a subject that is not a UUID (Keycloak federates other stores) over HTTP and the gateway', async () => {
+      const user = await newIdpUser({ id: `ldap:${unique()}`, email: undefined, emailVerified: false });
+      const token = await tokenOf(user);
+
+      const response = await api.get('/api/auth/me', { token });
+
+      expect(response.status).toBe(200);
+      expect(response.body.user.email).toMatch(/^sub-sha256-[0-9a-f]{40}@keycloak\.invalid$/);
+      expect((await api.get('/api/auth/me', { token })).body.user.id).toBe(response.body.user.id);
+      expect(await handshakeRefusal(offline.baseUrl, `Bearer ${token}`)).toBeNull();
+    });
+
     it('refuses a user an admin locked, and accepts them again once unlocked', async () => {
       const token = await tokenOf(await newIdpUser());
       const { id } = (await api.get('/api/auth/me', { token })).body.user;

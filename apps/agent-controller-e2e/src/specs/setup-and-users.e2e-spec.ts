@@ -1,7 +1,22 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Api, setUpFirstAdmin } from '../support/http';
 import { RunningController, startController } from '../support/controller-process';
+import { expectErrorBody } from '../support/error-body';
+import { handshakeRefusal } from '../support/gateway-client';
 
 const PASSWORD = 'correct horse battery';
+
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+
+/** An HS256 JWT signed with the controller's own secret: what someone holding the secret could make. */
+function signWithControllerSecret(controller: RunningController, claims: Record<string, unknown>): string {
+  const secret = readFileSync(join(controller.dataDir, 'secrets', 'jwt.secret'), 'utf8').trim();
+  const signingInput = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(claims)}`;
+  return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
+}
 
 describe('first-run setup, log-in and user administration (users mode)', () => {
   let controller: RunningController;
@@ -104,6 +119,24 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
       expect((await api.get('/api/auth/me', { token: `${header}.${payload}.c2lnbmF0dXJl` })).status).toBe(401);
       expect((await api.get('/api/auth/me', { token: 'not-a-jwt' })).status).toBe(401);
       expect((await api.get('/api/auth/me', { headers: { authorization: `Basic ${adminToken}` } })).status).toBe(401);
+    });
+
+    it('refuses a correctly signed token without an expiry, or whose subject is not a user id, over HTTP and the gateway', async () => {
+      const { sub, ver } = claimsOf(adminToken);
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { sub, ver, iat: now, exp: now + 600, iss: 'agent-controller' };
+      // The same signing accepted with the claims the controller issues: the refusals below are the claims'.
+      const wellFormed = signWithControllerSecret(controller, claims);
+      expect((await api.get('/api/auth/me', { token: wellFormed })).status).toBe(200);
+
+      // JSON leaves the undefined claim out.
+      const withoutExpiry = { ...claims, exp: undefined };
+      for (const forged of [withoutExpiry, { ...claims, sub: 'x' }, { ...claims, sub: `${sub}-0` }]) {
+        const token = signWithControllerSecret(controller, forged);
+        expectErrorBody(await api.get('/api/auth/me', { token }), { status: 401, code: 'UNAUTHORIZED' });
+        expectErrorBody(await api.get('/api/users', { token }), { status: 401, code: 'UNAUTHORIZED' });
+        expect((await handshakeRefusal(controller.baseUrl, `Bearer ${token}`))?.data?.code).toBe('UNAUTHORIZED');
+      }
     });
 
     it('refreshes a valid token', async () => {

@@ -10,6 +10,8 @@ const MAIN = join(WORKSPACE_ROOT, 'dist/tools/test-oidc-provider/main.js');
 const OPAQUE_RESOURCE = 'urn:test-oidc-provider:opaque';
 
 export interface IdpUser {
+  /** The token's `sub`; the provider makes a UUID when absent. */
+  id?: string;
   username: string;
   password: string;
   email?: string;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
 import type { KeyObject } from 'node:crypto';
-import { ACCESS_TOKEN_ISSUER, AccessTokenClaims, accessTokenKey } from './access-token.service';
+import { ACCESS_TOKEN_ISSUER, accessTokenKey } from './access-token.service';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { bearerToken, KeycloakAuthenticator } from './keycloak/keycloak.authenticator';
 import { AuthenticatedPrincipal } from './principal';
@@ -36,8 +36,8 @@ export class CredentialsAuthenticator {
         return this.keycloak.authenticate(authorization);
       case 'users': {
         const token = bearerToken(authorization);
-        const claims = await this.jwt
-          .verifyAsync<AccessTokenClaims>(token, {
+        const payload = await this.jwt
+          .verifyAsync<object>(token, {
             secret: this.tokenKey as unknown as string,
             algorithms: ['HS256'],
             issuer: ACCESS_TOKEN_ISSUER,
@@ -45,7 +45,7 @@ export class CredentialsAuthenticator {
           .catch((error: unknown) => {
             throw new DomainError('UNAUTHORIZED', `Invalid token: ${(error as Error).message}`);
           });
-        return this.sessions.principalFor(claims);
+        return this.sessions.principalFor(payload);
       }
     }
   }

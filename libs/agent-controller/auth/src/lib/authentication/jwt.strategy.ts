@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { AppConfig, appConfig } from '@agent-controller/core';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { ACCESS_TOKEN_ISSUER, AccessTokenClaims, accessTokenKey } from './access-token.service';
+import { ACCESS_TOKEN_ISSUER, accessTokenKey } from './access-token.service';
 import { AuthenticatedPrincipal } from './principal';
 import { UserSessionValidator } from './user-session.validator';
 
@@ -23,7 +23,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(claims: AccessTokenClaims): Promise<AuthenticatedPrincipal> {
-    return this.sessions.principalFor(claims);
+  validate(payload: unknown): Promise<AuthenticatedPrincipal> {
+    return this.sessions.principalFor(payload);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@agent-controller/core';
 import { UsersRepository } from '../users/users.repository';
-import { AccessTokenClaims } from './access-token.service';
+import { readAccessTokenClaims } from './access-token.service';
 import { AuthenticatedPrincipal, userPrincipal } from './principal';
 
 /**
@@ -12,8 +12,10 @@ import { AuthenticatedPrincipal, userPrincipal } from './principal';
 export class UserSessionValidator {
   constructor(private readonly users: UsersRepository) {}
 
-  async principalFor(claims: Partial<AccessTokenClaims>): Promise<AuthenticatedPrincipal> {
-    const user = typeof claims.sub === 'string' ? await this.users.findById(claims.sub) : null;
+  /** `payload`: the claims of a token whose signature, issuer and expiry (when present) were verified. */
+  async principalFor(payload: unknown): Promise<AuthenticatedPrincipal> {
+    const claims = readAccessTokenClaims(payload);
+    const user = await this.users.findById(claims.sub);
     if (!user) throw new DomainError('UNAUTHORIZED', 'Unknown user');
     if (user.lockedAt) throw new DomainError('ACCOUNT_LOCKED', 'This account is locked');
     if (claims.ver !== user.tokenVersion) throw new DomainError('UNAUTHORIZED', 'Session ended, please log in again');
