@@ -61,8 +61,9 @@ async function nameResolvingInside(): Promise<{ name: string; address: string }>
 }
 
 /**
- * SSRF defences against a real controller process: in production config, endpoints that point inside are
- * refused when saved (400 ENDPOINT_NOT_ALLOWED on `endpoint`, a name that resolves inside included),
+ * SSRF defences against a real controller process: in production config, endpoints and Keycloak servers that
+ * point inside are refused when saved (400 ENDPOINT_NOT_ALLOWED naming `endpoint` or `keycloakAuthServerUrl`,
+ * a name that resolves inside included),
  * without a single request reaching the internal target; in any config, redirects are not followed.
  */
 describe('SSRF: where a client endpoint may point', () => {
@@ -164,6 +165,73 @@ describe('SSRF: where a client endpoint may point', () => {
       const list = await prodApi.get('/api/clients', { token: prodAdmin });
       expect(list.body).toEqual([expect.objectContaining({ id, endpoint: 'http://203.0.113.10' })]);
       expect(loopbackTrap.requests).toEqual([]);
+    });
+
+    it('refuses an internal Keycloak server (keycloakAuthServerUrl) on create and update, like an endpoint', async () => {
+      const keycloakBody = (keycloakAuthServerUrl: string) => ({
+        name: `keycloak ${randomBytes(4).toString('hex')}`,
+        endpoint: 'http://203.0.113.10',
+        authenticationType: 'keycloak',
+        keycloakClientId: 'agent-controller',
+        keycloakClientSecret: 'kc-secret',
+        keycloakRealm: 'agents',
+        keycloakAuthServerUrl,
+      });
+      const publicClient = await prodApi.post('/api/clients', keycloakBody('https://203.0.113.20/auth/'), {
+        token: prodAdmin,
+      });
+      expect(publicClient.status).toBe(201);
+      expect(publicClient.body.keycloakAuthServerUrl).toBe('https://203.0.113.20/auth');
+      const id = publicClient.body.id;
+      try {
+        for (const url of internalEndpoints(loopbackTrap.port)) {
+          const created = await prodApi.post('/api/clients', keycloakBody(url), { token: prodAdmin });
+          const updated = await prodApi.post(
+            `/api/clients/${id}`,
+            { keycloakAuthServerUrl: url },
+            { token: prodAdmin },
+          );
+          for (const [operation, response] of [
+            ['create', created],
+            ['update', updated],
+          ] as const) {
+            expect({ url, operation, status: response.status, code: response.body?.code }).toEqual({
+              url,
+              operation,
+              status: 400,
+              code: 'ENDPOINT_NOT_ALLOWED',
+            });
+            expectErrorBody(response, {
+              status: 400,
+              code: 'ENDPOINT_NOT_ALLOWED',
+              field: { name: 'keycloakAuthServerUrl', location: 'body', message: expect.stringMatching(/internal/) },
+            });
+          }
+        }
+        // A provisioning request would end in such a client: refused before any server is bought.
+        const provision = await prodApi.post(
+          '/api/clients/provisioning/provision',
+          {
+            ...keycloakBody('http://169.254.169.254'),
+            endpoint: undefined,
+            providerType: 'hetzner',
+            serverType: 'cx23',
+          },
+          { token: prodAdmin },
+        );
+        expectErrorBody(provision, {
+          status: 400,
+          code: 'ENDPOINT_NOT_ALLOWED',
+          field: { name: 'keycloakAuthServerUrl', location: 'body', message: expect.stringMatching(/internal/) },
+        });
+        const list = await prodApi.get('/api/clients?search=keycloak', { token: prodAdmin });
+        expect(list.body).toEqual([
+          expect.objectContaining({ id, keycloakAuthServerUrl: 'https://203.0.113.20/auth' }),
+        ]);
+        expect(loopbackTrap.requests).toEqual([]);
+      } finally {
+        await prodApi.delete(`/api/clients/${id}`, { token: prodAdmin });
+      }
     });
 
     it('a host name that resolves to an internal address is refused when saved, and never called', async () => {

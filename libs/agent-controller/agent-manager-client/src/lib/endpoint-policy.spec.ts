@@ -336,6 +336,39 @@ describe('EndpointPolicy.checkEndpoint', () => {
     });
   });
 
+  it.each([
+    ['http://169.254.169.254', 'internal address'],
+    ['https://inside.example.com', '10.1.2.3'],
+    ['ftp://kc.example.com', 'http or https'],
+    ['https://kc.example.com/?x=1', 'query or fragment'],
+  ])('refuses %s as a Keycloak server the same way, naming keycloakAuthServerUrl', async (raw, reason) => {
+    // Only the name is looked up; literal addresses and bad URLs are refused before DNS.
+    if (raw.includes('inside')) lookupMock.mockResolvedValueOnce([{ address: '10.1.2.3', family: 4 }]);
+
+    const error = await policyWith()
+      .checkEndpoint(raw, 'keycloakAuthServerUrl')
+      .catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({
+      code: 'ENDPOINT_NOT_ALLOWED',
+      status: 400,
+      details: {
+        fields: [{ field: 'keycloakAuthServerUrl', location: 'body', message: expect.stringContaining(reason) }],
+      },
+    });
+  });
+
+  it('applies the allow-list to a Keycloak server too', async () => {
+    const error = await policyWith({ endpointAllowedHosts: ['*.example.com'] })
+      .checkEndpoint('https://kc.elsewhere.test', 'keycloakAuthServerUrl')
+      .catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({
+      code: 'ENDPOINT_NOT_ALLOWED',
+      details: { fields: [{ field: 'keycloakAuthServerUrl' }] },
+    });
+  });
+
   it('saves a public name normalised, and leaves a failing lookup to the connection check', async () => {
     lookupMock.mockResolvedValueOnce([{ address: '93.184.216.34', family: 4 }]);
     await expect(policyWith().checkEndpoint('https://public.example.com/')).resolves.toBe('https://public.example.com');

@@ -55,9 +55,12 @@ export interface ResolvedAddress {
   family: 4 | 6;
 }
 
-function endpointError(message: string): DomainError {
+/** The body fields that hold a URL the controller will call: the remote's API and its Keycloak server. */
+export type EndpointField = 'endpoint' | 'keycloakAuthServerUrl';
+
+function endpointError(message: string, field: EndpointField): DomainError {
   return new DomainError('ENDPOINT_NOT_ALLOWED', message, {
-    fields: [{ field: 'endpoint', location: 'body', message }],
+    fields: [{ field, location: 'body', message }],
   });
 }
 
@@ -73,20 +76,24 @@ const hostOf = (url: URL) =>
 export class EndpointPolicy {
   constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}
 
-  /** Validates and normalises an endpoint for storage (no trailing slash). Throws a 400 naming the field. */
-  normalizeEndpoint(raw: string): string {
+  /**
+   * Validates and normalises a URL the controller will call, for storage (no trailing slash). Throws a 400
+   * naming `field`: the same rules hold for a remote's endpoint and for its Keycloak server.
+   */
+  normalizeEndpoint(raw: string, field: EndpointField = 'endpoint'): string {
+    const refuse = (message: string) => endpointError(`${field} ${message}`, field);
     let url: URL;
     try {
       url = new URL(raw);
     } catch {
-      throw endpointError('endpoint must be an absolute http(s) URL');
+      throw refuse('must be an absolute http(s) URL');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw endpointError('endpoint must use http or https');
-    if (url.username || url.password) throw endpointError('endpoint must not contain credentials');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse('must use http or https');
+    if (url.username || url.password) throw refuse('must not contain credentials');
     if (url.search || url.hash || raw.includes('?') || raw.includes('#')) {
-      throw endpointError('endpoint must not have a query or fragment');
+      throw refuse('must not have a query or fragment');
     }
-    this.checkHostName(hostOf(url));
+    this.checkHostName(hostOf(url), field);
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
   }
 
@@ -94,26 +101,26 @@ export class EndpointPolicy {
    * `normalizeEndpoint`, then the host's current DNS answer: a name that resolves to an internal address is
    * refused when saved, not only when used. A failing lookup is left to the connection check (DNS may be down).
    */
-  async checkEndpoint(raw: string): Promise<string> {
-    const endpoint = this.normalizeEndpoint(raw);
+  async checkEndpoint(raw: string, field: EndpointField = 'endpoint'): Promise<string> {
+    const endpoint = this.normalizeEndpoint(raw, field);
     try {
       await this.resolve(new URL(endpoint));
     } catch (error) {
-      if (error instanceof RemoteCallError && error.kind === 'blocked') throw endpointError(error.reason);
+      if (error instanceof RemoteCallError && error.kind === 'blocked') throw endpointError(error.reason, field);
     }
     return endpoint;
   }
 
   /** Host rules that need no DNS: the allow-list and literal internal addresses. */
-  private checkHostName(host: string): void {
+  private checkHostName(host: string, field: EndpointField = 'endpoint'): void {
     const allowed = this.config.clients.endpointAllowedHosts;
     if (allowed.length > 0 && !allowed.some((pattern) => matchesHost(pattern, host))) {
-      throw endpointError(`host ${host} is not in CLIENT_ENDPOINT_ALLOWED_HOSTS`);
+      throw endpointError(`host ${host} is not in CLIENT_ENDPOINT_ALLOWED_HOSTS`, field);
     }
     if (this.config.clients.allowInternalHosts) return;
     const literal = isIP(host) !== 0;
     if ((literal && isInternalAddress(host)) || host === 'localhost' || host.endsWith('.localhost')) {
-      throw endpointError(`host ${host} is an internal address`);
+      throw endpointError(`host ${host} is an internal address`, field);
     }
   }
 

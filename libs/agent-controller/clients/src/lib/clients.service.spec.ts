@@ -1,6 +1,6 @@
 import { EndpointPolicy, KeycloakTokenProvider } from '@agent-controller/agent-manager-client';
 import { AuditEntry, AuditService } from '@agent-controller/audit';
-import { DomainError, RequestPrincipal } from '@agent-controller/core';
+import { AppConfig, DomainError, RequestPrincipal } from '@agent-controller/core';
 import { ClientRole, CreateClientRequest, UpdateClientRequest } from '@agent-controller/shared-contracts';
 import { EntityManager } from 'typeorm';
 import { ClientAccessPolicy, ClientWithMembership } from './client-access.policy';
@@ -173,8 +173,9 @@ function setUpMembership(role: ClientRole, client: ClientEntity = apiKeyClient({
   return build(repository);
 }
 
-function build(repository: FakeClientsRepository) {
+function build(repository: FakeClientsRepository, policy?: EndpointPolicy) {
   const endpoints = { checkEndpoint: jest.fn(async (raw: string) => raw) };
+  if (policy) endpoints.checkEndpoint.mockImplementation(policy.checkEndpoint.bind(policy));
   const tokens = { forget: jest.fn() };
   const health = {
     checkAndRecord: jest.fn(async (client: ClientEntity) => client),
@@ -657,6 +658,52 @@ describe('ClientsService.createClient', () => {
 
     expect(apiKey).toBeUndefined();
     expect(repository.rows.get(client.id)).toMatchObject({ apiKey: null, keycloakClientSecret: KC_SECRET });
+  });
+});
+
+describe('ClientsService Keycloak server URL under the endpoint policy (production: no internal hosts)', () => {
+  const alice = userPrincipal(ALICE);
+  const production = () =>
+    new EndpointPolicy({ clients: { endpointAllowedHosts: [], allowInternalHosts: false } } as unknown as AppConfig);
+  const keycloakRequest: CreateClientRequest = {
+    name: 'kc',
+    endpoint: 'https://agents.example.com',
+    authenticationType: 'keycloak',
+    keycloakClientId: 'kc',
+    keycloakClientSecret: KC_SECRET,
+    keycloakRealm: 'agents',
+    agentWsPort: 8080,
+  };
+
+  it.each(['http://169.254.169.254', 'http://127.0.0.1:8080/auth', 'http://[::1]', 'http://localhost'])(
+    'refuses %s at create and update with ENDPOINT_NOT_ALLOWED naming keycloakAuthServerUrl, storing nothing',
+    async (url) => {
+      const { service, repository } = build(new FakeClientsRepository().add(keycloakClient()), production());
+
+      const created = await refusal(service.createClient(alice, { ...keycloakRequest, keycloakAuthServerUrl: url }));
+      const updated = await refusal(service.updateClient(alice, CLIENT_ID, { keycloakAuthServerUrl: url }));
+
+      for (const error of [created, updated]) {
+        expect(error).toMatchObject({ code: 'ENDPOINT_NOT_ALLOWED', status: 400 });
+        expect(fieldsOf(error)).toEqual(['keycloakAuthServerUrl']);
+      }
+      expect(repository.rows.size).toBe(1);
+      expect(repository.rows.get(CLIENT_ID)?.keycloakAuthServerUrl).toBe('https://kc.example.com');
+      expect(repository.transaction).not.toHaveBeenCalled();
+    },
+  );
+
+  it('stores a public Keycloak server normalised, and lets an update clear it', async () => {
+    const { service, repository } = build(new FakeClientsRepository().add(keycloakClient()), production());
+
+    const { client } = await service.createClient(alice, {
+      ...keycloakRequest,
+      keycloakAuthServerUrl: 'https://8.8.8.8/auth/',
+    });
+    await service.updateClient(alice, CLIENT_ID, { keycloakAuthServerUrl: null });
+
+    expect(repository.rows.get(client.id)?.keycloakAuthServerUrl).toBe('https://8.8.8.8/auth');
+    expect(repository.rows.get(CLIENT_ID)?.keycloakAuthServerUrl).toBeNull();
   });
 });
 

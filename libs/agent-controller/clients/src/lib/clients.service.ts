@@ -124,6 +124,7 @@ export class ClientsService {
     const endpoint = await this.endpoints.checkEndpoint(request.endpoint);
     const isApiKey = request.authenticationType === 'api_key';
     const apiKey = isApiKey ? (request.apiKey ?? generateApiKey()) : null;
+    const keycloakAuthServerUrl = isApiKey ? null : await this.checkKeycloakServer(request.keycloakAuthServerUrl);
     const created = await this.inTransaction(async (manager) => {
       const client = await this.clients.insert(
         {
@@ -136,7 +137,7 @@ export class ClientsService {
           keycloakClientId: isApiKey ? null : (request.keycloakClientId ?? null),
           keycloakClientSecret: isApiKey ? null : (request.keycloakClientSecret ?? null),
           keycloakRealm: isApiKey ? null : (request.keycloakRealm ?? null),
-          keycloakAuthServerUrl: isApiKey ? null : (request.keycloakAuthServerUrl ?? null),
+          keycloakAuthServerUrl: keycloakAuthServerUrl ?? null,
           agentWsPort: request.agentWsPort,
           userId: principal.userId,
           keyCreatedAt: new Date(),
@@ -161,10 +162,11 @@ export class ClientsService {
 
   async updateClient(principal: RequestPrincipal, id: string, request: UpdateClientRequest): Promise<ClientEntity> {
     const endpoint = request.endpoint === undefined ? undefined : await this.endpoints.checkEndpoint(request.endpoint);
+    const keycloakAuthServerUrl = await this.checkKeycloakServer(request.keycloakAuthServerUrl);
     const { client, reverify } = await this.inTransaction(async (manager) => {
       const client = await this.lockManageable(principal, id, manager);
       const before = { ...client };
-      applyUpdate(client, { ...request, endpoint });
+      applyUpdate(client, { ...request, endpoint, keycloakAuthServerUrl });
       const saved = await this.clients.save(client, manager);
       const changes = diffFields(before, saved, AUDITED_FIELDS, SECRET_FIELDS);
       await this.audit.record({ action: 'client.update', targetType: 'client', targetId: id, changes }, manager);
@@ -335,6 +337,11 @@ export class ClientsService {
       manager,
     );
     return saved;
+  }
+
+  /** The Keycloak server is called like the remote itself, so it meets the same endpoint policy when saved. */
+  private async checkKeycloakServer<T extends string | null | undefined>(url: T): Promise<T> {
+    return typeof url === 'string' ? ((await this.endpoints.checkEndpoint(url, 'keycloakAuthServerUrl')) as T) : url;
   }
 
   /** Finds a client the caller can see (else 404), checks management rights (else 403), and locks it. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EndpointPolicy } from '@agent-controller/agent-manager-client';
 import { AuditService } from '@agent-controller/audit';
 import { ClientsRepository, ClientsService } from '@agent-controller/clients';
 import { AppConfig, appConfig, DomainError, RequestPrincipal } from '@agent-controller/core';
@@ -30,6 +31,7 @@ export class ProvisioningService {
     private readonly clients: ClientsService,
     private readonly clientRows: ClientsRepository,
     private readonly audit: AuditService,
+    private readonly endpoints: EndpointPolicy,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -50,6 +52,10 @@ export class ProvisioningService {
     if (this.config.provisioning.allowedRole === 'admin' && !principal.isGlobalAdmin) {
       throw new DomainError('FORBIDDEN', 'Only global admins may provision servers (PROVISIONING_ALLOWED_ROLE)');
     }
+    // Refused before anything is bought: the client the job ends in would refuse it when saved.
+    const keycloakAuthServerUrl = request.keycloakAuthServerUrl
+      ? await this.endpoints.checkEndpoint(request.keycloakAuthServerUrl, 'keycloakAuthServerUrl')
+      : null;
     this.providers.get(request.providerType);
     if (await this.clientRows.nameTaken(request.name)) {
       throw new DomainError('NAME_TAKEN', `A client named ${request.name} already exists`, {
@@ -80,7 +86,7 @@ export class ProvisioningService {
         agentWsPort: request.agentWsPort ?? this.config.provisioning.agentWsPort,
         keycloakClientId: request.keycloakClientId ?? null,
         keycloakRealm: request.keycloakRealm ?? null,
-        keycloakAuthServerUrl: request.keycloakAuthServerUrl ?? null,
+        keycloakAuthServerUrl,
         gitRepositoryUrl: request.gitRepositoryUrl ?? null,
         gitUsername: request.gitUsername ?? null,
         agentDefaultImage: request.agentDefaultImage ?? null,

@@ -58,7 +58,11 @@ const keycloakRealm = z.string().trim().min(1).max(255);
 const keycloakAuthServerUrl = z
   .url({ protocol: /^https?$/ })
   .max(2048)
-  .nullable();
+  .nullable()
+  .describe(
+    'Keycloak server the token is fetched from (else KEYCLOAK_AUTH_SERVER_URL). Checked like `endpoint` when saved: ' +
+      'no credentials, query or fragment, and no internal address unless CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST=true',
+  );
 
 /** Field schemas a client is made of, shared with the provisioning request that ends in a client. */
 export const clientFields = {
