@@ -185,6 +185,28 @@ describe('provisioning cloud servers as tracked jobs', () => {
     expect(job).toMatchObject({ status: 'succeeded', error: null });
   });
 
+  it.each([
+    ['hetzner', 'the connection closes', 'hetzner', 'cx23', 0],
+    ['hetzner', 'a 504 comes', 'hetzner', 'cx23', 504],
+    ['digital-ocean', 'the connection closes', 'digitalocean', 's-1vcpu-1gb', 0],
+    ['digital-ocean', 'a 503 comes', 'digitalocean', 's-1vcpu-1gb', 503],
+  ] as const)(
+    '%s: the server is made but %s instead of the answer → the job adopts it by its label; one server, not two',
+    async (type, _lost, cloud, size, lostAs) => {
+      const simulator = simulators[cloud]();
+      await simulator.setFaults({ createAnswerLostNext: 1, createAnswerLostStatus: lostAs });
+      const job = await finished((await provision(request(type, size))).body.id);
+      expect(job).toMatchObject({ status: 'succeeded', error: null });
+      expect((await simulator.faults()).createAnswerLostNext).toBe(0);
+      const ofJob = (await simulator.servers()).filter((server) =>
+        cloud === 'hetzner'
+          ? (server['labels'] as Record<string, string>)['agent-controller/job'] === job.id
+          : (server['tags'] as string[]).includes(`agent-controller-job:${job.id}`),
+      );
+      expect(ofJob.map((server) => String(server.id))).toEqual([job.server.id]);
+    },
+  );
+
   it('refuses a taken name before any cloud call', async () => {
     const before = (await hetzner.servers()).length;
     const taken = await api.post(

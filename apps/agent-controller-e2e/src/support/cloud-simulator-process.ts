@@ -21,6 +21,8 @@ export interface RunningCloudSimulator {
   /** Arms fault switches (e.g. `{createFailNext: 1}`); see tools/cloud-simulators/README.md. */
   setFaults(patch: Record<string, number>): Promise<void>;
   resetFaults(): Promise<void>;
+  /** The fault settings now (armed counters count down as they fire). */
+  faults(): Promise<Record<string, number>>;
   servers(): Promise<SimulatedServer[]>;
   stop(): Promise<void>;
 }
@@ -45,6 +47,7 @@ export async function startCloudSimulator(provider: CloudName, args: string[] = 
     token: listening.token,
     setFaults: async (patch) => void (await control('POST', '/faults', patch)),
     resetFaults: async () => void (await control('DELETE', '/faults')),
+    faults: async () => (await control('GET', '/faults')) as Record<string, number>,
     servers: async () => ((await control('GET', '/state')) as { servers: SimulatedServer[] }).servers,
     stop: () => stopTool(child),
   };

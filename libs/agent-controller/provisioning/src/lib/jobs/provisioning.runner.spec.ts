@@ -1,4 +1,4 @@
-import { PROVISIONING_STEPS } from '@agent-controller/shared-contracts';
+import { PROVISIONING_STEPS, ProvisioningStepName } from '@agent-controller/shared-contracts';
 import { ProvisioningJobEntity } from './provisioning-job.entity';
 import { ProvisioningProgress } from './provisioning-progress';
 import { ProvisioningRunner } from './provisioning.runner';
@@ -12,8 +12,8 @@ const CONFIG = {
   },
 };
 
-/** A job whose steps up to `client_registered` are done, as a restart finds it. */
-function jobAtLastStep(): ProvisioningJobEntity {
+/** A job whose steps before `from` are done, as a restart finds it. */
+function jobAtLastStep(from: ProvisioningStepName = 'client_registered'): ProvisioningJobEntity {
   const done = {
     status: 'succeeded' as const,
     attempts: 1,
@@ -38,8 +38,8 @@ function jobAtLastStep(): ProvisioningJobEntity {
     error: null,
     settings: { authenticationType: 'api_key', agentWsPort: 8080, description: null },
     secrets: JSON.stringify({ apiKey: 'k'.repeat(32) }),
-    steps: PROVISIONING_STEPS.map((name) =>
-      name === 'client_registered'
+    steps: PROVISIONING_STEPS.map((name, index) =>
+      index >= PROVISIONING_STEPS.indexOf(from)
         ? { name, status: 'pending', attempts: 0, startedAt: null, finishedAt: null, error: null }
         : { name, ...done },
     ),
@@ -51,17 +51,20 @@ async function finished(job: ProvisioningJobEntity): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-function runnerFor(job: ProvisioningJobEntity, existingClientId: string | null) {
+function runnerFor(job: ProvisioningJobEntity, existingClientId: string | null, cloud: object = {}) {
   const jobs = { findById: jest.fn(async () => job), saveLeased: jest.fn(async () => true) };
   const clients = { createClient: jest.fn(async () => ({ client: { id: 'new-client' } })) };
   const clientRows = { findIdByNameAndEndpoint: jest.fn(async () => existingClientId) };
-  const providers = { get: jest.fn(() => ({ deleteServer: jest.fn() })) };
+  const providers = { get: jest.fn(() => ({ deleteServer: jest.fn(), ...cloud })) };
+  const identity = { get: async () => 'controller-1' };
+  const userData = { build: jest.fn(async () => ({ userData: '#cloud-config' })) };
+  const agentManager = { getHealth: jest.fn(async () => ({})), getConfig: jest.fn(async () => ({})) };
   const runner = new ProvisioningRunner(
     jobs as never,
     providers as never,
-    {} as never,
-    {} as never,
-    {} as never,
+    identity as never,
+    userData as never,
+    agentManager as never,
     clients as never,
     clientRows as never,
     new ProvisioningProgress(),
@@ -96,5 +99,22 @@ describe('ProvisioningRunner', () => {
       }),
     );
     expect(job).toMatchObject({ status: 'succeeded', clientId: 'new-client' });
+  });
+
+  it('adopts the server a crashed process created (found by its job label) instead of buying another', async () => {
+    const job = jobAtLastStep('create_server');
+    Object.assign(job, { serverId: null, serverIpv4: null });
+    const made = { id: '77', name: 'n', status: 'running', ipv4: '127.0.1.9', jobId: job.id, createdAt: new Date() };
+    const cloud = {
+      findServerOfJob: jest.fn(async () => made),
+      createServer: jest.fn(),
+      getServer: jest.fn(async () => made),
+    };
+    const { runner } = runnerFor(job, null, cloud);
+    runner.start(job.id);
+    await finished(job);
+    expect(cloud.findServerOfJob).toHaveBeenCalledWith({ controllerId: 'controller-1', jobId: job.id });
+    expect(cloud.createServer).not.toHaveBeenCalled();
+    expect(job).toMatchObject({ status: 'succeeded', serverId: '77', clientId: 'new-client' });
   });
 });

@@ -6,6 +6,7 @@ import { PROVISIONING_STEPS, ProvisioningStep, ProvisioningStepName } from '@age
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ControllerIdentityService } from '../controller-identity.service';
+import { createServerOnce } from './create-server-once';
 import { CloudProvider } from '../providers/cloud-provider';
 import { CloudProviders } from '../providers/cloud-providers';
 import { ProvisioningJobEntity, ProvisioningSecrets } from './provisioning-job.entity';
@@ -17,6 +18,8 @@ import { ServerUserData } from './server-user-data';
 const CLAIM_INTERVAL_MS = 10_000;
 // Each attempt is itself retried by the HTTP client (429/5xx); this covers longer cloud trouble.
 const DELETE_ATTEMPTS = 2;
+// Creates sent at most when their answers are lost and the cloud shows no server of the job.
+const CREATE_ATTEMPTS = 3;
 
 /** A step gave up: the job fails with this reason (and the server, if any, is deleted). */
 class StepFailure extends Error {}
@@ -162,19 +165,22 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
 
   private async createServer(job: ProvisioningJobEntity, secrets: ProvisioningSecrets): Promise<void> {
     const provider = this.providers.get(job.providerType);
-    const controllerId = await this.identity.get();
+    const labels = { controllerId: await this.identity.get(), jobId: job.id };
     this.countAttempt(job, 'create_server');
     // After a restart the create may have gone through before its answer was saved: find it by its labels.
-    const existing = (await provider.listServers(controllerId)).find((server) => server.jobId === job.id);
     const server =
-      existing ??
-      (await provider.createServer({
-        name: job.serverName,
-        serverType: job.serverType,
-        location: job.location,
-        userData: (await this.userData.build(job, secrets)).userData,
-        labels: { controllerId, jobId: job.id },
-      }));
+      (await provider.findServerOfJob(labels)) ??
+      (await createServerOnce(
+        provider,
+        {
+          name: job.serverName,
+          serverType: job.serverType,
+          location: job.location,
+          userData: (await this.userData.build(job, secrets)).userData,
+          labels,
+        },
+        { attempts: CREATE_ATTEMPTS, settleMs: this.config.provisioning.pollIntervalMs },
+      ));
     job.serverId = server.id;
     job.serverIpv4 = server.ipv4;
   }

@@ -21,3 +21,14 @@ export class CloudApiError extends DomainError {
     this.name = 'CloudApiError';
   }
 }
+
+/**
+ * A request that is not safe to repeat (a create) got no usable answer: a timeout, a broken connection or a
+ * 5xx. The cloud may or may not have done it; only a look at the cloud tells (see `createServerOnce`).
+ */
+export class CloudOutcomeUnknownError extends CloudApiError {
+  constructor(provider: ProviderType, message: string, cloudStatus?: number, cloudCode?: string) {
+    super(provider, 'unavailable', `${message} (outcome unknown: not sent again)`, cloudStatus, cloudCode);
+    this.name = 'CloudOutcomeUnknownError';
+  }
+}

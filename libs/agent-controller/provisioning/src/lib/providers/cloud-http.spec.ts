@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { CloudApiError } from './cloud-api.error';
+import { CloudApiError, CloudOutcomeUnknownError } from './cloud-api.error';
 import { CloudHttp, retryDelay } from './cloud-http';
 
 /** A local HTTP server answering each request with the next scripted status. */
@@ -71,6 +71,59 @@ describe('CloudHttp', () => {
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'CLOUD_UNAVAILABLE', status: 502 });
     expect(remote.hits()).toBe(4);
+  });
+
+  describe('a create (POST) is sent once', () => {
+    it('is not sent again after a 5xx: the outcome is unknown', async () => {
+      const remote = await scripted([503, 201], { 'retry-after': '0' });
+      servers.push(remote.server);
+      const error = await new CloudHttp('hetzner', remote.url, 't', readError)
+        .request('POST', '/servers', { body: {} })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CloudOutcomeUnknownError);
+      expect(error).toMatchObject({ code: 'CLOUD_UNAVAILABLE', message: expect.stringContaining('outcome unknown') });
+      expect(remote.hits()).toBe(1);
+    });
+
+    it('is sent again after a 429 (the cloud did nothing)', async () => {
+      const remote = await scripted([429, 201], { 'retry-after': '0' });
+      servers.push(remote.server);
+      const response = await new CloudHttp('hetzner', remote.url, 't', readError).request('POST', '/servers', {
+        body: {},
+      });
+      expect(response.status).toBe(201);
+      expect(remote.hits()).toBe(2);
+    });
+
+    it('is not sent again after a broken connection or a timeout; a read is', async () => {
+      let hits = 0;
+      const server = createServer((request, response) => {
+        hits += 1;
+        if (request.url === '/broken') request.socket.destroy();
+        else if (request.url === '/read' && hits === 1) request.socket.destroy();
+        else if (request.url === '/read') response.end('{}');
+        // '/slow' never answers.
+      });
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const http = new CloudHttp(
+        'digital-ocean',
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        't',
+        readError,
+        300,
+      );
+
+      await expect(http.request('POST', '/broken', { body: {} })).rejects.toBeInstanceOf(CloudOutcomeUnknownError);
+      expect(hits).toBe(1);
+      hits = 0;
+      await expect(http.request('POST', '/slow', { body: {} })).rejects.toBeInstanceOf(CloudOutcomeUnknownError);
+      expect(hits).toBe(1);
+      hits = 0;
+      await expect(http.request('GET', '/read')).resolves.toMatchObject({ status: 200 });
+      expect(hits).toBe(2);
+      server.closeAllConnections();
+    });
   });
 
   it('waits as Retry-After or the rate-limit reset says, capped at 5 s', () => {

@@ -1,10 +1,12 @@
 import { ProviderType } from '@agent-controller/shared-contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CloudApiError } from './cloud-api.error';
+import { CloudApiError, CloudOutcomeUnknownError } from './cloud-api.error';
 
 const MAX_ATTEMPTS = 4;
 const MAX_WAIT_MS = 5_000;
 const TIMEOUT_MS = 30_000;
+/** Sending these again may do the work twice (a second server): without an answer, the outcome is unknown. */
+const NOT_IDEMPOTENT = new Set(['POST', 'PATCH']);
 
 export interface CloudRequest {
   query?: Record<string, string | number | undefined>;
@@ -22,8 +24,10 @@ export interface CloudResponse<T> {
 export type ErrorReader = (body: unknown) => { code?: string; message?: string };
 
 /**
- * JSON over HTTP to a cloud API with its bearer token. Retries only 429 and 5xx (and network failures),
- * with backoff that honours `Retry-After` or `RateLimit-Reset`; every other error is the caller's to see.
+ * JSON over HTTP to a cloud API with its bearer token. Retries 429 (the cloud did nothing) with backoff that
+ * honours `Retry-After` or `RateLimit-Reset`. Reads and deletes are also retried after a 5xx, a timeout or a
+ * network failure; a POST is not (it may have been done): it fails with `CloudOutcomeUnknownError`.
+ * Every other error is the caller's to see.
  */
 export class CloudHttp {
   constructor(
@@ -31,6 +35,7 @@ export class CloudHttp {
     private readonly baseUrl: string,
     private readonly token: string | undefined,
     private readonly readError: ErrorReader,
+    private readonly timeoutMs = TIMEOUT_MS,
   ) {}
 
   async request<T>(method: string, path: string, options: CloudRequest = {}): Promise<CloudResponse<T>> {
@@ -38,9 +43,11 @@ export class CloudHttp {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
+    const repeatable = !NOT_IDEMPOTENT.has(method);
     let lastFailure = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       let response: Response;
+      let text: string;
       try {
         response = await fetch(url, {
           method,
@@ -51,18 +58,23 @@ export class CloudHttp {
           },
           body: options.body === undefined ? undefined : JSON.stringify(options.body),
           redirect: 'manual',
-          signal: AbortSignal.timeout(TIMEOUT_MS),
+          signal: AbortSignal.timeout(this.timeoutMs),
         });
+        // The body under the same timeout: an answer cut off halfway is no answer.
+        text = await response.text();
       } catch (error) {
         lastFailure = `${method} ${url.pathname} failed: ${(error as Error).message}`;
+        if (!repeatable) throw new CloudOutcomeUnknownError(this.provider, lastFailure);
         if (attempt < MAX_ATTEMPTS) await sleep(backoff(attempt));
         continue;
       }
-      const text = await response.text();
       const body = parse(text);
       if (response.ok || options.accept?.includes(response.status)) return { status: response.status, body: body as T };
       const { code, message } = this.readError(body);
       const detail = `${this.provider} answered ${response.status}${code ? ` ${code}` : ''}: ${message ?? 'no message'}`;
+      if (response.status >= 500 && !repeatable) {
+        throw new CloudOutcomeUnknownError(this.provider, detail, response.status, code);
+      }
       if (response.status === 429 || response.status >= 500) {
         lastFailure = detail;
         if (attempt < MAX_ATTEMPTS) await sleep(retryDelay(response.headers, attempt));

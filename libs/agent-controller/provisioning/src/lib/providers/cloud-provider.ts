@@ -33,7 +33,10 @@ export interface CloudProvider {
   readonly configured: boolean;
   listServerTypes(location?: string): Promise<ServerType[]>;
   listLocations(): Promise<Location[]>;
+  /** Sends the create once: without an answer it throws `CloudOutcomeUnknownError` (see `createServerOnce`). */
   createServer(input: CreateServerInput): Promise<CloudServer>;
+  /** The server a job made, found by its job label/tag (the oldest, should there be several); null when none. */
+  findServerOfJob(labels: ServerLabels): Promise<CloudServer | null>;
   /** null when the server does not exist (any more). */
   getServer(id: string): Promise<CloudServer | null>;
   /** Resolves when the server is gone or going; a server that no longer exists counts as deleted. */

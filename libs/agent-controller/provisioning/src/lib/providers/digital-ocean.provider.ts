@@ -10,7 +10,7 @@ import {
   DoListSizesResponse,
 } from '@agent-controller/shared-cloud-contracts';
 import { CloudHttp } from './cloud-http';
-import { CloudProvider, CloudServer, CreateServerInput } from './cloud-provider';
+import { CloudProvider, CloudServer, CreateServerInput, ServerLabels } from './cloud-provider';
 
 const CONTROLLER_TAG = 'agent-controller';
 const JOB_TAG = 'agent-controller-job';
@@ -70,7 +70,7 @@ export class DigitalOceanProvider implements CloudProvider {
       image: DIGITALOCEAN_UBUNTU_24_04_IMAGE,
       ...(input.location ? { region: input.location } : {}),
       user_data: input.userData,
-      tags: [controllerTag(input.labels.controllerId), `${JOB_TAG}:${input.labels.jobId}`],
+      tags: [controllerTag(input.labels.controllerId), jobTag(input.labels.jobId)],
     };
     const { body } = await this.http.request<DoCreateSingleDropletResponse>('POST', '/v2/droplets', { body: request });
     return toCloudServer(body.droplet);
@@ -85,6 +85,19 @@ export class DigitalOceanProvider implements CloudProvider {
 
   async deleteServer(id: string): Promise<void> {
     await this.http.request('DELETE', `/v2/droplets/${id}`, { accept: [404] });
+  }
+
+  async findServerOfJob(labels: ServerLabels): Promise<CloudServer | null> {
+    const droplets = await this.all<DoListDropletsResponse, DoDroplet>(
+      '/v2/droplets',
+      { tag_name: jobTag(labels.jobId) },
+      (page) => (page.droplets ?? []) as DoDroplet[],
+    );
+    // One tag per list call: the controller's tag is checked here.
+    const ours = droplets
+      .filter((droplet) => droplet.tags.includes(controllerTag(labels.controllerId)))
+      .sort((a, b) => a.id - b.id);
+    return ours.length > 0 ? toCloudServer(ours[0]) : null;
   }
 
   async listServers(controllerId: string): Promise<CloudServer[]> {
@@ -113,6 +126,7 @@ export class DigitalOceanProvider implements CloudProvider {
 }
 
 const controllerTag = (controllerId: string) => `${CONTROLLER_TAG}:${controllerId}`;
+const jobTag = (jobId: string) => `${JOB_TAG}:${jobId}`;
 
 function toCloudServer(droplet: DoDroplet): CloudServer {
   const publicV4 = droplet.networks.v4?.find((network) => network.type === 'public')?.ip_address ?? null;

@@ -10,7 +10,7 @@ import {
   HetznerServer,
 } from '@agent-controller/shared-cloud-contracts';
 import { CloudHttp } from './cloud-http';
-import { CloudProvider, CloudServer, CreateServerInput } from './cloud-provider';
+import { CloudProvider, CloudServer, CreateServerInput, ServerLabels } from './cloud-provider';
 
 const CONTROLLER_LABEL = 'agent-controller/controller';
 const JOB_LABEL = 'agent-controller/job';
@@ -98,6 +98,15 @@ export class HetznerProvider implements CloudProvider {
 
   async deleteServer(id: string): Promise<void> {
     await this.http.request('DELETE', `/servers/${id}`, { accept: [404] });
+  }
+
+  async findServerOfJob(labels: ServerLabels): Promise<CloudServer | null> {
+    const servers = await this.all<HetznerListServersResponse, HetznerServer>(
+      '/servers',
+      { label_selector: `${CONTROLLER_LABEL}=${labels.controllerId},${JOB_LABEL}=${labels.jobId}`, sort: 'id:asc' },
+      (page) => page.servers,
+    );
+    return servers.length > 0 ? toCloudServer(servers[0]) : null;
   }
 
   listServers(controllerId: string): Promise<CloudServer[]> {
