@@ -270,6 +270,28 @@ describe('AgentManagerClient', () => {
       expect(error.reason).toBe('The remote refused the credentials (HTTP 401: Invalid API key)');
     });
 
+    it.each([
+      ['an emoji', 'remote-key-\u{1F511}'],
+      ['a non-ASCII letter', 'schlüssel-0123456789'],
+      ['a newline', 'remote-key\n0123456789'],
+      ['a space', 'remote key 0123456789'],
+      ['nothing', ''],
+    ])(
+      'maps a stored api key with %s to kind auth (HTTP 502) with a plain reason, sending nothing',
+      async (_what, apiKey) => {
+        const target: RemoteTarget = { ...apiKeyTarget, credentials: { type: 'api_key', apiKey } };
+
+        const error = await failure(client.getConfig(target));
+
+        expect(error).toMatchObject({ kind: 'auth', code: 'REMOTE_AUTH_FAILED', clientId: 'c1' });
+        expect(error.status).toBe(502);
+        expect(error.reason).toBe(
+          'The stored API key cannot be sent in an HTTP header (only visible ASCII characters are allowed): set the key again',
+        );
+        expect(remote.requestsTo('/api/config')).toEqual([]);
+      },
+    );
+
     it('maps 403 to kind auth too', async () => {
       remote.on('GET /api/config', (_req, res) => res.writeHead(403).end());
 

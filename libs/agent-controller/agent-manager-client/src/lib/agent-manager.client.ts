@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, appConfig, currentRequestContext } from '@agent-controller/core';
-import { RemoteConfig, remoteConfigSchema, remoteHealthSchema } from '@agent-controller/shared-contracts';
+import {
+  isVisibleAscii,
+  RemoteConfig,
+  remoteConfigSchema,
+  remoteHealthSchema,
+} from '@agent-controller/shared-contracts';
 import { z } from 'zod';
 import { EndpointPolicy } from './endpoint-policy';
 import { KeycloakTokenProvider } from './keycloak-token.provider';
@@ -143,11 +148,20 @@ export class AgentManagerClient {
     throw new RemoteCallError('rejected', message ?? `The remote answered HTTP ${response.status}`, response.status);
   }
 
-  /** `Bearer <api key>`, or `Bearer <Keycloak token>` (cached until shortly before it expires). */
+  /**
+   * `Bearer <api key>`, or `Bearer <Keycloak token>` (cached until shortly before it expires). A stored key that
+   * a header cannot carry (saved before validation refused it, or written to the database by hand) is an
+   * authentication failure with a reason to act on, not Node's header error.
+   */
   async authorization(target: RemoteTarget): Promise<string> {
     const credentials = target.credentials;
-    const token =
-      credentials.type === 'api_key' ? credentials.apiKey : await this.tokens.getToken(target.clientId, credentials);
-    return `Bearer ${token}`;
+    if (credentials.type === 'keycloak') return `Bearer ${await this.tokens.getToken(target.clientId, credentials)}`;
+    if (!isVisibleAscii(credentials.apiKey)) {
+      throw new RemoteCallError(
+        'auth',
+        'The stored API key cannot be sent in an HTTP header (only visible ASCII characters are allowed): set the key again',
+      );
+    }
+    return `Bearer ${credentials.apiKey}`;
   }
 }

@@ -288,6 +288,11 @@ describe('KeycloakTokenProvider', () => {
       ['not JSON', 'Bad Gateway'],
       ['no access_token', JSON.stringify({ expires_in: 300 })],
       ['an empty access_token', JSON.stringify({ access_token: '', expires_in: 300 })],
+      [
+        'an access_token a header cannot carry',
+        JSON.stringify({ access_token: 'tok\u00e9n \u{1F511}', expires_in: 300 }),
+      ],
+      ['an access_token with a newline', JSON.stringify({ access_token: 'token\r\nX-Injected: 1', expires_in: 300 })],
       ['no expires_in', JSON.stringify({ access_token: 't' })],
       ['expires_in 0', JSON.stringify({ access_token: 't', expires_in: 0 })],
     ])('reports a 200 with %s as kind auth', async (_what, body) => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, appConfig } from '@agent-controller/core';
+import { isVisibleAscii } from '@agent-controller/shared-contracts';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { EndpointPolicy } from './endpoint-policy';
@@ -9,7 +10,11 @@ import { sendRemoteRequest } from './remote-http';
 
 type KeycloakCredentials = Extract<RemoteCredentials, { type: 'keycloak' }>;
 
-const tokenResponseSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
+// The token goes into an Authorization header: one that header cannot carry is as unusable as none.
+const tokenResponseSchema = z.object({
+  access_token: z.string().refine(isVisibleAscii),
+  expires_in: z.number().positive(),
+});
 
 // Renew a little before expiry so a token never dies in flight.
 const EXPIRY_MARGIN_MS = 30_000;

@@ -70,6 +70,18 @@ describe('classifyNetworkError', () => {
     expect(classified.reason).toBe(reason);
   });
 
+  it.each(['ERR_INVALID_CHAR', 'ERR_HTTP_INVALID_HEADER_VALUE', 'ERR_INVALID_HTTP_TOKEN', 'ERR_UNESCAPED_CHARACTERS'])(
+    "classifies Node's refusal to build a request (%s) as incompatible, without Node's own message",
+    (code) => {
+      const classified = classifyNetworkError(errno(code, 'Invalid character in header content ["authorization"]'));
+
+      expect(classified).toMatchObject({ kind: 'incompatible', code: 'REMOTE_INCOMPATIBLE', status: 502 });
+      expect(classified.reason).toBe(
+        `The request could not be sent: a header or the path has characters HTTP cannot carry (${code})`,
+      );
+    },
+  );
+
   it('passes a RemoteCallError through unchanged', () => {
     const original = new RemoteCallError('timeout', 'No answer within 5 ms');
 

@@ -61,11 +61,26 @@ export class RemoteCallError extends DomainError {
   }
 }
 
+/** Node's refusals to build a request whose header or path has characters HTTP cannot carry. */
+const UNSENDABLE_REQUEST_CODES = new Set([
+  'ERR_INVALID_CHAR',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_UNESCAPED_CHARACTERS',
+]);
+
 /** Turns a socket-level error into a failure kind and a sentence that says which. */
 export function classifyNetworkError(error: unknown): RemoteCallError {
   if (error instanceof RemoteCallError) return error;
   const code = (error as NodeJS.ErrnoException)?.code ?? '';
   const message = (error as Error)?.message ?? String(error);
+  if (UNSENDABLE_REQUEST_CODES.has(code)) {
+    // Nothing was sent. Node's message is not repeated: it is about its internals, not the remote.
+    return new RemoteCallError(
+      'incompatible',
+      `The request could not be sent: a header or the path has characters HTTP cannot carry (${code})`,
+    );
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
     return new RemoteCallError('dns', `DNS lookup failed (${code})`);
   }

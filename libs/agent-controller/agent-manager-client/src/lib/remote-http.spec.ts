@@ -206,6 +206,34 @@ describe('sendRemoteRequest', () => {
     expect(error.kind).toBe('timeout');
   });
 
+  it.each([
+    ['an emoji', 'Bearer key-\u{1F511}'],
+    ['a newline', 'Bearer key\r\nX-Injected: 1'],
+    ['a NUL', 'Bearer key\0'],
+  ])(
+    'refuses a header with %s as kind incompatible (a RemoteCallError, not a TypeError) and sends nothing',
+    async (_what, value) => {
+      const server = await startServer((_req, res) => res.writeHead(204).end());
+
+      const error = await failure(
+        sendRemoteRequest({
+          url: new URL(`http://127.0.0.1:${server.port}/api/config`),
+          address: LOOPBACK,
+          method: 'GET',
+          headers: { authorization: value },
+          timeoutMs: 2000,
+        }),
+      );
+
+      expect(error).toBeInstanceOf(RemoteCallError);
+      expect(error).toMatchObject({ kind: 'incompatible', status: 502 });
+      expect(error.reason).toMatch(
+        /^The request could not be sent: a header or the path has characters HTTP cannot carry \(ERR_/,
+      );
+      expect(server.received).toEqual([]);
+    },
+  );
+
   it('reports a closed port as kind refused', async () => {
     const port = await closedPort();
 

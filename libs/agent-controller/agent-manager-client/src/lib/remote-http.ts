@@ -93,5 +93,9 @@ export function sendRemoteRequest(request: RemoteRequest): Promise<RemoteRespons
     outgoing.on('error', (error) => reject(classifyNetworkError(error)));
     outgoing.on('close', () => clearTimeout(timer));
     outgoing.end(request.body);
+    // Node checks headers and the path synchronously: a value it cannot send throws out of the executor
+    // (before any socket is taken) and must still end as a remote-call failure, not Node's TypeError.
+  }).catch((error: unknown) => {
+    throw classifyNetworkError(error);
   });
 }

@@ -29,6 +29,11 @@ const VISIBLE_ASCII = /^[\x21-\x7E]*$/;
 const VISIBLE_ASCII_MESSAGE =
   'must be visible ASCII characters (0x21–0x7E): no spaces, control characters or non-ASCII';
 
+/** True for a non-empty value of visible ASCII only: one a request header carries as it is. */
+export function isVisibleAscii(value: string): boolean {
+  return value.length > 0 && VISIBLE_ASCII.test(value);
+}
+
 /** The one rule for a credential the controller sends to a remote or to Keycloak (trimmed first if asked). */
 export function credentialSchema(maxLength: number, { trim = false } = {}) {
   return (trim ? z.string().trim() : z.string()).min(1).max(maxLength).regex(VISIBLE_ASCII, VISIBLE_ASCII_MESSAGE);
