@@ -316,19 +316,77 @@ describe('client registry against simulated agent-managers', () => {
       expect((await api.get(`/api/clients/${clientId}`, { token: admin })).body.lastUsedAt).not.toBeNull();
     });
 
-    it('rotates the key: returns the new one once and re-verifies with it', async () => {
-      const response = await api.post(
-        `/api/clients/${clientId}/rotate-key`,
-        { apiKey: 'a-brand-new-remote-key' },
-        { token: admin },
-      );
-      expect(response.status).toBe(200);
-      expect(response.body.apiKey).toBe('a-brand-new-remote-key');
-      expect(response.body.keyRotatedAt).not.toBeNull();
-      expect(response.body.health.state).toBe('auth_failed');
-      const generated = await api.post(`/api/clients/${clientId}/rotate-key`, {}, { token: admin });
-      expect(generated.body.apiKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      await api.post(`/api/clients/${clientId}`, { apiKey: remoteKey }, { token: admin });
+    describe('rotate: the key is the remote’s, so it is checked with the remote before it is stored', () => {
+      const rotate = (body: Record<string, unknown>) =>
+        api.post(`/api/clients/${clientId}/rotate-key`, body, { token: admin });
+      const oldKeyStillWorks = async () => {
+        expect((await api.post(`/api/clients/${clientId}/verify`, undefined, { token: admin })).body.health.state).toBe(
+          'healthy',
+        );
+        expect((await api.get(`/api/clients/${clientId}/agents`, { token: admin })).status).toBe(200);
+      };
+
+      it('requires the new key: 400 naming apiKey, nothing generated', async () => {
+        const response = await rotate({});
+        expect(response.status).toBe(400);
+        expect(response.body.code).toBe('VALIDATION_FAILED');
+        expect(response.body.details.fields).toEqual([expect.objectContaining({ field: 'apiKey', location: 'body' })]);
+        await oldKeyStillWorks();
+      });
+
+      it('keeps the old key and answers 409 naming the remote’s answer when the remote refuses the new one', async () => {
+        const response = await rotate({ apiKey: 'a-key-the-remote-does-not-know' });
+        expect(response.status).toBe(409);
+        expect(response.body.code).toBe('KEY_NOT_ACCEPTED');
+        expect(response.body.message).toContain('auth_failed');
+        expect(response.body.details.remote).toMatchObject({
+          state: 'auth_failed',
+          status: 401,
+          reason: expect.stringContaining('Invalid API key'),
+        });
+        expect((await api.get(`/api/clients/${clientId}`, { token: admin })).body.keyRotatedAt).toBeNull();
+        await oldKeyStillWorks();
+      });
+
+      it('stores a refused key when forced; the health then shows auth_failed', async () => {
+        const response = await rotate({ apiKey: 'a-key-the-remote-does-not-know', force: true });
+        expect(response.status).toBe(200);
+        expect(response.body.keyRotatedAt).not.toBeNull();
+        expect(response.body.health).toMatchObject({
+          state: 'auth_failed',
+          reason: expect.stringContaining('Invalid API key'),
+        });
+        expect((await api.get(`/api/clients/${clientId}/agents`, { token: admin })).status).toBe(502);
+      });
+
+      it('stores the key the remote accepts: 200 and healthy', async () => {
+        const response = await rotate({ apiKey: remoteKey });
+        expect(response.status).toBe(200);
+        expect(response.body.apiKey).toBe(remoteKey);
+        expect(response.body.health).toMatchObject({ state: 'healthy', reason: null });
+        expect((await api.get(`/api/clients/${clientId}`, { token: admin })).body.health.state).toBe('healthy');
+        await oldKeyStillWorks();
+      });
+
+      it('answers 409 naming unreachable when the remote cannot be asked, and keeps the old key', async () => {
+        const down = await startSimulator({ apiKey: remoteKey });
+        const created = await create({
+          name: 'Rotate while down',
+          endpoint: down.url,
+          authenticationType: 'api_key',
+          apiKey: remoteKey,
+        });
+        await down.stop();
+        const response = await api.post(
+          `/api/clients/${created.body.id}/rotate-key`,
+          { apiKey: 'the-next-remote-key' },
+          { token: admin },
+        );
+        expect(response.status).toBe(409);
+        expect(response.body.code).toBe('KEY_NOT_ACCEPTED');
+        expect(response.body.details.remote.state).toBe('unreachable');
+        expect((await api.get(`/api/clients/${created.body.id}`, { token: admin })).body.keyRotatedAt).toBeNull();
+      });
     });
 
     it('deactivates: kept and listed, but never called (verify answers 409 CLIENT_INACTIVE)', async () => {
@@ -406,7 +464,7 @@ describe('client registry against simulated agent-managers', () => {
       });
       await api.post(
         `/api/clients/${created.body.id}/rotate-key`,
-        { apiKey: 'audit-rotated-secret-value' },
+        { apiKey: 'audit-rotated-secret-value', force: true },
         { token: admin },
       );
       const events = await api.get(`/api/audit?targetId=${created.body.id}`, { token: admin });

@@ -197,20 +197,21 @@ describe('client detail and bulk actions in a browser', () => {
     });
   });
 
-  it('rotates the key after confirming and shows the new one once', async () => {
+  it('rotates the key: the remote’s new key is checked first, a refused one is kept out', async () => {
     await openTab('Overview');
     await page.getByRole('button', { name: 'Rotate key' }).click();
-    let dialog = await openedDialog(page);
-    expect(await dialog.textContent()).toContain('Rotate the API key of "Build farm"?');
-    await dialog.getByRole('button', { name: 'Rotate key' }).click();
-    dialog = await openedDialog(page, { name: 'New API key' });
-    await dialog.waitFor();
-    expect(await dialog.textContent()).toContain('you will not see this again');
-    expect((await dialog.getByTestId('new-key').textContent())?.trim().length).toBeGreaterThanOrEqual(16);
+    const dialog = await openedDialog(page, { name: 'Rotate the API key of Build farm' });
+    expect(await dialog.textContent()).toContain('The key belongs to the remote agent-manager');
+    await dialog.getByLabel('New API key of the remote').fill('a-key-the-remote-does-not-know');
+    await dialog.getByRole('button', { name: 'Check and store' }).click();
+    await dialog.getByText('The remote refused the new key').waitFor();
     await expectAccessible();
-    await screenshots(page, '16-client-key-rotated');
-    await dialog.getByRole('button', { name: 'Done' }).click();
+    await screenshots(page, '16-client-key-refused');
+    await dialog.getByLabel('New API key of the remote').fill(remote.apiKey);
+    await dialog.getByRole('button', { name: 'Check and store' }).click();
     await dialog.waitFor({ state: 'detached' });
+    await page.getByText('Key stored. Health: healthy').waitFor();
+    expect((await api.get(`/api/clients/${clientId}`, { token: admin })).body.keyRotatedAt).not.toBeNull();
   });
 
   it('deactivates clients in bulk after a dry-run preview', async () => {

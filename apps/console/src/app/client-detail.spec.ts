@@ -103,17 +103,6 @@ describe('ClientDetailStore', () => {
     expect(store.membersNotApplicable()).toBe(true);
   });
 
-  it('returns the rotated key once and keeps the client without it', async () => {
-    const { store, http } = setUp();
-    store.id.set(ID);
-    const rotating = store.rotateKey();
-    const request = http.expectOne(`/api/clients/${ID}/rotate-key`);
-    expect(request.request.method).toBe('POST');
-    request.flush({ id: ID, name: 'prod', apiKey: 'new-secret-key-0123456789' });
-    expect(await rotating).toBe('new-secret-key-0123456789');
-    expect(store.client.value()).toEqual({ id: ID, name: 'prod' });
-  });
-
   it('derives the relation from the signed-in user and the members', async () => {
     const { store, http, session } = setUp();
     session.principal.set(principal({ userId: 'me' }));

@@ -29,6 +29,16 @@ export class ClientHealthRecorder {
     return this.record(client, await this.checker.check(client));
   }
 
+  /** A check of credentials that are not stored yet (rotate): the answer only, nothing recorded. */
+  check(candidate: ClientEntity): Promise<CheckResult> {
+    return this.checker.check(candidate);
+  }
+
+  /** Stores the answer of a check made earlier with `check`. */
+  recordResult(client: ClientEntity, result: CheckResult): Promise<ClientEntity> {
+    return this.record(client, result);
+  }
+
   async checkAndRecordMany(clients: ClientEntity[]): Promise<Map<string, ClientEntity>> {
     const checked = new Map<string, ClientEntity>();
     await forEachLimited(clients, this.config.clients.healthConcurrency, async (client) => {
@@ -55,7 +65,10 @@ export class ClientHealthRecorder {
   }
 
   private async record(client: ClientEntity, result: CheckResult): Promise<ClientEntity> {
-    await this.clients.recordHealth(client.id, result);
-    return Object.assign(client, result);
+    // The remote's status explains a check; it is not a column.
+    const update = { ...result };
+    delete update.remoteStatus;
+    await this.clients.recordHealth(client.id, update);
+    return Object.assign(client, update);
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CurrentPrincipal,
   IdParamsDto,
@@ -116,7 +116,23 @@ export class ClientsController {
 
   @Post(':id/rotate-key')
   @HttpCode(200)
-  @ZodResponse({ status: 200, type: ClientWithSecretDto, description: 'New key (given or generated), shown only here' })
+  @ApiOperation({
+    summary: 'Store the remote’s new API key',
+    description:
+      'The key belongs to the remote agent-manager (its STATIC_API_KEY): change it there first, then send it here. ' +
+      '`apiKey` is required (400 naming it when missing). The controller checks the new key with the remote before ' +
+      'storing it. When the remote refuses it (`auth_failed`), cannot be reached (`unreachable`) or answers ' +
+      'otherwise without accepting it, the old key is kept and the answer is 409 `KEY_NOT_ACCEPTED` with ' +
+      '`details.remote` = {state, reason, status}. `force: true` stores the key anyway; the answer’s `health` then ' +
+      'shows what the remote said (e.g. `auth_failed`). An inactive client is never called: rotating it needs ' +
+      '`force: true` (else 409 `CLIENT_INACTIVE`) and leaves its health as it was. Keycloak clients have no key: 409 ' +
+      '`CONFLICT` (change `keycloakClientSecret` with an update). Audited as `client.rotate_key`, key redacted.',
+  })
+  @ZodResponse({
+    status: 200,
+    type: ClientWithSecretDto,
+    description: 'Stored; `health` is the check made with the new key',
+  })
   async rotateClientKey(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: IdParamsDto,

@@ -8,6 +8,7 @@ import type { ClientHealthEventEntity } from './client-health-event.entity';
 import type { ClientHealthRecorder } from './client-health.recorder';
 import type { ClientEntity } from './client.entity';
 import type { ClientsRepository, ClientVisibility } from './clients.repository';
+import type { CheckResult } from './connection-checker';
 import { ClientsService, generateApiKey } from './clients.service';
 
 const ALICE = '11111111-1111-4111-8111-111111111111';
@@ -179,6 +180,9 @@ function build(repository: FakeClientsRepository, policy?: EndpointPolicy) {
   const tokens = { forget: jest.fn() };
   const health = {
     checkAndRecord: jest.fn(async (client: ClientEntity) => client),
+    /** The remote's answer to a key not stored yet: accepts NEW_KEY (config read), refuses anything else. */
+    check: jest.fn(async (candidate: ClientEntity): Promise<CheckResult> => checkAnswer(candidate.apiKey === NEW_KEY)),
+    recordResult: jest.fn(async (client: ClientEntity, result: CheckResult) => Object.assign(client, result)),
     checkAndRecordMany: jest.fn(async (list: ClientEntity[]) => new Map(list.map((client) => [client.id, client]))),
   };
   const audit = { record: jest.fn(async (_entry: AuditEntry, _manager?: EntityManager) => undefined) };
@@ -191,6 +195,27 @@ function build(repository: FakeClientsRepository, policy?: EndpointPolicy) {
     audit as unknown as AuditService,
   );
   return { service, repository, endpoints, tokens, health, audit };
+}
+
+function checkAnswer(accepted: boolean): CheckResult {
+  const at = new Date('2024-02-01T00:00:00.000Z');
+  return accepted
+    ? {
+        healthState: 'healthy',
+        healthReason: null,
+        healthCheckedAt: at,
+        healthLastSeenAt: at,
+        healthLatencyMs: 5,
+        config: { gitRepositoryUrl: null, agentTypes: [], fetchedAt: at.toISOString() },
+      }
+    : {
+        healthState: 'auth_failed',
+        healthReason: 'Configuration check failed: The remote refused the credentials (HTTP 401: Invalid API key)',
+        healthCheckedAt: at,
+        healthLastSeenAt: at,
+        healthLatencyMs: 5,
+        remoteStatus: 401,
+      };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
@@ -733,24 +758,116 @@ describe('ClientsService weak api key flag', () => {
 });
 
 describe('ClientsService.rotateClientKey', () => {
-  it('refuses to rotate a keycloak client with CONFLICT', async () => {
-    const { service, repository } = setUp(keycloakClient());
+  const WRONG_KEY = 'a-key-the-remote-does-not-know';
 
-    const error = await refusal(service.rotateClientKey(userPrincipal(ALICE), CLIENT_ID, {}));
+  it('refuses to rotate a keycloak client with CONFLICT, without calling the remote', async () => {
+    const { service, repository, health } = setUp(keycloakClient());
+
+    const error = await refusal(
+      service.rotateClientKey(userPrincipal(ALICE), CLIENT_ID, { apiKey: NEW_KEY, force: true }),
+    );
 
     expect(error.code).toBe('CONFLICT');
+    expect(health.check).not.toHaveBeenCalled();
     expect(repository.save).not.toHaveBeenCalled();
   });
 
-  it('stores a generated key, marks the rotation, audits it redacted and returns the key once', async () => {
+  it('checks the new key with the remote before storing it, and records that check as the health', async () => {
+    const { service, repository, audit, health } = setUp(apiKeyClient({ healthState: 'auth_failed' }));
+
+    const { client, apiKey } = await service.rotateClientKey(userPrincipal(ALICE), CLIENT_ID, {
+      apiKey: NEW_KEY,
+      force: false,
+    });
+
+    expect(health.check).toHaveBeenCalledWith(expect.objectContaining({ id: CLIENT_ID, apiKey: NEW_KEY }));
+    expect(health.check.mock.invocationCallOrder[0]).toBeLessThan(repository.transaction.mock.invocationCallOrder[0]);
+    expect(apiKey).toBe(NEW_KEY);
+    expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(NEW_KEY);
+    expect(repository.rows.get(CLIENT_ID)?.keyRotatedAt).toBeInstanceOf(Date);
+    expect(client.healthState).toBe('healthy');
+    expect(health.recordResult).toHaveBeenCalledTimes(1);
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'client.rotate_key',
+        changes: { apiKey: { from: '[redacted]', to: '[redacted]' } },
+        details: { acceptedByRemote: true, forced: false },
+      }),
+      repository.manager,
+    );
+    expect(JSON.stringify(audit.record.mock.calls)).not.toContain(NEW_KEY);
+  });
+
+  it('keeps the old key and answers KEY_NOT_ACCEPTED (409) naming the remote’s answer when the remote refuses it', async () => {
+    const { service, repository, audit, health } = setUp(apiKeyClient());
+
+    const error = await refusal(
+      service.rotateClientKey(userPrincipal(ALICE), CLIENT_ID, { apiKey: WRONG_KEY, force: false }),
+    );
+
+    expect(error.code).toBe('KEY_NOT_ACCEPTED');
+    expect(error.status).toBe(409);
+    expect(error.message).toContain('auth_failed');
+    expect(error.details).toMatchObject({
+      remote: { state: 'auth_failed', status: 401, reason: expect.stringContaining('Invalid API key') },
+      fields: [expect.objectContaining({ field: 'apiKey' })],
+    });
+    expect(JSON.stringify(error.details)).not.toContain(WRONG_KEY);
+    expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(OLD_KEY);
+    expect(repository.save).not.toHaveBeenCalled();
+    expect(audit.record).not.toHaveBeenCalled();
+    expect(health.recordResult).not.toHaveBeenCalled();
+  });
+
+  it('names unreachable when the remote cannot be asked, and keeps the old key', async () => {
+    const { service, repository, health } = setUp(apiKeyClient());
+    health.check.mockResolvedValueOnce({
+      healthState: 'unreachable',
+      healthReason: 'Health check failed: Connection refused',
+      healthCheckedAt: new Date(),
+      healthLastSeenAt: null,
+      healthLatencyMs: null,
+    });
+
+    const error = await refusal(
+      service.rotateClientKey(userPrincipal(ALICE), CLIENT_ID, { apiKey: NEW_KEY, force: false }),
+    );
+
+    expect(error.code).toBe('KEY_NOT_ACCEPTED');
+    expect(error.details).toMatchObject({ remote: { state: 'unreachable' } });
+    expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(OLD_KEY);
+  });
+
+  it('stores a refused key when forced, and the health shows the refusal', async () => {
     const { service, repository, audit } = setUp(apiKeyClient());
 
-    const { apiKey } = await service.rotateClientKey(userPrincipal(ALICE), CLIENT_ID, {});
+    const { client } = await service.rotateClientKey(userPrincipal(ALICE), CLIENT_ID, {
+      apiKey: WRONG_KEY,
+      force: true,
+    });
 
-    expect(apiKey).not.toBe(OLD_KEY);
-    expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(apiKey);
-    expect(repository.rows.get(CLIENT_ID)?.keyRotatedAt).toBeInstanceOf(Date);
-    expect(JSON.stringify(audit.record.mock.calls)).not.toContain(apiKey);
+    expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(WRONG_KEY);
+    expect(client.healthState).toBe('auth_failed');
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({ details: { acceptedByRemote: false, forced: true, remoteState: 'auth_failed' } }),
+      repository.manager,
+    );
+  });
+
+  it('does not call the remote of an inactive client: CLIENT_INACTIVE unless forced, then stored unchecked', async () => {
+    const { service, repository, health } = setUp(apiKeyClient({ status: 'inactive' }));
+
+    const error = await refusal(
+      service.rotateClientKey(userPrincipal(ALICE), CLIENT_ID, { apiKey: NEW_KEY, force: false }),
+    );
+    expect(error.code).toBe('CLIENT_INACTIVE');
+    expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(OLD_KEY);
+
+    const { client } = await service.rotateClientKey(userPrincipal(ALICE), CLIENT_ID, { apiKey: NEW_KEY, force: true });
+    expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(NEW_KEY);
+    expect(client.healthState).toBe('healthy');
+    expect(health.check).not.toHaveBeenCalled();
+    expect(health.recordResult).not.toHaveBeenCalled();
   });
 });
 
@@ -897,8 +1014,8 @@ describe('ClientsService with client memberships', () => {
       await expect(service.setClientStatus(alice, CLIENT_ID, 'inactive')).resolves.toMatchObject({
         status: 'inactive',
       });
-      const { apiKey } = await service.rotateClientKey(alice, CLIENT_ID, {});
-      expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(apiKey);
+      await service.rotateClientKey(alice, CLIENT_ID, { apiKey: NEW_KEY, force: true });
+      expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(NEW_KEY);
       await service.deleteClient(alice, CLIENT_ID);
       expect(repository.rows.has(CLIENT_ID)).toBe(false);
     });
@@ -908,7 +1025,10 @@ describe('ClientsService with client memberships', () => {
     it.each([
       ['update', (service: ClientsService) => service.updateClient(alice, CLIENT_ID, { name: 'nope' })],
       ['delete', (service: ClientsService) => service.deleteClient(alice, CLIENT_ID)],
-      ['rotate the key of', (service: ClientsService) => service.rotateClientKey(alice, CLIENT_ID, {})],
+      [
+        'rotate the key of',
+        (service: ClientsService) => service.rotateClientKey(alice, CLIENT_ID, { apiKey: NEW_KEY, force: true }),
+      ],
       ['change the status of', (service: ClientsService) => service.setClientStatus(alice, CLIENT_ID, 'inactive')],
     ])('may not %s the client: FORBIDDEN (403), nothing locked, changed or audited', async (_what, act) => {
       const { service, repository, audit, tokens, health } = setUpMembership('user');
@@ -925,6 +1045,7 @@ describe('ClientsService with client memberships', () => {
       expect(audit.record).not.toHaveBeenCalled();
       expect(tokens.forget).not.toHaveBeenCalled();
       expect(health.checkAndRecord).not.toHaveBeenCalled();
+      expect(health.check).not.toHaveBeenCalled();
     });
 
     it('may verify the client, with its secrets loaded', async () => {
@@ -956,7 +1077,10 @@ describe('ClientsService with client memberships', () => {
       ['verify', (service: ClientsService) => service.verifyClient(stranger, CLIENT_ID)],
       ['update', (service: ClientsService) => service.updateClient(stranger, CLIENT_ID, { name: 'nope' })],
       ['delete', (service: ClientsService) => service.deleteClient(stranger, CLIENT_ID)],
-      ['rotate the key of', (service: ClientsService) => service.rotateClientKey(stranger, CLIENT_ID, {})],
+      [
+        'rotate the key of',
+        (service: ClientsService) => service.rotateClientKey(stranger, CLIENT_ID, { apiKey: NEW_KEY, force: true }),
+      ],
       ['change the status of', (service: ClientsService) => service.setClientStatus(stranger, CLIENT_ID, 'inactive')],
       ['list the history of', (service: ClientsService) => service.listHealthHistory(stranger, CLIENT_ID, PAGE)],
     ])('cannot %s the client: NOT_FOUND (404), never FORBIDDEN', async (_what, act) => {

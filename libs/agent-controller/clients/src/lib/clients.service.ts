@@ -29,6 +29,7 @@ import { ClientEntity } from './client.entity';
 import { toClientResponse } from './client.mapper';
 import { ClientsRepository } from './clients.repository';
 import { ClientHealthRecorder } from './client-health.recorder';
+import { CheckResult } from './connection-checker';
 
 const AUDITED_FIELDS = [
   'name',
@@ -65,6 +66,38 @@ function missingCredential(field: string): DomainError {
   return new DomainError('VALIDATION_FAILED', `${field} is required when switching to this authentication type`, {
     fields: [{ field, location: 'body', message: 'required when switching authenticationType' }],
   });
+}
+
+function assertRotatable(client: ClientEntity): void {
+  if (client.authenticationType !== 'api_key') {
+    throw new DomainError('CONFLICT', 'Only api_key clients have a key to rotate; update keycloakClientSecret instead');
+  }
+}
+
+function inactiveRotation(client: ClientEntity): DomainError {
+  return new DomainError(
+    'CLIENT_INACTIVE',
+    `Client ${client.name} is inactive, so its remote cannot be asked whether it accepts the new key; activate it first, or send force: true to store the key unchecked`,
+    { clientId: client.id },
+  );
+}
+
+/** The remote did not accept the new key: the answer names what it said, and the way to store the key anyway. */
+function keyNotAccepted(client: ClientEntity, check: CheckResult): DomainError {
+  const refused = check.healthState === 'auth_failed';
+  return new DomainError(
+    'KEY_NOT_ACCEPTED',
+    `${refused ? 'The remote refused the new key' : 'The new key could not be confirmed with the remote'} (${check.healthState}: ${check.healthReason}); the old key is kept. Send force: true to store it anyway.`,
+    {
+      clientId: client.id,
+      remote: {
+        state: check.healthState,
+        reason: check.healthReason,
+        ...(check.remoteStatus === undefined ? {} : { status: check.remoteStatus }),
+      },
+      fields: [{ field: 'apiKey', location: 'body', message: `not accepted by the remote (${check.healthState})` }],
+    },
+  );
 }
 
 export interface ClientWithKey {
@@ -204,21 +237,31 @@ export class ClientsService {
     return verified;
   }
 
+  /**
+   * Stores the key the remote agent-manager now has (the key is the remote's: the controller cannot change it
+   * there). The key is checked with the remote first; when the remote does not accept it the old key stays
+   * (409 KEY_NOT_ACCEPTED naming the remote's answer) unless `force` stores it anyway. Keycloak clients are
+   * refused (409 CONFLICT): their secret is changed with an update.
+   */
   async rotateClientKey(
     principal: RequestPrincipal,
     id: string,
     request: RotateClientKeyRequest,
   ): Promise<ClientWithKey> {
-    const apiKey = request.apiKey ?? generateApiKey();
-    const client = await this.inTransaction(async (manager) => {
+    const current = await this.authorizeClient(principal, id, 'manage', { withSecrets: true });
+    assertRotatable(current);
+    if (current.status === 'inactive' && !request.force) throw inactiveRotation(current);
+    // Checked outside the transaction: a slow or dead remote never holds a lock.
+    const check =
+      current.status === 'active'
+        ? await this.health.check(Object.assign(new ClientEntity(), current, { apiKey: request.apiKey }))
+        : null;
+    const accepted = check?.config !== undefined;
+    if (check && !accepted && !request.force) throw keyNotAccepted(current, check);
+    const saved = await this.inTransaction(async (manager) => {
       const client = await this.lockManageable(principal, id, manager);
-      if (client.authenticationType !== 'api_key') {
-        throw new DomainError(
-          'CONFLICT',
-          'Only api_key clients have a key to rotate; update keycloakClientSecret instead',
-        );
-      }
-      setApiKey(client, apiKey);
+      assertRotatable(client);
+      setApiKey(client, request.apiKey);
       client.keyRotatedAt = new Date();
       const saved = await this.clients.save(client, manager);
       await this.audit.record(
@@ -227,13 +270,18 @@ export class ClientsService {
           targetType: 'client',
           targetId: id,
           changes: { apiKey: { from: '[redacted]', to: '[redacted]' } },
+          details: {
+            acceptedByRemote: accepted,
+            forced: request.force && !accepted,
+            ...(check && !accepted ? { remoteState: check.healthState } : {}),
+          },
         },
         manager,
       );
       return saved;
     });
-    const verified = client.status === 'active' ? await this.health.checkAndRecord(client) : client;
-    return { client: verified, apiKey };
+    const client = check ? await this.health.recordResult(saved, check) : saved;
+    return { client, apiKey: request.apiKey };
   }
 
   async setClientStatus(principal: RequestPrincipal, id: string, status: ClientStatus): Promise<ClientEntity> {

@@ -6,7 +6,10 @@ import { toRemoteTarget } from './client-remote-target';
 import { ClientEntity } from './client.entity';
 import { HealthUpdate } from './clients.repository';
 
-export type CheckResult = HealthUpdate;
+/** The health to store, and the remote's HTTP status when it answered a check with an error. */
+export interface CheckResult extends HealthUpdate {
+  remoteStatus?: number;
+}
 
 /** Failure kinds where the remote did answer over HTTP, so it was "seen". */
 const ANSWERED = new Set(['auth', 'server_error', 'incompatible', 'rejected']);
@@ -61,6 +64,7 @@ export class ConnectionChecker {
         healthCheckedAt: checkedAt,
         healthLastSeenAt: ANSWERED.has(error.kind) ? checkedAt : client.healthLastSeenAt,
         healthLatencyMs: null,
+        ...(error.remoteStatus === undefined ? {} : { remoteStatus: error.remoteStatus }),
       };
     }
     try {
@@ -88,6 +92,7 @@ export class ConnectionChecker {
         healthCheckedAt: checkedAt,
         healthLastSeenAt: checkedAt,
         healthLatencyMs: latencyMs,
+        ...(error.remoteStatus === undefined ? {} : { remoteStatus: error.remoteStatus }),
       };
     }
   }

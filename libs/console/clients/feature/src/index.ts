@@ -1,2 +1,3 @@
 export * from './lib/client-detail-page';
 export * from './lib/clients-page';
+export * from './lib/rotate-key-dialog';

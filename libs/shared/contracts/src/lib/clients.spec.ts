@@ -246,10 +246,22 @@ describe('updateClientRequestSchema', () => {
 });
 
 describe('rotateClientKeyRequestSchema', () => {
-  it('accepts no key (generate one) or a valid key, also a short one, and refuses an empty one', () => {
-    expect(rotateClientKeyRequestSchema.parse({})).toEqual({});
-    expect(rotateClientKeyRequestSchema.parse({ apiKey: 'k'.repeat(20) })).toEqual({ apiKey: 'k'.repeat(20) });
-    expect(rotateClientKeyRequestSchema.parse({ apiKey: 'short' })).toEqual({ apiKey: 'short' });
+  it('requires the new key: the remote issues it, the controller cannot make one up', () => {
+    expect(refusedPaths(rotateClientKeyRequestSchema, {})).toEqual(['apiKey']);
+    expect(refusedPaths(rotateClientKeyRequestSchema, { force: true })).toEqual(['apiKey']);
+  });
+
+  it('accepts a key, with force off unless asked for', () => {
+    expect(rotateClientKeyRequestSchema.parse({ apiKey: 'k'.repeat(20) })).toEqual({
+      apiKey: 'k'.repeat(20),
+      force: false,
+    });
+    expect(rotateClientKeyRequestSchema.parse({ apiKey: 'k'.repeat(20), force: true }).force).toBe(true);
+    expect(refusedPaths(rotateClientKeyRequestSchema, { apiKey: 'k'.repeat(20), force: 'yes' })).toEqual(['force']);
+  });
+
+  it('follows the key rule of create: a short key is accepted, an empty one refused', () => {
+    expect(rotateClientKeyRequestSchema.parse({ apiKey: 'short' })).toEqual({ apiKey: 'short', force: false });
     expect(refusedPaths(rotateClientKeyRequestSchema, { apiKey: '' })).toEqual(['apiKey']);
   });
 });

@@ -193,7 +193,21 @@ export type ListClientsQuery = z.infer<typeof listClientsQuerySchema>;
 export const setClientStatusRequestSchema = z.strictObject({ status: z.enum(CLIENT_STATUSES) });
 export type SetClientStatusRequest = z.infer<typeof setClientStatusRequestSchema>;
 
-export const rotateClientKeyRequestSchema = z.strictObject({ apiKey: apiKey.optional() });
+/**
+ * The key is the remote agent-manager's own (its STATIC_API_KEY): the controller cannot change it there, so a
+ * rotation stores the key the remote already has, after checking that the remote accepts it.
+ */
+export const rotateClientKeyRequestSchema = z.strictObject({
+  apiKey: apiKey.describe(
+    'The key the remote agent-manager now expects (set it there first), 1–512 visible ASCII characters (a short one is flagged `weakApiKey`); checked with the remote before it is stored',
+  ),
+  force: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Store the key even when the remote refuses it or cannot be reached (or the client is inactive); the answer’s health then shows what the remote said',
+    ),
+});
 export type RotateClientKeyRequest = z.infer<typeof rotateClientKeyRequestSchema>;
 
 export const BULK_CLIENT_ACTIONS = ['activate', 'deactivate', 'delete', 'verify'] as const;

@@ -67,13 +67,6 @@ export class ClientDetailStore {
     this.client.value.set(await this.api.setStatus(this.requireId(), status));
   }
 
-  /** Returns the new key, shown once. */
-  async rotateKey(): Promise<string | undefined> {
-    const { apiKey, ...client } = await this.api.rotateKey(this.requireId());
-    this.client.value.set(client);
-    return apiKey;
-  }
-
   remove(): Promise<unknown> {
     return this.api.remove(this.requireId());
   }

@@ -64,8 +64,9 @@ export class ClientsApi {
     return firstValueFrom(this.http.post<VerifyResult>(`/api/clients/${id}/verify`, {}));
   }
 
-  rotateKey(id: string): Promise<ClientWithSecret> {
-    return firstValueFrom(this.http.post<ClientWithSecret>(`/api/clients/${id}/rotate-key`, {}));
+  /** Stores the remote's new key once the remote accepts it (409 KEY_NOT_ACCEPTED keeps the old one), or always with `force`. */
+  rotateKey(id: string, apiKey: string, force = false): Promise<ClientWithSecret> {
+    return firstValueFrom(this.http.post<ClientWithSecret>(`/api/clients/${id}/rotate-key`, { apiKey, force }));
   }
 
   setStatus(id: string, status: ClientStatus): Promise<Client> {

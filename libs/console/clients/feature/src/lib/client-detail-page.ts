@@ -26,7 +26,7 @@ import {
 } from '@agent-controller/console-clients-data-access';
 import { firstValueFrom } from 'rxjs';
 import { ClientFormDialog } from './client-form-dialog';
-import { KeyDialog } from './key-dialog';
+import { RotateKeyDialog } from './rotate-key-dialog';
 
 const CHART_WIDTH = 480;
 const CHART_HEIGHT = 120;
@@ -155,22 +155,19 @@ export class ClientDetailPage {
     change.source.checked = this.store.client.value()?.status === 'active';
   }
 
-  protected async rotateKey(): Promise<void> {
+  protected rotateKey(): void {
     const client = this.store.client.value();
-    if (
-      !client ||
-      !(await this.confirm({
-        title: 'Rotate API key',
-        message: `Rotate the API key of "${client.name}"? The current key stops working at once.`,
-        confirm: 'Rotate key',
-      }))
-    )
-      return;
-    await this.run(async () => {
-      const key = await this.store.rotateKey();
-      if (key) this.dialog.open(KeyDialog, { data: key, width: 'min(560px, 100vw)', maxWidth: '100vw' });
-      else this.snackBar.open('Key rotated', undefined, { duration: 4000 });
-    });
+    if (!client) return;
+    this.dialog
+      .open(RotateKeyDialog, { data: client, width: 'min(560px, 100vw)', maxWidth: '100vw' })
+      .afterClosed()
+      .subscribe((saved?: Client) => {
+        if (!saved) return;
+        this.store.useSaved(saved);
+        this.snackBar.open(`Key stored. Health: ${saved.health.state}`, undefined, { duration: 4000 });
+        void this.store.loadHistory();
+        if (this.session.isGlobalAdmin()) void this.store.loadAudit();
+      });
   }
 
   protected async remove(): Promise<void> {
