@@ -5,7 +5,6 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import { provideNoopAnimations } from '@angular/platform-browser/animations';
 import type { Client } from '@agent-controller/shared-contracts';
-import { RotateKeyDialog } from '@agent-controller/console-clients-feature';
 
 const ID = '11111111-1111-4111-8111-111111111111';
 const CLIENT = { id: ID, name: 'Build farm', health: { state: 'healthy' } } as Client;
@@ -36,12 +35,23 @@ function type(element: HTMLElement, selector: string, value: string): void {
 }
 
 function button(element: HTMLElement, label: string): HTMLButtonElement {
-  const found = Array.from(element.querySelectorAll('button')).find((candidate) => candidate.textContent?.trim() === label);
+  const found = Array.from(element.querySelectorAll('button')).find(
+    (candidate) => candidate.textContent?.trim() === label,
+  );
   if (!found) throw new Error(`no button ${label}`);
   return found;
 }
 
+// The feature library is lazy-loaded by the routes, so specs load it the same way.
+const feature = () => import('@agent-controller/console-clients-feature');
+
 describe('RotateKeyDialog', () => {
+  let RotateKeyDialog: Awaited<ReturnType<typeof feature>>['RotateKeyDialog'];
+
+  beforeAll(async () => {
+    ({ RotateKeyDialog } = await feature());
+  });
+
   it('explains that the key is the remote’s and requires the new key before it can send', async () => {
     const { fixture, element, http } = open(RotateKeyDialog, CLIENT);
     await fixture.whenStable();
