@@ -744,7 +744,7 @@ describe('ClientsService weak api key flag', () => {
     await service.updateClient(alice, CLIENT_ID, { apiKey: NEW_KEY });
     expect(repository.rows.get(CLIENT_ID)?.weakApiKey).toBe(false);
 
-    await service.rotateClientKey(alice, CLIENT_ID, { apiKey: 'tiny' });
+    await service.rotateClientKey(alice, CLIENT_ID, { apiKey: 'tiny', force: true });
     expect(repository.rows.get(CLIENT_ID)?.weakApiKey).toBe(true);
 
     await service.updateClient(alice, CLIENT_ID, {
