@@ -73,6 +73,33 @@ describe('requestIdMiddleware', () => {
   });
 });
 
+describe('client address behind a trusted proxy', () => {
+  // As main.ts sets it up with TRUST_PROXY: Express derives `ip` from X-Forwarded-For.
+  const adapter = new ExpressAdapter();
+  adapter.set('trust proxy', true);
+  adapter.use(requestIdMiddleware);
+  adapter.get('/ip', (_req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ ip: currentRequestContext()?.ip ?? null }));
+  });
+  const app = adapter.getInstance<Parameters<typeof request>[0]>();
+  const addressFor = async (forwardedFor: string) =>
+    (await request(app).get('/ip').set('X-Forwarded-For', forwardedFor)).body.ip;
+
+  it.each(['203.0.113.7', '2001:db8::17'])('records a forwarded address %s', async (address) => {
+    expect(await addressFor(address)).toBe(address);
+  });
+
+  it.each([
+    ['a 200-character value', 'x'.repeat(200)],
+    ['a long run of digits and dots', '1.'.repeat(100) + '1'],
+    ['a host name', 'proxy.example.com'],
+    ['an address with a port', '203.0.113.7:443'],
+  ])('records no address for %s (it would not fit the audit column or is no address)', async (_label, value) => {
+    expect(await addressFor(value)).toBeNull();
+  });
+});
+
 describe('request pipeline with a real body parser', () => {
   const filter = new ApiExceptionFilter();
   // The same adapter and parser registration main.ts uses, with a tiny limit.

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { DomainError } from '../errors/domain-error';
 import { runWithRequestContext } from '../auth-context/request-context';
 import { assignRequestId } from '../logging/logger.module';
@@ -12,9 +13,17 @@ type Next = (error?: unknown) => void;
 export function requestIdMiddleware(request: IncomingMessage, response: ServerResponse, next: Next): void {
   const requestId = assignRequestId(request, response);
   (request as IncomingMessage & { id?: unknown }).id = requestId;
-  // Express's `ip` honours the trust-proxy setting; the socket address is the fallback.
-  const ip = (request as IncomingMessage & { ip?: string }).ip ?? request.socket.remoteAddress ?? null;
-  runWithRequestContext({ requestId, ip }, () => next());
+  runWithRequestContext({ requestId, ip: clientAddress(request) }, () => next());
+}
+
+/**
+ * The caller's address for the audit trail: Express's `ip` (which honours the trust-proxy setting), else the
+ * socket's. Behind a trusted proxy `ip` comes from X-Forwarded-For, which anyone can fill with anything, so
+ * only a real IP address is kept (the audit column holds 64 characters); anything else is recorded as unknown.
+ */
+export function clientAddress(request: IncomingMessage): string | null {
+  const address = (request as IncomingMessage & { ip?: string }).ip ?? request.socket?.remoteAddress;
+  return address && address.length <= 64 && isIP(address) !== 0 ? address : null;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
