@@ -2,6 +2,7 @@ export * from './lib/core.module';
 export * from './lib/config/app-config';
 export * from './lib/config/app-config.schema';
 export * from './lib/errors/domain-error';
+export * from './lib/errors/database-unavailable';
 export * from './lib/errors/api-exception.filter';
 export * from './lib/errors/zod-request-validation.pipe';
 export * from './lib/logging/logger.module';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AppConfig, appConfig } from '@agent-controller/core';
+import { isDatabaseUnavailable } from '@agent-controller/database';
 import { DataSource, QueryRunner } from 'typeorm';
 import { ClientsRepository } from './clients.repository';
 import { ClientHealthRecorder, forEachLimited } from './client-health.recorder';
@@ -44,7 +45,12 @@ export class ClientHealthProber implements OnApplicationBootstrap, OnApplication
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.tick()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'Health probe round failed'))
+        .catch((error: unknown) => {
+          // An outage ends the round; the next one runs on schedule and finds the database back.
+          if (isDatabaseUnavailable(error))
+            this.logger.warn({ cause: String(error) }, 'Health probe round skipped: database unavailable');
+          else this.logger.error({ err: error }, 'Health probe round failed');
+        })
         .finally(() => {
           const interval = this.config.clients.healthIntervalMs;
           // Half the interval, ±20 %: a client becomes due once per interval and waits at most half of one.
@@ -93,7 +99,7 @@ export class ClientHealthProber implements OnApplicationBootstrap, OnApplication
     } catch (error) {
       this.logger.warn({ err: error }, 'Could not take the prober lock');
     }
-    await connection.release();
+    await connection.release().catch(() => undefined);
     return false;
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EndpointPolicy, KeycloakTokenProvider } from '@agent-controller/agent-manager-client';
 import { AuditService, diffFields } from '@agent-controller/audit';
 import { DomainError, RequestPrincipal } from '@agent-controller/core';
-import { isUniqueViolation } from '@agent-controller/database';
+import { isDatabaseUnavailable, isUniqueViolation } from '@agent-controller/database';
 import {
   BulkClientRequest,
   BulkClientResponse,
@@ -188,8 +188,13 @@ export class ClientsService {
       );
       return client;
     });
-    // Verified after the commit: a slow or dead remote never holds a transaction open.
-    const verified = await this.health.checkAndRecord(created);
+    // Verified after the commit: a slow or dead remote never holds a transaction open. The client is stored by
+    // now, so losing the database while recording its health must not answer "not created": the prober records
+    // it later.
+    const verified = await this.health.checkAndRecord(created).catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) return created;
+      throw error;
+    });
     return { client: verified, apiKey: apiKey ?? undefined };
   }
 

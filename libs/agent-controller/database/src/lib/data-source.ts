@@ -23,6 +23,23 @@ function commonOptions(entities: Entities) {
   };
 }
 
+/**
+ * How the pool rides out a database restart or network cut. A connection that broke is dropped by the pool,
+ * and the next request opens a fresh one, so the controller recovers without a restart; while the server is
+ * away a request fails fast (DATABASE_UNAVAILABLE) instead of waiting long for a connection.
+ */
+export const serverPoolBehaviour = {
+  // Waiting for a pooled connection or a new one ends after this (pg-pool's connectionTimeoutMillis).
+  connectTimeoutMS: 5_000,
+  extra: {
+    // Notices a peer that vanished without closing the socket (a host or network failure).
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    // Idle connections are closed after this, so a pool does not sit on sockets a restart made stale.
+    idleTimeoutMillis: 30_000,
+  },
+} as const;
+
 export function serverDataSourceOptions(
   config: Extract<DatabaseConfig, { kind: 'server' }>,
   entities: Entities,
@@ -37,8 +54,8 @@ export function serverDataSourceOptions(
     database: config.database,
     ssl: config.ssl ? { rejectUnauthorized: true } : false,
     poolSize: config.poolSize,
-    connectTimeoutMS: 10_000,
     applicationName: 'agent-controller',
+    ...serverPoolBehaviour,
   };
 }
 

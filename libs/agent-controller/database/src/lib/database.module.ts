@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
-import { AppConfig, appConfig, DatabaseConfig } from '@agent-controller/core';
+import { AppConfig, appConfig, DATABASE_OUTAGE_CHECK, DatabaseConfig } from '@agent-controller/core';
 import { EntitySchema, MixedList } from 'typeorm';
 import { openDataSource } from './data-source';
 import { DataDirLockedError } from './embedded/data-dir-lock';
 import { installEncryptionKeyring } from './encryption/encrypted-column.transformer';
 import { EncryptionKeyring } from './encryption/encryption-keyring';
+import { isDatabaseUnavailable } from './postgres-errors';
 
 /** What `useFactory` hands to `dataSourceFactory`: the back end to open, not yet open. */
 type PendingOptions = TypeOrmModuleOptions & { pendingDatabase: DatabaseConfig };
@@ -32,6 +33,8 @@ export class DatabaseModule {
         }),
       ],
       providers: [
+        // Lets the API's exception filter answer 503 DATABASE_UNAVAILABLE instead of 500 during an outage.
+        { provide: DATABASE_OUTAGE_CHECK, useValue: isDatabaseUnavailable },
         {
           provide: EncryptionKeyring,
           inject: [appConfig.KEY],
@@ -42,7 +45,7 @@ export class DatabaseModule {
           },
         },
       ],
-      exports: [EncryptionKeyring, TypeOrmModule],
+      exports: [EncryptionKeyring, TypeOrmModule, DATABASE_OUTAGE_CHECK],
     };
   }
 }

@@ -41,6 +41,8 @@ export const ERROR_STATUS = {
   /** Gateway: the remote refused the stored agent password (`loginError`). */
   AGENT_LOGIN_FAILED: 502,
   SERVICE_UNAVAILABLE: 503,
+  /** The database is unreachable or restarting; sent with `Retry-After`. The change was not made: retry. */
+  DATABASE_UNAVAILABLE: 503,
   /** A cloud provider refused the request (bad server type or location, no capacity, quota). */
   CLOUD_REJECTED: 422,
   /** A cloud provider did not answer usefully (429/5xx after retries, network, bad token). */

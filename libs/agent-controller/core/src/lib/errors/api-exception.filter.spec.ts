@@ -189,6 +189,52 @@ describe('ApiExceptionFilter', () => {
     });
   });
 
+  describe('database outage', () => {
+    const lost = Object.assign(new Error('Connection terminated unexpectedly'), { outage: true });
+    const withCheck = new ApiExceptionFilter((error) => (error as { outage?: boolean })?.outage === true);
+
+    it('answers 503 DATABASE_UNAVAILABLE with Retry-After when the database check recognises the error', () => {
+      const http = fakeHttp({ requestId: 'req-db' });
+      withCheck.catch(lost, http.host);
+
+      expect(http.statuses).toEqual([503]);
+      expect(http.bodies[0]).toEqual({
+        statusCode: 503,
+        code: 'DATABASE_UNAVAILABLE',
+        message: expect.stringContaining('database'),
+        details: { retryAfterSeconds: 2 },
+        requestId: 'req-db',
+      });
+      expect(http.headers['retry-after']).toBe('2');
+    });
+
+    it('logs an outage as a warning with its cause, not as an unhandled error', () => {
+      const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      withCheck.catch(lost, fakeHttp({ requestId: 'req-db' }).host);
+
+      expect(loggedErrors).not.toHaveBeenCalled();
+      expect(warned).toHaveBeenCalledWith(
+        { requestId: 'req-db', cause: 'Error: Connection terminated unexpectedly' },
+        'Database unavailable',
+      );
+    });
+
+    it('leaves a DomainError as it is, whatever the check says', () => {
+      const http = fakeHttp();
+      new ApiExceptionFilter(() => true).catch(new DomainError('NOT_FOUND', 'Client not found'), http.host);
+
+      expect(http.statuses).toEqual([404]);
+    });
+
+    it('answers 500 for the same error when no check is installed (no database module)', () => {
+      const http = fakeHttp();
+      filter.catch(lost, http.host);
+
+      expect(http.statuses).toEqual([500]);
+      expect(http.bodies[0].code).toBe('INTERNAL_ERROR');
+    });
+  });
+
   describe('body parser errors', () => {
     it('answers an exposed 415 with UNSUPPORTED_MEDIA_TYPE and a generic message', () => {
       const error = Object.assign(new Error('unsupported charset "KOI8-R"'), {

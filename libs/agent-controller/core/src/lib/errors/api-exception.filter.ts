@@ -1,8 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { ErrorBody, ErrorCode } from '@agent-controller/shared-contracts';
 import type { Request, Response } from 'express';
 import { assignRequestId } from '../logging/logger.module';
+import { DATABASE_OUTAGE_CHECK, DatabaseOutageCheck, DatabaseUnavailableError } from './database-unavailable';
 import { DomainError } from './domain-error';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -30,17 +31,33 @@ interface BodyParserError {
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
+  constructor(
+    @Optional() @Inject(DATABASE_OUTAGE_CHECK) private readonly isDatabaseOutage: DatabaseOutageCheck = () => false,
+  ) {}
+
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw thrown;
+    const exception = this.asDatabaseUnavailable(thrown);
     const request = host.switchToHttp().getRequest<Request & { id?: string }>();
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception, request.id ?? assignRequestId(request, response));
     const retryAfter = (exception as DomainError)?.details?.['retryAfterSeconds'];
     if (typeof retryAfter === 'number' && !response.headersSent) response.setHeader('Retry-After', String(retryAfter));
-    if (body.statusCode >= 500) {
+    if (exception instanceof DatabaseUnavailableError) {
+      // An outage is the server's state, not a bug: one line per request, the driver's words, no stack.
+      this.logger.warn({ requestId: body.requestId, cause: String(thrown) }, 'Database unavailable');
+    } else if (body.statusCode === 503) {
+      // Deliberately unavailable (e.g. readiness while the database is away): worth a warning, not a stack trace.
+      this.logger.warn({ requestId: body.requestId, cause: String(thrown) }, 'Service unavailable');
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: body.requestId }, 'Unhandled error');
     }
     if (!response.headersSent) response.status(body.statusCode).json(body);
+  }
+
+  private asDatabaseUnavailable(exception: unknown): unknown {
+    if (exception instanceof DomainError || exception instanceof HttpException) return exception;
+    return this.isDatabaseOutage(exception) ? new DatabaseUnavailableError() : exception;
   }
 
   private toBody(exception: unknown, requestId: string): ErrorBody {

@@ -41,8 +41,15 @@ export const REDACTED_LOG_PATHS = [
           genReqId: (request, response) => (request as { id?: string }).id ?? assignRequestId(request, response),
           redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
           autoLogging: { ignore: (request) => request.url === '/api/health' },
+          // 503 is a known passing state (database restarting, not ready), logged once by its cause: a warning.
           customLogLevel: (_request, response, error) =>
-            error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+            response.statusCode === 503
+              ? 'warn'
+              : error || response.statusCode >= 500
+                ? 'error'
+                : response.statusCode >= 400
+                  ? 'warn'
+                  : 'info',
         },
       }),
     }),

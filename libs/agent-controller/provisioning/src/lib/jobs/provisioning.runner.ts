@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { AgentManagerClient } from '@agent-controller/agent-manager-client';
 import { ClientsRepository, ClientsService, toRemoteTarget } from '@agent-controller/clients';
 import { AppConfig, appConfig, DomainError, RequestPrincipal, runWithRequestContext } from '@agent-controller/core';
+import { isDatabaseUnavailable } from '@agent-controller/database';
 import { PROVISIONING_STEPS, ProvisioningStep, ProvisioningStepName } from '@agent-controller/shared-contracts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -121,6 +122,12 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
         await this.save(job);
       } catch (error) {
         if (error instanceof LeaseLost || this.stopping) return;
+        if (isDatabaseUnavailable(error)) {
+          // Not the job's fault: it stays running in the database, and once its lease runs out it is claimed
+          // again (here or by another replica) and resumes at the step it was on.
+          this.logger.warn({ jobId: job.id, cause: String(error) }, 'Provisioning job paused: database unavailable');
+          return;
+        }
         await this.fail(job, error);
       }
     });
@@ -151,7 +158,7 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
       step.finishedAt = new Date().toISOString();
       await this.save(job);
     } catch (error) {
-      if (error instanceof LeaseLost || this.stopping) throw error;
+      if (error instanceof LeaseLost || this.stopping || isDatabaseUnavailable(error)) throw error;
       step.status = 'failed';
       step.finishedAt = new Date().toISOString();
       step.error = reasonOf(error);

@@ -12,6 +12,7 @@ import { AgentsSocketConnector } from '@agent-controller/agent-manager-client';
 import { CredentialsAuthenticator } from '@agent-controller/auth';
 import { ClientAccessPolicy, clientInactive, ClientsService, toRemoteTarget } from '@agent-controller/clients';
 import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import { isDatabaseUnavailable } from '@agent-controller/database';
 import { ProxyMetrics } from '@agent-controller/metrics';
 import { ProvisioningProgress } from '@agent-controller/provisioning';
 import {
@@ -82,9 +83,12 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
           next();
         },
         (error: unknown) => {
-          const refusal = Object.assign(new Error('Unauthorized'), {
-            data: { code: error instanceof DomainError ? error.code : 'UNAUTHORIZED' },
-          });
+          // An outage is told apart so the browser retries instead of sending its user to log in again.
+          const refusal = isDatabaseUnavailable(error)
+            ? Object.assign(new Error('Database unavailable'), { data: { code: 'DATABASE_UNAVAILABLE' } })
+            : Object.assign(new Error('Unauthorized'), {
+                data: { code: error instanceof DomainError ? error.code : 'UNAUTHORIZED' },
+              });
           next(refusal);
         },
       );
@@ -198,6 +202,11 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     try {
       session.principal = await this.authenticator.authenticate(session.authorization);
     } catch (error) {
+      // A database outage says nothing about the caller: keep the socket until a check can be made.
+      if (isDatabaseUnavailable(error)) {
+        this.logger.warn({ cause: String(error) }, 'Access re-check skipped: database unavailable');
+        return;
+      }
       socket.emit('error', gatewayError(error, 'accessCheck'));
       socket.disconnect(true);
       return;

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { DomainError } from '@agent-controller/core';
+import { DatabaseUnavailableError, DomainError } from '@agent-controller/core';
+import { isDatabaseUnavailable } from '@agent-controller/database';
 import { GatewayErrorPayload } from '@agent-controller/shared-contracts';
 import { z } from 'zod';
 
@@ -9,6 +10,10 @@ const logger = new Logger('ClientsGateway');
 export function gatewayError(error: unknown, event: string, forwardedEvent?: string): GatewayErrorPayload {
   const base = { success: false as const, source: 'controller' as const, event, forwardedEvent };
   const timestamp = new Date().toISOString();
+  if (!(error instanceof DomainError) && isDatabaseUnavailable(error)) {
+    logger.warn({ event, cause: String(error) }, 'Database unavailable');
+    error = new DatabaseUnavailableError();
+  }
   if (error instanceof DomainError) return { ...base, error: { code: error.code, message: error.message }, timestamp };
   if (error instanceof z.ZodError) {
     const message = error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ');
