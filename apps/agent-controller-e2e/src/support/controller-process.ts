@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase, TestDatabase } from '@agent-controller/database/testing';
+import { IsolatedNetwork, isolatedNetwork } from './network-namespace';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 const MAIN = join(WORKSPACE_ROOT, 'dist/apps/agent-controller/main.js');
@@ -17,6 +18,11 @@ export interface StartOptions {
   dataDir?: string;
   /** Listen here (e.g. one known in advance for PUBLIC_URL); a free port by default. */
   port?: number;
+  /**
+   * Run in a network namespace of its own with only loopback (`unshare -rn`): every remote address is
+   * unroutable. Always on the embedded database (the shared server is not reachable from there).
+   */
+  isolatedNetwork?: boolean;
 }
 
 export interface RunningController {
@@ -59,7 +65,10 @@ function baseEnv(port: number, dataDir: string): Record<string, string> {
   };
 }
 
-export function spawnController(env: Record<string, string | undefined>): {
+export function spawnController(
+  env: Record<string, string | undefined>,
+  network?: IsolatedNetwork,
+): {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
@@ -67,7 +76,10 @@ export function spawnController(env: Record<string, string | undefined>): {
   const clean = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
-  const child = spawn(process.execPath, [MAIN], { env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, args] = network
+    ? [network.command, network.args(process.execPath, [MAIN])]
+    : [process.execPath, [MAIN]];
+  const child = spawn(command, args, { env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -88,7 +100,7 @@ async function waitUntilHealthy(
     if (exitCode !== undefined)
       throw new Error(`Controller exited with ${exitCode} before it was healthy:\n${output()}`);
     try {
-      const response = await fetch(`${baseUrl}/api/health`);
+      const response = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5000) });
       // The start-up log line comes after the setup token's: once it is read, so is the token.
       if (response.ok && output().includes('Agent Controller listening')) return;
     } catch {
@@ -100,17 +112,22 @@ async function waitUntilHealthy(
 }
 
 export async function startController(options: StartOptions = {}): Promise<RunningController> {
-  const database = options.database ?? (await createTestDatabase());
+  const database = options.database ?? (await createTestDatabase(options.isolatedNetwork ? 'embedded' : undefined));
   const dataDir =
     options.dataDir ??
     (database.backend === 'embedded' ? database.env['DATA_DIR'] : mkdtempSync(join(tmpdir(), 'ac-e2e-')));
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
-  const { child, output, exited } = spawnController({ ...baseEnv(port, dataDir), ...database.env, ...options.env });
+  // In its own namespace the controller listens on that namespace's loopback; `port` here forwards to it.
+  const network = options.isolatedNetwork ? isolatedNetwork(3000) : undefined;
+  await network?.listen(port);
+  const env = { ...baseEnv(network ? 3000 : port, dataDir), ...database.env, ...options.env };
+  const { child, output, exited } = spawnController(env, network);
   try {
-    await waitUntilHealthy(baseUrl, exited, output, 45_000);
+    await waitUntilHealthy(baseUrl, exited, output, network ? 150_000 : 45_000);
   } catch (error) {
     child.kill('SIGKILL');
+    await network?.close();
     throw error;
   }
   return {
@@ -127,6 +144,7 @@ export async function startController(options: StartOptions = {}): Promise<Runni
     stop: async ({ keepData = false } = {}) => {
       if (child.exitCode === null) child.kill('SIGTERM');
       const code = await exited;
+      await network?.close();
       if (!keepData) {
         await database.drop();
         rmSync(dataDir, { recursive: true, force: true });

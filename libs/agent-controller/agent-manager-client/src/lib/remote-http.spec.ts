@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { ResolvedAddress } from './endpoint-policy';
 import { RemoteCallError } from './remote-call.error';
-import { sendRemoteRequest } from './remote-http';
+import { pinnedLookup, sendRemoteRequest } from './remote-http';
 
 const LOOPBACK: ResolvedAddress = { address: '127.0.0.1', family: 4 };
 
@@ -297,5 +297,28 @@ describe('sendRemoteRequest', () => {
     const second = JSON.parse((await call()).body) as { port: number };
 
     expect(second.port).toBe(first.port);
+  });
+});
+
+describe('pinnedLookup', () => {
+  const address: ResolvedAddress = { address: '2001:db8::1', family: 6 };
+
+  // A synchronous answer lets a connect that fails at once (ENETUNREACH) emit 'error' before node:http has
+  // attached its listener, which ends the process.
+  it.each([
+    ['one address', {}],
+    ['all addresses', { all: true }],
+  ])('answers with the pinned address (%s) only on a later turn of the event loop', async (_name, options) => {
+    const answers: unknown[][] = [];
+    const answered = new Promise<void>((resolve) =>
+      pinnedLookup(address)('ignored.example', options, (...args: unknown[]) => {
+        answers.push(args);
+        resolve();
+      }),
+    );
+
+    expect(answers).toEqual([]);
+    await answered;
+    expect(answers).toEqual(['all' in options ? [null, [address]] : [null, address.address, address.family]]);
   });
 });

@@ -28,12 +28,19 @@ export interface RemoteResponse {
   latencyMs: number;
 }
 
-/** Connects to the address that was checked, whatever DNS says now (no rebinding between check and use). */
+/**
+ * Connects to the address that was checked, whatever DNS says now (no rebinding between check and use).
+ * Answers on a later turn of the event loop, as a real lookup does: answered synchronously, a connect that
+ * fails at once (ENETUNREACH) emits the socket's 'error' before node:http or ws have attached their
+ * listener, and an unhandled 'error' ends the process.
+ */
 export function pinnedLookup(address: ResolvedAddress): LookupFunction {
   return (_hostname, options, callback) => {
-    if (options.all)
-      (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [address]);
-    else callback(null, address.address, address.family);
+    setImmediate(() => {
+      if (options.all)
+        (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [address]);
+      else callback(null, address.address, address.family);
+    });
   };
 }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AppConfig, appConfig } from '@agent-controller/core';
 import { isDatabaseUnavailable } from '@agent-controller/database';
 import { DataSource, QueryRunner } from 'typeorm';
+import { ClientEntity } from './client.entity';
 import { ClientsRepository } from './clients.repository';
 import { ClientHealthRecorder, forEachLimited } from './client-health.recorder';
 
@@ -64,16 +65,28 @@ export class ClientHealthProber implements OnApplicationBootstrap, OnApplication
     if (!(await this.isLeader())) return;
     const interval = this.config.clients.healthIntervalMs;
     const due = await this.clients.findDueForCheck(new Date(Date.now() - interval * 0.9), MAX_BATCH);
-    await forEachLimited(due, this.config.clients.healthConcurrency, async (client) => {
-      if (this.stopped) return;
-      const before = client.healthState;
-      const after = await this.recorder.probe(client, 2, Math.min(1000, interval / 4));
+    await forEachLimited(due, this.config.clients.healthConcurrency, (client) => this.probeOne(client));
+  }
+
+  /** One client's check; whatever it throws is logged and recorded, so the round goes on with the next. */
+  private async probeOne(client: ClientEntity): Promise<void> {
+    if (this.stopped) return;
+    const before = client.healthState;
+    try {
+      const after = await this.recorder.probe(client, 2, Math.min(1000, this.config.clients.healthIntervalMs / 4));
       if (after.healthState !== before) {
         this.logger.log(
           `Client ${client.id} (${client.name}) is now ${after.healthState}${after.healthReason ? `: ${after.healthReason}` : ''}`,
         );
       }
-    });
+    } catch (error) {
+      this.logger.error({ err: error, clientId: client.id }, `Health probe of client ${client.id} failed`);
+      await this.recorder
+        .recordUnexpectedFailure(client)
+        .catch((recordError: unknown) =>
+          this.logger.error({ err: recordError, clientId: client.id }, 'Could not record the failed health probe'),
+        );
+    }
   }
 
   /** Holds a session-level advisory lock on a dedicated connection for as long as this process is leader. */

@@ -64,6 +64,20 @@ export class ClientHealthRecorder {
     return this.record(client, result);
   }
 
+  /**
+   * A check that threw instead of answering (a bug or an unusable stored value): the remote was not reached.
+   * The reason stays generic; the error itself goes to the log, where it cannot leak into API answers.
+   */
+  recordUnexpectedFailure(client: ClientEntity): Promise<ClientEntity> {
+    return this.record(client, {
+      healthState: 'unreachable',
+      healthReason: 'Health check failed: unexpected error (details in the controller log)',
+      healthCheckedAt: new Date(),
+      healthLastSeenAt: client.healthLastSeenAt,
+      healthLatencyMs: null,
+    });
+  }
+
   private async record(client: ClientEntity, result: CheckResult): Promise<ClientEntity> {
     // The remote's status explains a check; it is not a column.
     const update = { ...result };
