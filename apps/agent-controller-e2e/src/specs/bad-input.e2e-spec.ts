@@ -339,6 +339,9 @@ const CASES: BadInputCase[] = [
   { name: 'unsafe: create user, email with DEL', method: 'POST', path: '/api/users', body: { ...CREATE_BODY, email: 'new\u007f@example.com' }, expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'email' },
   { name: 'unsafe: client path id with a NUL', method: 'GET', path: '/api/clients/%00', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'id', expectLocation: 'param' },
   { name: 'unsafe: client users path id with a NUL', method: 'GET', path: '/api/clients/a%00b/users', expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'id', expectLocation: 'param' },
+
+  // ── Found by the API fuzzer (api-fuzz.e2e-spec.ts) ──
+  { name: 'fuzz: login, a JSON array nested 10,000 deep (the string check overflowed the stack: 500)', method: 'POST', path: '/api/auth/login', rawBody: `${'['.repeat(10_000)}${']'.repeat(10_000)}`, expectStatus: 400, expectCode: 'VALIDATION_FAILED', expectField: 'body' },
 ];
 
 describe('bad input on every route that takes input (users mode)', () => {

@@ -83,4 +83,11 @@ describe('findUnsafeString', () => {
       message: expect.stringMatching(/control/),
     });
   });
+
+  it('walks a value nested 100,000 deep without overflowing the stack', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}"\\u0000"${']'.repeat(100_000)}`);
+
+    expect(findUnsafeString(deep)?.message).toMatch(/NUL/);
+    expect(findUnsafeString(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toBeUndefined();
+  });
 });

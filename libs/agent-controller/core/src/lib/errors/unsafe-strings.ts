@@ -48,28 +48,37 @@ function join(path: string, key: string): string {
 
 /**
  * The first unsafe string in `value` (walking objects and arrays, keys as well as values), or undefined.
- * Strings under a key of `TEXT_CONTENT_KEYS` may carry control characters.
+ * Strings under a key of `TEXT_CONTENT_KEYS` may carry control characters. The walk keeps its own stack:
+ * a body nested thousands deep must be answered 400 by the schema, not overflow the call stack here.
  */
-export function findUnsafeString(value: unknown, path = '', allowControls = false): UnsafeString | undefined {
-  if (typeof value === 'string') {
-    const message = unsafeStringReason(value, allowControls);
-    return message === undefined ? undefined : { path, message };
-  }
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      const found = findUnsafeString(value[index], join(path, String(index)), allowControls);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(value)) {
-      const keyPath = join(path, printableKey(key));
-      const keyReason = unsafeStringReason(key);
-      if (keyReason !== undefined) return { path: keyPath, message: `field name ${keyReason}` };
-      const child = (value as Record<string, unknown>)[key];
-      const found = findUnsafeString(child, keyPath, allowControls || TEXT_CONTENT_KEYS.has(key));
-      if (found) return found;
+export function findUnsafeString(value: unknown): UnsafeString | undefined {
+  const pending: Array<{ value: unknown; path: string; allowControls: boolean }> = [
+    { value, path: '', allowControls: false },
+  ];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value: current, path, allowControls } = next;
+    if (typeof current === 'string') {
+      const message = unsafeStringReason(current, allowControls);
+      if (message !== undefined) return { path, message };
+    } else if (Array.isArray(current)) {
+      for (let index = current.length - 1; index >= 0; index--) {
+        pending.push({ value: current[index], path: join(path, String(index)), allowControls });
+      }
+    } else if (current !== null && typeof current === 'object') {
+      const keys = Object.keys(current);
+      // Keys first, in order, so an unsafe key is reported before anything under it.
+      for (const key of keys) {
+        const keyReason = unsafeStringReason(key);
+        if (keyReason !== undefined) return { path: join(path, printableKey(key)), message: `field name ${keyReason}` };
+      }
+      for (let index = keys.length - 1; index >= 0; index--) {
+        const key = keys[index];
+        pending.push({
+          value: (current as Record<string, unknown>)[key],
+          path: join(path, key),
+          allowControls: allowControls || TEXT_CONTENT_KEYS.has(key),
+        });
+      }
     }
   }
   return undefined;
