@@ -314,6 +314,76 @@ describe('provisioning cloud servers as tracked jobs', () => {
     expect((await api.get(`/api/clients/${job.clientId}`, { token: admin })).status).toBe(404);
     expect((await digitalOcean.servers()).map((server) => String(server.id))).not.toContain(job.server.id);
   }, 30_000);
+
+  describe('deleting a client that runs on a cloud server', () => {
+    const provisioned = async (type = 'hetzner', size = 'cx23') => {
+      const job = await finished((await provision(request(type, size))).body.id);
+      expect(job).toMatchObject({ status: 'succeeded', error: null });
+      return job;
+    };
+    const liveServerIds = async (cloud: RunningCloudSimulator) =>
+      (await cloud.servers()).filter((server) => server.status !== 'deleting').map((server) => String(server.id));
+
+    it('answers 409 naming the server and both ways out, and deletes nothing', async () => {
+      const job = await provisioned();
+      const refused = await api.delete(`/api/clients/${job.clientId}`, { token: admin });
+      expectErrorBody(refused, { status: 409, code: 'CLIENT_HAS_SERVER' });
+      expect(refused.body.message).toContain(job.server.name);
+      expect(refused.body.message).toMatch(/server=delete.*server=keep/);
+      expect(refused.body.details).toMatchObject({
+        server: { providerType: 'hetzner', serverId: job.server.id, serverName: job.server.name },
+        choices: ['delete', 'keep'],
+      });
+      expectErrorBody(await api.delete(`/api/clients/${job.clientId}?server=maybe`, { token: admin }), {
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        field: { name: 'server', location: 'query' },
+      });
+      const bulk = await api.post('/api/clients/bulk', { action: 'delete', ids: [job.clientId] }, { token: admin });
+      expect(bulk.body.results).toEqual([
+        { id: job.clientId, result: 'CLIENT_HAS_SERVER', message: expect.stringContaining(job.server.name) },
+      ]);
+      expect((await api.get(`/api/clients/${job.clientId}`, { token: admin })).status).toBe(200);
+      expect(await liveServerIds(hetzner)).toContain(job.server.id);
+    });
+
+    it('server=keep deletes the client and lists the running server as an orphan', async () => {
+      const job = await provisioned();
+      expect((await api.delete(`/api/clients/${job.clientId}?server=keep`, { token: admin })).status).toBe(204);
+      expect((await api.get(`/api/clients/${job.clientId}`, { token: admin })).status).toBe(404);
+      expect(await liveServerIds(hetzner)).toContain(job.server.id);
+      const orphans = (await api.get('/api/provisioning/orphans', { token: admin })).body;
+      expect(orphans).toContainEqual(
+        expect.objectContaining({ providerType: 'hetzner', serverId: job.server.id, jobId: job.id, deletedAt: null }),
+      );
+      // Still listed after reconciler passes (every second here): kept servers are not dropped from the list.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const later = (await api.get('/api/provisioning/orphans', { token: admin })).body;
+      expect(later).toContainEqual(expect.objectContaining({ serverId: job.server.id, deletedAt: null }));
+    });
+
+    it('server=delete deletes the server at the cloud, then the client', async () => {
+      const job = await provisioned('digital-ocean', 's-1vcpu-1gb');
+      expect((await api.delete(`/api/clients/${job.clientId}?server=delete`, { token: admin })).status).toBe(204);
+      expect((await api.get(`/api/clients/${job.clientId}`, { token: admin })).status).toBe(404);
+      expect(await liveServerIds(digitalOcean)).not.toContain(job.server.id);
+      expect((await api.get(`/api/provisioning/jobs/${job.id}`, { token: admin })).body.serverDeleted).toBe(true);
+      const orphans = (await api.get('/api/provisioning/orphans', { token: admin })).body;
+      expect(orphans.map((orphan: { serverId: string }) => orphan.serverId)).not.toContain(job.server.id);
+    });
+
+    it('server=delete keeps the client when the cloud delete fails (502)', async () => {
+      const job = await provisioned('digital-ocean', 's-1vcpu-1gb');
+      await digitalOcean.setFaults({ deleteFailNext: 1000 });
+      expectErrorBody(await api.delete(`/api/clients/${job.clientId}?server=delete`, { token: admin }), {
+        status: 502,
+        code: 'CLOUD_UNAVAILABLE',
+      });
+      expect((await api.get(`/api/clients/${job.clientId}`, { token: admin })).status).toBe(200);
+      await digitalOcean.resetFaults();
+      expect(await liveServerIds(digitalOcean)).toContain(job.server.id);
+    }, 30_000);
+  });
 });
 
 describe('provisioning across a controller restart', () => {

@@ -27,6 +27,12 @@ function open<T>(component: Type<T>, data: unknown) {
   return { fixture, element, close, http: TestBed.inject(HttpTestingController) };
 }
 
+/** Lets promise chains that started outside Angular's pending tasks finish, then renders. */
+async function settle(fixture: ComponentFixture<unknown>): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve));
+  await fixture.whenStable();
+}
+
 function type(element: HTMLElement, selector: string, value: string): void {
   const input = element.querySelector<HTMLInputElement>(selector);
   if (!input) throw new Error(`no ${selector}`);
@@ -111,5 +117,102 @@ describe('RotateKeyDialog', () => {
     forced.flush({ ...CLIENT, health: { state: 'auth_failed' } });
     await fixture.whenStable();
     expect(close).toHaveBeenCalledWith(expect.objectContaining({ health: { state: 'auth_failed' } }));
+  });
+});
+
+describe('DeleteClientDialog', () => {
+  let DeleteClientDialog: Awaited<ReturnType<typeof feature>>['DeleteClientDialog'];
+  const INFO = `/api/clients/${ID}/provisioning/info`;
+
+  beforeAll(async () => {
+    ({ DeleteClientDialog } = await feature());
+  });
+
+  async function openAndLookUp(info: 'none' | 'server') {
+    const opened = open(DeleteClientDialog, CLIENT);
+    opened.fixture.detectChanges();
+    const lookup = opened.http.expectOne(INFO);
+    if (info === 'none') lookup.flush({ code: 'NOT_FOUND' }, { status: 404, statusText: 'Not Found' });
+    else
+      lookup.flush({
+        clientId: ID,
+        jobId: 'job-1',
+        providerType: 'hetzner',
+        serverId: '4711',
+        serverName: 'agent-manager-11111111',
+        serverType: 'cx23',
+        location: 'fsn1',
+        ipv4: '203.0.113.7',
+        provisionedAt: '2026-11-01T00:00:00.000Z',
+      });
+    await settle(opened.fixture);
+    return opened;
+  }
+
+  it('deletes a client without a server after a plain confirmation', async () => {
+    const { fixture, element, close, http } = await openAndLookUp('none');
+
+    expect(element.textContent).toContain('Delete the client "Build farm"? This cannot be undone.');
+    expect(element.querySelectorAll('mat-radio-button')).toHaveLength(0);
+    button(element, 'Delete').click();
+    const request = http.expectOne(`/api/clients/${ID}`);
+    expect(request.request.method).toBe('DELETE');
+    expect(request.request.params.has('server')).toBe(false);
+    request.flush(null, { status: 204, statusText: 'No Content' });
+    await settle(fixture);
+
+    expect(close).toHaveBeenCalledWith(true);
+  });
+
+  it('names the server and waits for a choice before deleting', async () => {
+    const { element, http } = await openAndLookUp('server');
+
+    expect(element.textContent).toContain('runs on the cloud server agent-manager-11111111 (hetzner, id 4711)');
+    expect(element.textContent).toContain('Delete the server too');
+    expect(element.textContent).toContain('Keep the server running');
+    expect(element.textContent).toContain('Orphaned servers');
+    expect(button(element, 'Delete').disabled).toBe(true);
+    http.verify();
+  });
+
+  it.each([
+    ['delete', 'Delete the server too', 'Delete client and server'],
+    ['keep', 'Keep the server running', 'Delete client, keep server'],
+  ])('sends server=%s for the chosen way out', async (choice, option, confirm) => {
+    const { fixture, element, close, http } = await openAndLookUp('server');
+    const radio = Array.from(element.querySelectorAll('mat-radio-button')).find((candidate) =>
+      candidate.textContent?.includes(option),
+    );
+    radio?.querySelector<HTMLInputElement>('input')?.click();
+    await settle(fixture);
+
+    button(element, confirm).click();
+    const request = http.expectOne((candidate) => candidate.url === `/api/clients/${ID}`);
+    expect(request.request.method).toBe('DELETE');
+    expect(request.request.params.get('server')).toBe(choice);
+    request.flush(null, { status: 204, statusText: 'No Content' });
+    await settle(fixture);
+    expect(close).toHaveBeenCalledWith(true);
+  });
+
+  it('asks for the choice when the controller reports a server the lookup did not show', async () => {
+    const { fixture, element, close, http } = await openAndLookUp('none');
+    button(element, 'Delete').click();
+    http.expectOne(`/api/clients/${ID}`).flush(
+      {
+        statusCode: 409,
+        code: 'CLIENT_HAS_SERVER',
+        message: 'runs on a server',
+        details: { server: { providerType: 'digital-ocean', serverId: '99', serverName: 'agent-manager-late' } },
+        requestId: 'r2',
+      },
+      { status: 409, statusText: 'Conflict' },
+    );
+    await settle(fixture);
+
+    expect(close).not.toHaveBeenCalled();
+    expect(element.textContent).toContain('runs on the cloud server agent-manager-late');
+    expect(element.querySelector('[role=alert]')?.textContent).toContain('choose what happens to it');
+    expect(button(element, 'Delete').disabled).toBe(true);
   });
 });

@@ -6,3 +6,5 @@ export { toRemoteTarget } from './lib/client-remote-target';
 export type { RemoteTargetSource } from './lib/client-remote-target';
 export { ClientsService } from './lib/clients.service';
 export type { ClientAction, ClientRelation } from './lib/client-access.policy';
+export { ClientServers } from './lib/client-servers';
+export type { ClientServer, ClientServerSource } from './lib/client-servers';

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CurrentPrincipal,
   IdParamsDto,
@@ -18,6 +18,7 @@ import {
   ClientHealthEventDto,
   ClientWithSecretDto,
   CreateClientRequestDto,
+  DeleteClientQueryDto,
   ListClientsQueryDto,
   RotateClientKeyRequestDto,
   SetClientStatusRequestDto,
@@ -102,8 +103,23 @@ export class ClientsController {
 
   @Delete(':id')
   @HttpCode(204)
-  async deleteClient(@CurrentPrincipal() principal: RequestPrincipal, @Param() params: IdParamsDto) {
-    await this.clients.deleteClient(principal, params.id);
+  @ApiOperation({
+    summary: 'Delete a client',
+    description:
+      'A client whose remote runs on a cloud server made by provisioning needs `?server=`: `delete` deletes the ' +
+      'server at its cloud, then the client (a cloud failure answers 502 and keeps both); `keep` deletes only the ' +
+      'client and lists the server under `GET /api/provisioning/orphans` (it keeps running and being billed). ' +
+      'Without it the answer is 409 `CLIENT_HAS_SERVER` naming the server and both choices. Other clients delete ' +
+      'as they are (the parameter is accepted and ignored). Bulk delete leaves clients on servers alone and ' +
+      'reports them as `CLIENT_HAS_SERVER`.',
+  })
+  @ApiNoContentResponse({ description: 'Deleted (and the server deleted or kept, as asked)' })
+  async deleteClient(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: IdParamsDto,
+    @Query() query: DeleteClientQueryDto,
+  ) {
+    await this.clients.deleteClient(principal, params.id, query.server);
   }
 
   @Post(':id/verify')

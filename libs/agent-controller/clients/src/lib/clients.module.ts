@@ -13,6 +13,7 @@ import { ClientUsersRepository } from './client-users.repository';
 import { ClientUsersService } from './client-users.service';
 import { ClientsRepository } from './clients.repository';
 import { ClientsService } from './clients.service';
+import { ClientServers } from './client-servers';
 import { ConnectionChecker } from './connection-checker';
 
 export const CLIENT_ENTITIES = [ClientEntity, ClientHealthEventEntity, ClientUserEntity];
@@ -27,10 +28,11 @@ export const CLIENT_ENTITIES = [ClientEntity, ClientHealthEventEntity, ClientUse
     ClientHealthRecorder,
     ClientsRepository,
     ClientsService,
+    ClientServers,
     ClientUsersRepository,
     ClientUsersService,
     ConnectionChecker,
   ],
-  exports: [ClientsRepository, ClientAccessPolicy, ClientsService],
+  exports: [ClientsRepository, ClientAccessPolicy, ClientsService, ClientServers],
 })
 export class ClientsModule {}

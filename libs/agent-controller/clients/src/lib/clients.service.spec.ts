@@ -9,6 +9,7 @@ import type { ClientHealthRecorder } from './client-health.recorder';
 import type { ClientEntity } from './client.entity';
 import type { ClientsRepository, ClientVisibility } from './clients.repository';
 import type { CheckResult } from './connection-checker';
+import type { ClientServer, ClientServers } from './client-servers';
 import { ClientsService, generateApiKey } from './clients.service';
 
 const ALICE = '11111111-1111-4111-8111-111111111111';
@@ -186,6 +187,22 @@ function build(repository: FakeClientsRepository, policy?: EndpointPolicy) {
     checkAndRecordMany: jest.fn(async (list: ClientEntity[]) => new Map(list.map((client) => [client.id, client]))),
   };
   const audit = { record: jest.fn(async (_entry: AuditEntry, _manager?: EntityManager) => undefined) };
+  /** The cloud servers behind clients, as provisioning would report them. */
+  const serversByClient = new Map<string, ClientServer>();
+  const servers = {
+    byClient: serversByClient,
+    findServers: jest.fn(
+      async (ids: string[]): Promise<Map<string, ClientServer>> =>
+        new Map(
+          ids.flatMap((id): [string, ClientServer][] => {
+            const server = serversByClient.get(id);
+            return server ? [[id, server]] : [];
+          }),
+        ),
+    ),
+    deleteServer: jest.fn(async (_server: ClientServer) => undefined),
+    keepServer: jest.fn(async (_server: ClientServer, _manager: EntityManager) => undefined),
+  };
   const service = new ClientsService(
     repository as unknown as ClientsRepository,
     new ClientAccessPolicy(),
@@ -193,8 +210,9 @@ function build(repository: FakeClientsRepository, policy?: EndpointPolicy) {
     tokens as unknown as KeycloakTokenProvider,
     health as unknown as ClientHealthRecorder,
     audit as unknown as AuditService,
+    servers as unknown as ClientServers,
   );
-  return { service, repository, endpoints, tokens, health, audit };
+  return { service, repository, endpoints, tokens, health, audit, servers };
 }
 
 function checkAnswer(accepted: boolean): CheckResult {
@@ -868,6 +886,141 @@ describe('ClientsService.rotateClientKey', () => {
     expect(client.healthState).toBe('healthy');
     expect(health.check).not.toHaveBeenCalled();
     expect(health.recordResult).not.toHaveBeenCalled();
+  });
+});
+
+describe('ClientsService.deleteClient and the cloud server behind a client', () => {
+  const SERVER: ClientServer = {
+    clientId: CLIENT_ID,
+    providerType: 'hetzner',
+    serverId: '4711',
+    serverName: 'agent-manager-0a4f5c7e',
+    jobId: '99999999-9999-4999-8999-999999999999',
+  };
+
+  function setUpOnServer() {
+    const built = setUp(apiKeyClient());
+    built.servers.byClient.set(CLIENT_ID, SERVER);
+    return built;
+  }
+
+  it('refuses to delete a client on a server without a choice: CLIENT_HAS_SERVER naming the server and both ways out', async () => {
+    const { service, repository, servers, audit } = setUpOnServer();
+
+    const error = await refusal(service.deleteClient(userPrincipal(ALICE), CLIENT_ID));
+
+    expect(error.code).toBe('CLIENT_HAS_SERVER');
+    expect(error.status).toBe(409);
+    expect(error.message).toContain('agent-manager-0a4f5c7e');
+    expect(error.message).toContain('?server=delete');
+    expect(error.message).toContain('?server=keep');
+    expect(error.details).toMatchObject({
+      server: { providerType: 'hetzner', serverId: '4711', serverName: 'agent-manager-0a4f5c7e' },
+      choices: ['delete', 'keep'],
+      fields: [expect.objectContaining({ field: 'server', location: 'query' })],
+    });
+    expect(repository.rows.has(CLIENT_ID)).toBe(true);
+    expect(servers.deleteServer).not.toHaveBeenCalled();
+    expect(audit.record).not.toHaveBeenCalled();
+  });
+
+  it('server=delete deletes the server at its cloud first, then the client, and audits both', async () => {
+    const { service, repository, servers, audit } = setUpOnServer();
+
+    await service.deleteClient(userPrincipal(ALICE), CLIENT_ID, 'delete');
+
+    expect(servers.deleteServer).toHaveBeenCalledWith(SERVER);
+    expect(servers.deleteServer.mock.invocationCallOrder[0]).toBeLessThan(
+      repository.delete.mock.invocationCallOrder[0],
+    );
+    expect(repository.rows.has(CLIENT_ID)).toBe(false);
+    expect(servers.keepServer).not.toHaveBeenCalled();
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'client.delete',
+        details: expect.objectContaining({ server: 'deleted', serverId: '4711' }),
+      }),
+      repository.manager,
+    );
+  });
+
+  it('server=delete keeps the client when the cloud fails, and passes the cloud’s error on', async () => {
+    const { service, repository, servers, audit } = setUpOnServer();
+    const cloudDown = new DomainError('CLOUD_UNAVAILABLE', 'hetzner answered 503');
+    servers.deleteServer.mockRejectedValueOnce(cloudDown);
+
+    await expect(service.deleteClient(userPrincipal(ALICE), CLIENT_ID, 'delete')).rejects.toBe(cloudDown);
+
+    expect(repository.rows.has(CLIENT_ID)).toBe(true);
+    expect(repository.transaction).not.toHaveBeenCalled();
+    expect(audit.record).not.toHaveBeenCalled();
+  });
+
+  it('server=keep deletes only the client and lists the server as an orphan in the same transaction', async () => {
+    const { service, repository, servers, audit } = setUpOnServer();
+
+    await service.deleteClient(userPrincipal(ALICE), CLIENT_ID, 'keep');
+
+    expect(servers.deleteServer).not.toHaveBeenCalled();
+    expect(servers.keepServer).toHaveBeenCalledWith(SERVER, repository.manager);
+    expect(repository.rows.has(CLIENT_ID)).toBe(false);
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({ details: expect.objectContaining({ server: 'kept', serverId: '4711' }) }),
+      repository.manager,
+    );
+  });
+
+  it.each([undefined, 'delete', 'keep'] as const)(
+    'deletes a client without a server as before (server=%s is accepted and ignored)',
+    async (choice) => {
+      const { service, repository, servers } = setUp(apiKeyClient());
+
+      await service.deleteClient(userPrincipal(ALICE), CLIENT_ID, choice);
+
+      expect(repository.rows.has(CLIENT_ID)).toBe(false);
+      expect(servers.deleteServer).not.toHaveBeenCalled();
+      expect(servers.keepServer).not.toHaveBeenCalled();
+    },
+  );
+
+  it('asks about servers only after the caller may manage the client (no existence oracle)', async () => {
+    const { service, servers } = setUpOnServer();
+
+    const error = await refusal(service.deleteClient(userPrincipal(BOB), CLIENT_ID, 'delete'));
+
+    expect(error.code).toBe('NOT_FOUND');
+    expect(servers.findServers).not.toHaveBeenCalled();
+  });
+
+  it('bulk delete leaves a client on a server alone and reports it; the others are deleted', async () => {
+    const OTHER = '44444444-4444-4444-8444-444444444444';
+    const { service, repository, servers } = setUp(apiKeyClient(), apiKeyClient({ id: OTHER, name: 'beta' }));
+    servers.byClient.set(CLIENT_ID, SERVER);
+
+    const preview = await service.bulkUpdateClients(userPrincipal(ALICE), {
+      action: 'delete',
+      ids: [CLIENT_ID, OTHER],
+      dryRun: true,
+    });
+    expect(preview.results.map((result) => result.result)).toEqual(['CLIENT_HAS_SERVER', 'ok']);
+
+    const response = await service.bulkUpdateClients(userPrincipal(ALICE), {
+      action: 'delete',
+      ids: [CLIENT_ID, OTHER],
+      dryRun: false,
+    });
+
+    expect(response.results).toEqual([
+      {
+        id: CLIENT_ID,
+        result: 'CLIENT_HAS_SERVER',
+        message: expect.stringContaining('agent-manager-0a4f5c7e'),
+      },
+      { id: OTHER, result: 'ok' },
+    ]);
+    expect(repository.rows.has(CLIENT_ID)).toBe(true);
+    expect(repository.rows.has(OTHER)).toBe(false);
+    expect(servers.deleteServer).not.toHaveBeenCalled();
   });
 });
 

@@ -12,6 +12,7 @@ import {
   ListClientsQuery,
   PagingQuery,
   RotateClientKeyRequest,
+  ServerOnDelete,
   UpdateClientRequest,
 } from '@agent-controller/shared-contracts';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +30,7 @@ import { ClientEntity } from './client.entity';
 import { toClientResponse } from './client.mapper';
 import { ClientsRepository } from './clients.repository';
 import { ClientHealthRecorder } from './client-health.recorder';
+import { ClientServer, ClientServers } from './client-servers';
 import { CheckResult } from './connection-checker';
 
 const AUDITED_FIELDS = [
@@ -100,6 +102,21 @@ function keyNotAccepted(client: ClientEntity, check: CheckResult): DomainError {
   );
 }
 
+function clientHasServer(client: ClientEntity, server: ClientServer): DomainError {
+  return new DomainError(
+    'CLIENT_HAS_SERVER',
+    `Client ${client.name} runs on cloud server ${server.serverName} (${server.providerType} ${server.serverId}), which is billed while it runs. Say what happens to it: ?server=delete deletes the server with the client, ?server=keep keeps it running and lists it as an orphan.`,
+    {
+      clientId: client.id,
+      server: { providerType: server.providerType, serverId: server.serverId, serverName: server.serverName },
+      choices: ['delete', 'keep'],
+      fields: [
+        { field: 'server', location: 'query', message: 'required for a client on a cloud server: delete or keep' },
+      ],
+    },
+  );
+}
+
 export interface ClientWithKey {
   client: ClientEntity;
   apiKey?: string;
@@ -115,6 +132,7 @@ export class ClientsService {
     private readonly tokens: KeycloakTokenProvider,
     private readonly health: ClientHealthRecorder,
     private readonly audit: AuditService,
+    private readonly servers: ClientServers,
   ) {}
 
   listClients(principal: RequestPrincipal, query: ListClientsQuery): Promise<[ClientEntity[], number]> {
@@ -217,16 +235,38 @@ export class ClientsService {
     return reverify && client.status === 'active' ? this.health.checkAndRecord(client) : client;
   }
 
-  async deleteClient(principal: RequestPrincipal, id: string): Promise<void> {
+  /**
+   * Deletes a client. A client whose remote runs on a cloud server made by provisioning needs the caller to say
+   * what happens to the server (else 409 CLIENT_HAS_SERVER): `delete` deletes it at its cloud first (a cloud
+   * failure keeps the client), `keep` leaves it running and lists it as an orphan.
+   */
+  async deleteClient(principal: RequestPrincipal, id: string, serverChoice?: ServerOnDelete): Promise<void> {
+    const found = await this.authorizeClient(principal, id, 'manage');
+    const server = (await this.servers.findServers([id])).get(id);
+    if (server && !serverChoice) throw clientHasServer(found, server);
+    // Outside the transaction: a slow cloud never holds a lock, and a failure leaves the client as it was.
+    if (server && serverChoice === 'delete') await this.servers.deleteServer(server);
     await this.inTransaction(async (manager) => {
       const client = await this.lockManageable(principal, id, manager);
       await this.clients.delete(id, manager);
+      if (server && serverChoice === 'keep') await this.servers.keepServer(server, manager);
       await this.audit.record(
         {
           action: 'client.delete',
           targetType: 'client',
           targetId: id,
           changes: diffFields(client, null, AUDITED_FIELDS, SECRET_FIELDS),
+          ...(server
+            ? {
+                details: {
+                  server: serverChoice === 'delete' ? 'deleted' : 'kept',
+                  providerType: server.providerType,
+                  serverId: server.serverId,
+                  serverName: server.serverName,
+                  jobId: server.jobId,
+                },
+              }
+            : {}),
         },
         manager,
       );
@@ -332,6 +372,7 @@ export class ClientsService {
         results.push({ id, result: 'ok', ...(request.dryRun ? { message: `would ${request.action}` } : {}) });
       }
     }
+    if (request.action === 'delete') await this.holdBackClientsOnServers(actionable, results);
     if (request.dryRun || actionable.length === 0) return { action: request.action, dryRun: request.dryRun, results };
 
     if (request.action === 'verify') {
@@ -367,6 +408,28 @@ export class ClientsService {
     });
     if (request.action === 'delete') for (const client of actionable) this.tokens.forget(client.id);
     return { action: request.action, dryRun: false, results };
+  }
+
+  /**
+   * Bulk delete never decides about a cloud server: a client on one is taken out of `actionable` and reported,
+   * to be deleted on its own with `?server=delete|keep`.
+   */
+  private async holdBackClientsOnServers(
+    actionable: ClientEntity[],
+    results: BulkClientResponse['results'],
+  ): Promise<void> {
+    const servers = await this.servers.findServers(actionable.map((client) => client.id));
+    if (servers.size === 0) return;
+    for (const [index, result] of results.entries()) {
+      const server = servers.get(result.id);
+      if (!server) continue;
+      results[index] = {
+        id: result.id,
+        result: 'CLIENT_HAS_SERVER',
+        message: `runs on cloud server ${server.serverName} (${server.providerType} ${server.serverId}): delete this client on its own, saying whether the server is deleted too or kept (?server=delete|keep)`,
+      };
+    }
+    actionable.splice(0, actionable.length, ...actionable.filter((client) => !servers.has(client.id)));
   }
 
   private async applyStatus(

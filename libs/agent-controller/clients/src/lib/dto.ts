@@ -6,6 +6,7 @@ import {
   clientSchema,
   clientWithSecretSchema,
   createClientRequestSchema,
+  deleteClientQuerySchema,
   listClientsQuerySchema,
   rotateClientKeyRequestSchema,
   setClientStatusRequestSchema,
@@ -24,3 +25,4 @@ export class BulkClientRequestDto extends createZodDto(bulkClientRequestSchema) 
 export class BulkClientResponseDto extends createZodDto(bulkClientResponseSchema) {}
 export class ClientHealthEventDto extends createZodDto(clientHealthEventSchema) {}
 export class VerifyClientResponseDto extends createZodDto(verifyClientResponseSchema) {}
+export class DeleteClientQueryDto extends createZodDto(deleteClientQuerySchema) {}

@@ -8,6 +8,7 @@ import { ControllerIdentityEntity } from './controller-identity.entity';
 import { ControllerIdentityService } from './controller-identity.service';
 import { OrphanServerEntity } from './jobs/orphan-server.entity';
 import { ProvisioningJobEntity } from './jobs/provisioning-job.entity';
+import { ProvisionedClientServers } from './jobs/provisioned-client-servers';
 import { ProvisioningJobsRepository } from './jobs/provisioning-jobs.repository';
 import { ProvisioningProgress } from './jobs/provisioning-progress';
 import { ProvisioningRunner } from './jobs/provisioning.runner';
@@ -39,6 +40,7 @@ export const PROVISIONING_ENTITIES = [ProvisioningJobEntity, OrphanServerEntity,
     CloudProviders,
     ControllerIdentityService,
     OrphanReconciler,
+    ProvisionedClientServers,
     ProvisioningJobsRepository,
     ProvisioningProgress,
     ProvisioningRunner,

@@ -157,17 +157,8 @@ export class ProvisioningService {
   /** Deletes the server first; if the cloud refuses, the client stays (502) so nothing is lost track of. */
   async deprovision(principal: RequestPrincipal, clientId: string): Promise<void> {
     await this.clients.authorizeClient(principal, clientId, 'delete_server');
-    const { job, serverId } = await this.provisionedBy(clientId);
-    await this.providers.get(job.providerType).deleteServer(serverId);
-    job.serverDeletedAt = new Date();
-    await this.jobs.save(job);
-    await this.audit.record({
-      action: 'provisioning.delete_server',
-      targetType: 'client',
-      targetId: clientId,
-      details: { jobId: job.id, providerType: job.providerType, serverId },
-    });
-    await this.clients.deleteClient(principal, clientId);
+    await this.provisionedBy(clientId);
+    await this.clients.deleteClient(principal, clientId, 'delete');
   }
 
   private async provisionedBy(clientId: string): Promise<{ job: ProvisioningJobEntity; serverId: string }> {

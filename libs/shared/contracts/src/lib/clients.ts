@@ -210,6 +210,20 @@ export const rotateClientKeyRequestSchema = z.strictObject({
 });
 export type RotateClientKeyRequest = z.infer<typeof rotateClientKeyRequestSchema>;
 
+/** What happens to the cloud server of a provisioned client when the client is deleted. */
+export const SERVER_ON_DELETE = ['delete', 'keep'] as const;
+export type ServerOnDelete = (typeof SERVER_ON_DELETE)[number];
+
+export const deleteClientQuerySchema = z.strictObject({
+  server: z
+    .enum(SERVER_ON_DELETE)
+    .optional()
+    .describe(
+      'Only for a client whose remote runs on a cloud server made by provisioning, and then required: `delete` deletes the server at its cloud first, `keep` leaves it running and lists it as an orphan. Accepted and ignored for other clients',
+    ),
+});
+export type DeleteClientQuery = z.infer<typeof deleteClientQuerySchema>;
+
 export const BULK_CLIENT_ACTIONS = ['activate', 'deactivate', 'delete', 'verify'] as const;
 export const MAX_BULK_IDS = 500;
 

@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   CLIENT_INACTIVE: 409,
   /** Rotation: the remote did not accept the new key (refused it, or could not be asked); the old key is kept. */
   KEY_NOT_ACCEPTED: 409,
+  /** Delete: the client runs on a cloud server; say what happens to it with `?server=delete|keep`. */
+  CLIENT_HAS_SERVER: 409,
   /** Gateway: `forward` before `setClient`. */
   NO_CLIENT_SELECTED: 409,
   /** Gateway: no password is stored for the agent (create it here, or PUT its credentials). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobStatus } from '@agent-controller/shared-contracts';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { ProvisioningJobEntity } from './provisioning-job.entity';
 
 /** Who may see which jobs: everything, or the jobs one user started. */
@@ -41,6 +41,17 @@ export class ProvisioningJobsRepository {
   /** The succeeded job that made this client (its server reference). */
   findByClient(clientId: string): Promise<ProvisioningJobEntity | null> {
     return this.jobs.findOne({ where: { clientId, status: 'succeeded' } });
+  }
+
+  /** The jobs whose server still runs a client's remote (one per client at most). */
+  findLiveServersOfClients(clientIds: string[]): Promise<ProvisioningJobEntity[]> {
+    return this.jobs.find({
+      where: { clientId: In(clientIds), serverId: Not(IsNull()), serverDeletedAt: IsNull() },
+    });
+  }
+
+  async markServerDeleted(jobId: string, at: Date): Promise<void> {
+    await this.jobs.update({ id: jobId }, { serverDeletedAt: at });
   }
 
   /** Servers this controller accounts for: every job whose server was not deleted, and which is live or done. */

@@ -91,10 +91,12 @@ export class OrphanReconciler implements OnApplicationBootstrap, OnApplicationSh
         const servers = await provider.listServers(controllerId);
         entry.servers = servers.length;
         for (const server of servers) {
-          const old = startedAt.getTime() - server.createdAt.getTime() > this.config.provisioning.orphanGraceMs;
-          if (accounted.has(`${provider.type}:${server.id}`) || !old) continue;
-          entry.orphans += 1;
+          if (accounted.has(`${provider.type}:${server.id}`)) continue;
           const known = await orphans.findOneBy({ providerType: provider.type, serverId: server.id });
+          const old = startedAt.getTime() - server.createdAt.getTime() > this.config.provisioning.orphanGraceMs;
+          // A known orphan (e.g. kept when its client was deleted) needs no grace: no job can still claim it.
+          if (!old && !known) continue;
+          entry.orphans += 1;
           const row =
             known ??
             orphans.create({

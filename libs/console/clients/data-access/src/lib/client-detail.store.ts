@@ -67,10 +67,6 @@ export class ClientDetailStore {
     this.client.value.set(await this.api.setStatus(this.requireId(), status));
   }
 
-  remove(): Promise<unknown> {
-    return this.api.remove(this.requireId());
-  }
-
   async addMember(email: string, role: ClientRole): Promise<void> {
     await this.api.addUser(this.requireId(), email, role);
     await this.loadMembers();

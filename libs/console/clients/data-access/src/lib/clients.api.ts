@@ -1,4 +1,4 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type {
   AuditEvent,
@@ -15,6 +15,8 @@ import type {
   ClientWithSecret,
   CreateClientRequest,
   ListClientsQuery,
+  ProvisioningInfo,
+  ServerOnDelete,
   UpdateClientRequest,
 } from '@agent-controller/shared-contracts';
 import { firstValueFrom } from 'rxjs';
@@ -56,8 +58,20 @@ export class ClientsApi {
     return firstValueFrom(this.http.get<Client>(`/api/clients/${id}`));
   }
 
-  remove(id: string): Promise<unknown> {
-    return firstValueFrom(this.http.delete(`/api/clients/${id}`));
+  /** `server` says what happens to the cloud server of a provisioned client (required for one, else 409). */
+  remove(id: string, server?: ServerOnDelete): Promise<unknown> {
+    const params = server ? new HttpParams().set('server', server) : undefined;
+    return firstValueFrom(this.http.delete(`/api/clients/${id}`, { params }));
+  }
+
+  /** Where the client's cloud server is, when provisioning made one; null for any other client. */
+  async provisioningInfo(id: string): Promise<ProvisioningInfo | null> {
+    try {
+      return await firstValueFrom(this.http.get<ProvisioningInfo>(`/api/clients/${id}/provisioning/info`));
+    } catch (error) {
+      if (error instanceof HttpErrorResponse && error.status === 404) return null;
+      throw error;
+    }
   }
 
   verify(id: string): Promise<VerifyResult> {

@@ -26,6 +26,7 @@ import {
 } from '@agent-controller/console-clients-data-access';
 import { firstValueFrom } from 'rxjs';
 import { ClientFormDialog } from './client-form-dialog';
+import { DeleteClientDialog } from './delete-client-dialog';
 import { RotateKeyDialog } from './rotate-key-dialog';
 
 const CHART_WIDTH = 480;
@@ -170,22 +171,18 @@ export class ClientDetailPage {
       });
   }
 
-  protected async remove(): Promise<void> {
+  /** The dialog asks what happens to the client's cloud server, when it has one. */
+  protected remove(): void {
     const client = this.store.client.value();
-    if (
-      !client ||
-      !(await this.confirm({
-        title: 'Delete client',
-        message: `Delete the client "${client.name}"? This cannot be undone.`,
-        confirm: 'Delete',
-      }))
-    )
-      return;
-    await this.run(async () => {
-      await this.store.remove();
-      this.snackBar.open(`Deleted ${client.name}`, undefined, { duration: 4000 });
-      await this.router.navigate(['/clients']);
-    });
+    if (!client) return;
+    this.dialog
+      .open(DeleteClientDialog, { data: client, width: 'min(560px, 100vw)', maxWidth: '100vw' })
+      .afterClosed()
+      .subscribe(async (deleted?: boolean) => {
+        if (!deleted) return;
+        this.snackBar.open(`Deleted ${client.name}`, undefined, { duration: 4000 });
+        await this.router.navigate(['/clients']);
+      });
   }
 
   protected async addMember(form: NgForm): Promise<void> {
