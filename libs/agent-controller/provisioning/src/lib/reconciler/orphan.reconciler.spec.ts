@@ -1,0 +1,83 @@
+import type { AuditService } from '@agent-controller/audit';
+import type { AppConfig } from '@agent-controller/core';
+import type { DataSource } from 'typeorm';
+import type { ControllerIdentityService } from '../controller-identity.service';
+import { OrphanServerEntity } from '../jobs/orphan-server.entity';
+import type { ProvisioningJobsRepository } from '../jobs/provisioning-jobs.repository';
+import type { CloudServer } from '../providers/cloud-provider';
+import type { CloudProviders } from '../providers/cloud-providers';
+import { OrphanReconciler } from './orphan.reconciler';
+
+const HOUR = 3_600_000;
+
+function server(id: string, ageMs: number): CloudServer {
+  return {
+    id,
+    name: `agent-manager-${id}`,
+    status: 'running',
+    ipv4: null,
+    jobId: `job-${id}`,
+    createdAt: new Date(Date.now() - ageMs),
+  };
+}
+
+function setUp(servers: CloudServer[], known: OrphanServerEntity[]) {
+  const rows = new Map(known.map((row) => [row.serverId, row]));
+  const saved: OrphanServerEntity[] = [];
+  const orphans = {
+    findOneBy: jest.fn(async ({ serverId }: { serverId: string }) => rows.get(serverId) ?? null),
+    create: jest.fn((values: Partial<OrphanServerEntity>) => Object.assign(new OrphanServerEntity(), values)),
+    save: jest.fn(async (row: OrphanServerEntity) => {
+      saved.push({ ...row });
+      return row;
+    }),
+    delete: jest.fn(async () => undefined),
+  };
+  const provider = { type: 'hetzner', listServers: jest.fn(async () => servers), deleteServer: jest.fn() };
+  const reconciler = new OrphanReconciler(
+    { configured: () => [provider] } as unknown as CloudProviders,
+    { accountedServerIds: async () => new Set<string>() } as unknown as ProvisioningJobsRepository,
+    { get: async () => 'controller-1' } as unknown as ControllerIdentityService,
+    { recordOutsideTransaction: jest.fn(async () => undefined) } as unknown as AuditService,
+    { getRepository: () => orphans } as unknown as DataSource,
+    { provisioning: { orphanGraceMs: HOUR, deleteOrphans: false } } as unknown as AppConfig,
+  );
+  return { reconciler, saved };
+}
+
+describe('OrphanReconciler.reconcile', () => {
+  it('waits out the grace period for a young server nobody reported (a job may be between create and save)', async () => {
+    const { reconciler, saved } = setUp([server('young', 60_000)], []);
+
+    await reconciler.reconcile();
+
+    expect(saved).toEqual([]);
+  });
+
+  it('keeps a young server already listed (kept when its client was deleted) and refreshes it', async () => {
+    const kept = Object.assign(new OrphanServerEntity(), {
+      providerType: 'hetzner',
+      serverId: 'kept',
+      serverName: 'agent-manager-kept',
+      jobId: 'job-kept',
+      firstSeenAt: new Date(Date.now() - 5_000),
+      lastSeenAt: new Date(Date.now() - 5_000),
+      deletedAt: null,
+    });
+    const before = Date.now();
+    const { reconciler, saved } = setUp([server('kept', 60_000)], [kept]);
+
+    await reconciler.reconcile();
+
+    expect(saved).toEqual([expect.objectContaining({ serverId: 'kept', deletedAt: null })]);
+    expect(saved[0].lastSeenAt.getTime()).toBeGreaterThanOrEqual(before);
+  });
+
+  it('reports an old server nobody accounts for', async () => {
+    const { reconciler, saved } = setUp([server('old', 2 * HOUR)], []);
+
+    await reconciler.reconcile();
+
+    expect(saved).toEqual([expect.objectContaining({ serverId: 'old', jobId: 'job-old' })]);
+  });
+});
