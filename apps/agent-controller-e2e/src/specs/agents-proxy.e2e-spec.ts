@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Api, setUpFirstAdmin } from '../support/http';
 import { RunningController, startController } from '../support/controller-process';
 import { RunningSimulator, startSimulator } from '../support/simulator-process';
+import { expectErrorBody } from '../support/error-body';
 
 describe('agent operations proxied to a remote agent-manager', () => {
   let remote: RunningSimulator;
@@ -229,18 +230,29 @@ describe('agent operations proxied to a remote agent-manager', () => {
     ]);
   });
 
-  it('deletes an agent and its stored credential; stores credentials for agents made elsewhere', async () => {
+  it('deletes an agent and its stored credential', async () => {
     const id = (await api.post(agents(), { name: 'short-lived' }, { token: admin })).body.id;
     expect((await api.delete(agents(`/${id}`), { token: admin })).status).toBe(204);
     expect((await api.get(agents(`/${id}`), { token: admin })).status).toBe(404);
-    expect(
-      (
-        await api.request('PUT', agents(`/${randomUUID()}/credentials`), {
-          token: admin,
-          body: { password: 'from-elsewhere' },
-        })
-      ).status,
-    ).toBe(204);
+  });
+
+  it('stores credentials for an agent made elsewhere, and refuses them (404 naming it) for one the remote lacks', async () => {
+    const direct = await fetch(`${remote.url}/api/agents`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer proxy-remote-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'made-elsewhere' }),
+    });
+    const elsewhere = ((await direct.json()) as { id: string }).id;
+    const store = (agentId: string) =>
+      api.request('PUT', agents(`/${agentId}/credentials`), { token: admin, body: { password: 'from-elsewhere' } });
+
+    expect((await store(elsewhere)).status).toBe(204);
+
+    const missing = randomUUID();
+    const refused = await store(missing);
+    expectErrorBody(refused, { status: 404, code: 'NOT_FOUND' });
+    expect(refused.body.message).toContain(missing);
+    expect(refused.body.details).toMatchObject({ clientId, agentId: missing });
   });
 
   it('maps a remote failure to 502 and a slow remote to 504, and refuses inactive clients with 409', async () => {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, IdParamsDto, RequestPrincipal } from '@agent-controller/core';
 import {
   agentParamsSchema,
@@ -143,6 +143,10 @@ export class RemoteAgentsController {
 
   @Put(':agentId/credentials')
   @HttpCode(204)
+  @ApiNoContentResponse({
+    description: 'Stored encrypted for the gateway, once the remote has confirmed the agent exists (GET of the agent)',
+  })
+  @ApiNotFoundResponse({ description: '`NOT_FOUND` naming the agent when the remote does not have it; nothing stored' })
   async storeAgentCredentials(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentParamsDto,

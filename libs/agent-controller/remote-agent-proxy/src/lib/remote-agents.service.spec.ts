@@ -156,12 +156,58 @@ describe('RemoteAgentsService', () => {
     expect(credentials.upsert).not.toHaveBeenCalled();
   });
 
-  it('deletes the stored credential with the agent, and stores credentials under the manage right', async () => {
-    const { service, clients, credentials } = setUp(CLIENT, '', 204);
+  it('deletes the stored credential with the agent', async () => {
+    const { service, credentials } = setUp(CLIENT, '', 204);
     await service.deleteAgent(ADMIN, 'c1', 'a1');
     expect(credentials.delete).toHaveBeenCalledWith('c1', 'a1');
-    await service.storeAgentCredentials(ADMIN, 'c1', 'a2', 'secret');
-    expect(clients.authorizeClient).toHaveBeenLastCalledWith(ADMIN, 'c1', 'manage');
-    expect(credentials.upsert).toHaveBeenCalledWith('c1', 'a2', 'secret');
+  });
+
+  describe('storeAgentCredentials', () => {
+    it('asks the remote for the agent under the manage right, then stores the password', async () => {
+      const { service, clients, agentManager, credentials } = setUp(CLIENT, '{"id":"a2","name":"elsewhere"}');
+      await service.storeAgentCredentials(ADMIN, 'c1', 'a2', 'secret');
+      expect(clients.authorizeClient).toHaveBeenCalledWith(ADMIN, 'c1', 'manage', { withSecrets: true });
+      expect(agentManager.send).toHaveBeenCalledWith(
+        expect.objectContaining({ clientId: 'c1' }),
+        'GET',
+        '/api/agents/a2',
+        expect.anything(),
+      );
+      expect(credentials.upsert).toHaveBeenCalledWith('c1', 'a2', 'secret');
+    });
+
+    it('answers 404 NOT_FOUND naming the agent when the remote does not know it, and stores nothing', async () => {
+      const { service, agentManager, credentials } = setUp();
+      agentManager.send.mockRejectedValueOnce(
+        new RemoteCallError('rejected', 'Agent with ID a9 not found', 404).forClient('c1'),
+      );
+      const refused = service.storeAgentCredentials(ADMIN, 'c1', 'a9', 'secret');
+      await expect(refused).rejects.toBeInstanceOf(DomainError);
+      await expect(refused).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        status: 404,
+        message: expect.stringContaining('a9'),
+        details: { clientId: 'c1', agentId: 'a9' },
+      });
+      expect(credentials.upsert).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['unreachable', 'REMOTE_UNREACHABLE', new RemoteCallError('network', 'connect ENETUNREACH')],
+      ['failing', 'REMOTE_ERROR', new RemoteCallError('server_error', 'HTTP 500', 500)],
+      ['slow', 'REMOTE_TIMEOUT', new RemoteCallError('timeout', 'No answer')],
+    ])('passes a %s remote on as %s and stores nothing', async (_name, code, failure) => {
+      const { service, agentManager, credentials } = setUp();
+      agentManager.send.mockRejectedValueOnce(failure);
+      await expect(service.storeAgentCredentials(ADMIN, 'c1', 'a2', 'secret')).rejects.toMatchObject({ code });
+      expect(credentials.upsert).not.toHaveBeenCalled();
+    });
+
+    it('refuses an inactive client before asking the remote', async () => {
+      const { service, agentManager, credentials } = setUp({ ...CLIENT, status: 'inactive' });
+      await expect(service.storeAgentCredentials(ADMIN, 'c1', 'a2', 'secret')).rejects.toBeInstanceOf(DomainError);
+      expect(agentManager.send).not.toHaveBeenCalled();
+      expect(credentials.upsert).not.toHaveBeenCalled();
+    });
   });
 });

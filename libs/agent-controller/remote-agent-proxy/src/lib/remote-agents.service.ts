@@ -133,14 +133,34 @@ export class RemoteAgentsService {
     return response;
   }
 
-  /** For agents created elsewhere: stores the password the gateway will log in with. */
+  /**
+   * For agents created elsewhere: stores the password the gateway will log in with, once the remote has
+   * confirmed the agent exists (a credential for no agent would only fail later, at login).
+   */
   async storeAgentCredentials(
     principal: RequestPrincipal,
     clientId: string,
     agentId: string,
     password: string,
   ): Promise<void> {
-    await this.clients.authorizeClient(principal, clientId, 'manage');
+    await this.requireRemoteAgent(principal, clientId, agentId);
     await this.credentials.upsert(clientId, agentId, password);
+  }
+
+  /** The remote's `GET /agents/{id}`: its 404 is ours, naming the agent; other failures are 502/504 as usual. */
+  private async requireRemoteAgent(principal: RequestPrincipal, clientId: string, agentId: string): Promise<void> {
+    try {
+      await this.forward(principal, clientId, 'manage', 'GET', `/agents/${agentId}`, undefined, {
+        responseSchema: remoteAgentSchema,
+      });
+    } catch (error) {
+      if (error instanceof RemoteCallError && error.kind === 'rejected' && error.remoteStatus === 404) {
+        throw new DomainError('NOT_FOUND', `Agent ${agentId} does not exist on the remote of client ${clientId}`, {
+          clientId,
+          agentId,
+        });
+      }
+      throw error;
+    }
   }
 }
