@@ -4,6 +4,14 @@ import { RunningController, startController } from '../support/controller-proces
 import { RunningSimulator, startSimulator } from '../support/simulator-process';
 import { expectErrorBody } from '../support/error-body';
 
+interface AuditRow {
+  action: string;
+  outcome: string;
+  actorEmail: string | null;
+  targetType: string | null;
+  details: Record<string, unknown> | null;
+}
+
 describe('agent operations proxied to a remote agent-manager', () => {
   let remote: RunningSimulator;
   let controller: RunningController;
@@ -253,6 +261,88 @@ describe('agent operations proxied to a remote agent-manager', () => {
     expectErrorBody(refused, { status: 404, code: 'NOT_FOUND' });
     expect(refused.body.message).toContain(missing);
     expect(refused.body.details).toMatchObject({ clientId, agentId: missing });
+  });
+
+  it('audits every change to an agent, with its outcome, and never a password, value or content', async () => {
+    const since = new Date().toISOString();
+    const created = await api.post(agents(), { name: 'audited' }, { token: admin });
+    const id: string = created.body.id;
+    const secrets = [
+      created.body.password,
+      'env-value-kept-out-of-the-trail',
+      'file content kept out of the trail',
+      Buffer.from('file content kept out of the trail').toString('base64'),
+      'ghp_token_kept_out_of_the_trail',
+      'stored password kept out of the trail',
+    ];
+    const ok = (status: number) => expect(status).toBeLessThan(300);
+    ok((await api.post(agents(`/${id}/start`), undefined, { token: admin })).status);
+    ok(
+      (await api.post(agents(`/${id}/environment`), { variable: 'TOKEN', content: secrets[1] }, { token: admin }))
+        .status,
+    );
+    ok(
+      (
+        await api.request('PUT', agents(`/${id}/files/notes/secret.md`), {
+          token: admin,
+          body: { content: secrets[3], encoding: 'base64' },
+        })
+      ).status,
+    );
+    ok((await api.post(agents(`/${id}/vcs/stage`), { files: ['notes/secret.md'] }, { token: admin })).status);
+    ok((await api.post(agents(`/${id}/vcs/commit`), { message: 'Add notes' }, { token: admin })).status);
+    ok(
+      (
+        await api.post(
+          agents(`/${id}/deployments/configuration`),
+          { providerType: 'github', repositoryId: 'team/app', defaultBranch: 'main', providerToken: secrets[4] },
+          { token: admin },
+        )
+      ).status,
+    );
+    ok(
+      (await api.request('PUT', agents(`/${id}/credentials`), { token: admin, body: { password: secrets[5] } })).status,
+    );
+    const unknown = randomUUID();
+    expect((await api.post(agents(`/${unknown}/stop`), undefined, { token: admin })).status).toBe(404);
+    // Refused by validation: nothing was attempted, nothing to audit.
+    expect((await api.post(agents(`/${id}/environment`), { variable: '1BAD' }, { token: admin })).status).toBe(400);
+
+    const trail = await api.get<AuditRow[]>(
+      `/api/audit?targetId=${clientId}&action=agent.&from=${encodeURIComponent(since)}&limit=100`,
+      { token: admin },
+    );
+    expect(trail.status).toBe(200);
+    const rows = [...trail.body].reverse().map((row: AuditRow) => ({
+      action: row.action,
+      outcome: row.outcome,
+      agentId: row.details?.agentId,
+      actor: row.actorEmail,
+      targetType: row.targetType,
+    }));
+    const row = (action: string, outcome = 'success', agentId = id) => ({
+      action,
+      outcome,
+      agentId,
+      actor: 'admin@example.com',
+      targetType: 'client',
+    });
+    expect(rows).toEqual([
+      row('agent.create'),
+      row('agent.start'),
+      row('agent.environment.create'),
+      row('agent.file.write'),
+      row('agent.vcs.stage'),
+      row('agent.vcs.commit'),
+      row('agent.deployment.configure'),
+      row('agent.credentials.store'),
+      row('agent.stop', 'failure', unknown),
+    ]);
+    const failed = trail.body.find((event: AuditRow) => event.outcome === 'failure');
+    expect(failed?.details).toMatchObject({ status: 404, errorCode: 'REMOTE_REJECTED' });
+    const fileRow = trail.body.find((event: AuditRow) => event.action === 'agent.file.write');
+    expect(fileRow?.details?.['path']).toBe('notes/secret.md');
+    for (const secret of secrets) expect(trail.text).not.toContain(secret);
   });
 
   it('maps a remote failure to 502 and a slow remote to 504, and refuses inactive clients with 409', async () => {

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AgentManagerClientModule } from '@agent-controller/agent-manager-client';
+import { AuditModule } from '@agent-controller/audit';
 import { AuthModule } from '@agent-controller/auth';
 import { ClientsModule } from '@agent-controller/clients';
 import { MetricsModule } from '@agent-controller/metrics';
 import { ProvisioningModule } from '@agent-controller/provisioning';
+import { AgentAuditInterceptor } from './agent-audit';
 import { AgentCredentialsRepository } from './agent-credentials.repository';
 import { ClientAgentCredentialEntity } from './client-agent-credential.entity';
 import { ClientRateLimiter } from './client-rate-limiter';
@@ -20,7 +22,7 @@ export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
 
 /** Agent operations proxied to remote agent-managers, with stored agent credentials. */
 @Module({
-  imports: [AgentManagerClientModule, AuthModule, ClientsModule, MetricsModule, ProvisioningModule],
+  imports: [AgentManagerClientModule, AuditModule, AuthModule, ClientsModule, MetricsModule, ProvisioningModule],
   controllers: [
     RemoteAgentsController,
     RemoteEnvironmentController,
@@ -28,7 +30,14 @@ export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
     RemoteVcsController,
     RemoteDeploymentsController,
   ],
-  providers: [AgentCredentialsRepository, ClientRateLimiter, ClientsGateway, LastUsedTracker, RemoteAgentsService],
+  providers: [
+    AgentAuditInterceptor,
+    AgentCredentialsRepository,
+    ClientRateLimiter,
+    ClientsGateway,
+    LastUsedTracker,
+    RemoteAgentsService,
+  ],
   exports: [AgentCredentialsRepository, RemoteAgentsService],
 })
 export class RemoteAgentProxyModule {}

@@ -12,6 +12,7 @@ import {
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { AuditedAgentOperation } from './agent-audit';
 import { relay } from './relay';
 import { RemoteAgentsService } from './remote-agents.service';
 
@@ -45,6 +46,7 @@ export class RemoteAgentsController {
   }
 
   @Post()
+  @AuditedAgentOperation('agent.create')
   @ApiOkResponse({ description: 'Created on the remote; `password` is shown only here and stored encrypted' })
   async createAgent(
     @CurrentPrincipal() principal: RequestPrincipal,
@@ -70,6 +72,7 @@ export class RemoteAgentsController {
   }
 
   @Post(':agentId')
+  @AuditedAgentOperation('agent.update')
   async updateAgent(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -85,6 +88,7 @@ export class RemoteAgentsController {
   }
 
   @Delete(':agentId')
+  @AuditedAgentOperation('agent.delete')
   async deleteAgent(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -106,6 +110,7 @@ export class RemoteAgentsController {
   }
 
   @Post(':agentId/start')
+  @AuditedAgentOperation('agent.start')
   async startAgent(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -118,6 +123,7 @@ export class RemoteAgentsController {
   }
 
   @Post(':agentId/stop')
+  @AuditedAgentOperation('agent.stop')
   async stopAgent(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -130,6 +136,7 @@ export class RemoteAgentsController {
   }
 
   @Post(':agentId/restart')
+  @AuditedAgentOperation('agent.restart')
   async restartAgent(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -142,6 +149,7 @@ export class RemoteAgentsController {
   }
 
   @Put(':agentId/credentials')
+  @AuditedAgentOperation('agent.credentials.store')
   @HttpCode(204)
   @ApiNoContentResponse({
     description: 'Stored encrypted for the gateway, once the remote has confirmed the agent exists (GET of the agent)',

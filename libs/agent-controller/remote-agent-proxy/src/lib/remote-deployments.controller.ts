@@ -14,6 +14,7 @@ import {
 } from '@agent-controller/shared-contracts';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
+import { AuditedAgentOperation } from './agent-audit';
 import { relay } from './relay';
 import { RemoteAgentsService } from './remote-agents.service';
 
@@ -63,6 +64,7 @@ export class RemoteDeploymentsController {
   }
 
   @Post('configuration')
+  @AuditedAgentOperation('agent.deployment.configure')
   saveConfiguration(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -73,6 +75,7 @@ export class RemoteDeploymentsController {
   }
 
   @Delete('configuration')
+  @AuditedAgentOperation('agent.deployment.unconfigure')
   deleteConfiguration(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -111,6 +114,7 @@ export class RemoteDeploymentsController {
   }
 
   @Post('workflows/trigger')
+  @AuditedAgentOperation('agent.deployment.trigger')
   triggerWorkflow(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -168,6 +172,7 @@ export class RemoteDeploymentsController {
   }
 
   @Post('runs/:runId/cancel')
+  @AuditedAgentOperation('agent.deployment.cancel')
   cancelRun(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: RunParamsDto,

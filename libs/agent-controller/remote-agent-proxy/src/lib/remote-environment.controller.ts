@@ -9,6 +9,7 @@ import {
 } from '@agent-controller/shared-contracts';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
+import { AuditedAgentOperation } from './agent-audit';
 import { relay } from './relay';
 import { RemoteAgentsService } from './remote-agents.service';
 
@@ -52,6 +53,7 @@ export class RemoteEnvironmentController {
   }
 
   @Post()
+  @AuditedAgentOperation('agent.environment.create')
   async createEnvironmentVariable(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -65,6 +67,7 @@ export class RemoteEnvironmentController {
   }
 
   @Put(':envVarId')
+  @AuditedAgentOperation('agent.environment.update')
   async updateEnvironmentVariable(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: EnvironmentParamsDto,
@@ -76,6 +79,7 @@ export class RemoteEnvironmentController {
   }
 
   @Delete(':envVarId')
+  @AuditedAgentOperation('agent.environment.delete')
   async deleteEnvironmentVariable(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: EnvironmentParamsDto,
@@ -86,6 +90,7 @@ export class RemoteEnvironmentController {
   }
 
   @Delete()
+  @AuditedAgentOperation('agent.environment.delete-all')
   async deleteAllEnvironmentVariables(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentParamsDto,

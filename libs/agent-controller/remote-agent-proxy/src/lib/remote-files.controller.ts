@@ -13,6 +13,7 @@ import {
 import type { ClientAction } from '@agent-controller/clients';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
+import { AuditedAgentOperation } from './agent-audit';
 import { relay } from './relay';
 import { RemoteAgentsService } from './remote-agents.service';
 
@@ -70,6 +71,7 @@ export class RemoteFilesController {
   }
 
   @Put('*path')
+  @AuditedAgentOperation('agent.file.write')
   async writeFile(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentFileParamsDto,
@@ -85,6 +87,7 @@ export class RemoteFilesController {
   }
 
   @Post('*path')
+  @AuditedAgentOperation('agent.file.create')
   async createFile(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentFileParamsDto,
@@ -100,6 +103,7 @@ export class RemoteFilesController {
   }
 
   @Patch('*path')
+  @AuditedAgentOperation('agent.file.move')
   async moveFile(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentFileParamsDto,
@@ -115,6 +119,7 @@ export class RemoteFilesController {
   }
 
   @Delete('*path')
+  @AuditedAgentOperation('agent.file.delete')
   async deleteFile(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param() params: AgentFileParamsDto,

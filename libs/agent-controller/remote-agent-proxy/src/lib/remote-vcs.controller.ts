@@ -16,6 +16,7 @@ import {
 } from '@agent-controller/shared-contracts';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
+import { AuditedAgentOperation } from './agent-audit';
 import { relay } from './relay';
 import { RemoteAgentsService } from './remote-agents.service';
 
@@ -100,6 +101,7 @@ export class RemoteVcsController {
   }
 
   @Post('vcs/stage')
+  @AuditedAgentOperation('agent.vcs.stage')
   stageFiles(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -110,6 +112,7 @@ export class RemoteVcsController {
   }
 
   @Post('vcs/unstage')
+  @AuditedAgentOperation('agent.vcs.unstage')
   unstageFiles(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -120,6 +123,7 @@ export class RemoteVcsController {
   }
 
   @Post('vcs/commit')
+  @AuditedAgentOperation('agent.vcs.commit')
   commit(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -130,6 +134,7 @@ export class RemoteVcsController {
   }
 
   @Post('vcs/push')
+  @AuditedAgentOperation('agent.vcs.push')
   push(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -140,6 +145,7 @@ export class RemoteVcsController {
   }
 
   @Post('vcs/pull')
+  @AuditedAgentOperation('agent.vcs.pull')
   pull(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -149,6 +155,7 @@ export class RemoteVcsController {
   }
 
   @Post('vcs/fetch')
+  @AuditedAgentOperation('agent.vcs.fetch')
   fetchRemote(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -158,6 +165,7 @@ export class RemoteVcsController {
   }
 
   @Post('vcs/rebase')
+  @AuditedAgentOperation('agent.vcs.rebase')
   rebase(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -168,6 +176,7 @@ export class RemoteVcsController {
   }
 
   @Post('vcs/workspace/prepare-clean')
+  @AuditedAgentOperation('agent.vcs.prepare-clean')
   prepareCleanWorkspace(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -178,6 +187,7 @@ export class RemoteVcsController {
   }
 
   @Post('vcs/branches')
+  @AuditedAgentOperation('agent.vcs.branch.create')
   createBranch(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -188,6 +198,7 @@ export class RemoteVcsController {
   }
 
   @Post('vcs/branches/:branch/switch')
+  @AuditedAgentOperation('agent.vcs.branch.switch')
   switchBranch(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: BranchParamsDto,
@@ -197,6 +208,7 @@ export class RemoteVcsController {
   }
 
   @Delete('vcs/branches/:branch')
+  @AuditedAgentOperation('agent.vcs.branch.delete')
   deleteBranch(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: BranchParamsDto,
@@ -206,6 +218,7 @@ export class RemoteVcsController {
   }
 
   @Post('vcs/conflicts/resolve')
+  @AuditedAgentOperation('agent.vcs.conflict.resolve')
   resolveConflict(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,
@@ -216,6 +229,7 @@ export class RemoteVcsController {
   }
 
   @Post('automation/verify-commands')
+  @AuditedAgentOperation('agent.automation.verify-commands')
   verifyCommands(
     @CurrentPrincipal() p: RequestPrincipal,
     @Param() params: AgentParamsDto,

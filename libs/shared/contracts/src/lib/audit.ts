@@ -13,7 +13,9 @@ export const auditEventSchema = z.object({
   actorType: z.enum(['user', 'api-key', 'system']),
   actorId: z.uuid().nullable(),
   actorEmail: z.string().nullable(),
-  action: z.string().describe('e.g. client.create, client.rotate_key, user.lock, auth.login'),
+  action: z
+    .string()
+    .describe('e.g. client.create, client.rotate_key, user.lock, auth.login, agent.start, agent.file.write'),
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),
   outcome: z.enum(AUDIT_OUTCOMES),
