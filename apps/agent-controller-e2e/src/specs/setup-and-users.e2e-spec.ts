@@ -8,6 +8,7 @@ import { handshakeRefusal } from '../support/gateway-client';
 
 const PASSWORD = 'correct horse battery';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 
@@ -361,8 +362,154 @@ describe('log-in rate limit', () => {
     expect(statuses.slice(0, 2)).toEqual([401, 401]);
     expect(last?.status).toBe(429);
     expect(last?.body.code).toBe('RATE_LIMITED');
-    expect(Number(last?.headers.get('retry-after-credentials') ?? last?.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The standard header, not only the throttler's own Retry-After-credentials.
+    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
     // Other routes keep the global budget.
     expect((await api.get('/api/auth/setup')).status).toBe(200);
+  });
+});
+
+describe('log-in budget per account (users mode)', () => {
+  const LOCK_SECONDS = 3;
+  const FREE_FAILURES = 4;
+  const MAX_FAILURES = 6;
+  let controller: RunningController;
+  let api: Api;
+  let adminToken: string;
+  let addresses = 0;
+
+  beforeAll(async () => {
+    controller = await startController({
+      env: {
+        // X-Forwarded-For from the test (on loopback) is the caller's address, as behind a reverse proxy.
+        TRUST_PROXY: 'loopback',
+        LOGIN_RATE_LIMIT_MAX: '4',
+        LOGIN_ACCOUNT_FREE_FAILURES: String(FREE_FAILURES),
+        LOGIN_ACCOUNT_DELAY_SECONDS: '1',
+        LOGIN_ACCOUNT_MAX_FAILURES: String(MAX_FAILURES),
+        LOGIN_ACCOUNT_WINDOW_SECONDS: '60',
+        LOGIN_ACCOUNT_LOCK_SECONDS: String(LOCK_SECONDS),
+      },
+    });
+    api = new Api(controller.baseUrl);
+    adminToken = await setUpFirstAdmin(api, controller.setupToken());
+  });
+
+  afterAll(() => controller?.stop());
+
+  /** A log-in from an address not used before, so the per-address budget never interferes. */
+  const loginFromNewAddress = (email: string, password: string) =>
+    api.post('/api/auth/login', { email, password }, { headers: { 'x-forwarded-for': `10.0.${++addresses}.1` } });
+
+  async function createUser(email: string): Promise<string> {
+    const response = await api.post('/api/users', { email, password: PASSWORD, role: 'user' }, { token: adminToken });
+    expect(response.status).toBe(201);
+    return response.body.id;
+  }
+
+  /**
+   * 30 wrong passwords at once, each from its own address; then more, waiting as each refusal says, until the
+   * account is locked. Returns the burst's answers and how many guesses were checked in all.
+   */
+  async function guessUntilLocked(email: string) {
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => loginFromNewAddress(email, `wrong guess ${index}`)),
+    );
+    let checked = burst.filter((response) => response.status === 401).length;
+    let last = burst.find((response) => response.body?.code === 'LOGIN_LOCKED');
+    for (let round = 0; !last && round < 20; round++) {
+      const guess = await loginFromNewAddress(email, `wrong guess after waiting ${round}`);
+      if (guess.status === 401) checked += 1;
+      else if (guess.body?.code === 'LOGIN_LOCKED') last = guess;
+      else await sleep(Number(guess.headers.get('retry-after')) * 1000 + 100);
+    }
+    return { burst, checked, locked: last };
+  }
+
+  it('lets a burst from many addresses make only the free guesses, slows down, then locks the account naming the unlock time', async () => {
+    await createUser('target@example.com');
+
+    const { burst, checked, locked: lockedGuess } = await guessUntilLocked('target@example.com');
+
+    // The free failures and the one that starts the slow-down were checked (one more on a slow machine, once
+    // its wait had passed, which locked the account); every other guess was refused without a password check.
+    const burstChecked = burst.filter((response) => response.status === 401).length;
+    expect(burstChecked).toBeGreaterThanOrEqual(FREE_FAILURES + 1);
+    expect(burstChecked).toBeLessThanOrEqual(FREE_FAILURES + 2);
+    const slowedDown = burst.filter((response) => response.body?.code === 'LOGIN_THROTTLED');
+    expect(slowedDown.length).toBeGreaterThan(0);
+    for (const response of burst.filter((answer) => answer.status !== 401)) {
+      expect(['LOGIN_THROTTLED', 'LOGIN_LOCKED']).toContain(response.body?.code);
+      expectErrorBody(response, { status: 429, code: response.body.code });
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    }
+    for (const response of slowedDown) {
+      expect(Date.parse(response.body.details.retryAt)).toBeGreaterThan(Date.now() - 30_000);
+      expect(response.body.details.retryAfterSeconds).toBe(Number(response.headers.get('retry-after')));
+    }
+    // Exactly the budget's worth of guesses reached the password check before the lock.
+    expect(checked).toBe(MAX_FAILURES);
+    expect(lockedGuess?.body.code).toBe('LOGIN_LOCKED');
+
+    // Locked: even the right password is refused, with the unlock time and Retry-After.
+    const locked = await loginFromNewAddress('target@example.com', PASSWORD);
+    expectErrorBody(locked, { status: 429, code: 'LOGIN_LOCKED' });
+    const lockedUntil = Date.parse(locked.body.details.lockedUntil);
+    expect(locked.body.details.lockedUntil).toBe(new Date(lockedUntil).toISOString());
+    expect(locked.body.message).toContain(locked.body.details.lockedUntil);
+    expect(lockedUntil).toBeGreaterThan(Date.now());
+    expect(lockedUntil).toBeLessThanOrEqual(Date.now() + LOCK_SECONDS * 1000 + 1000);
+    const retryAfter = Number(locked.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(LOCK_SECONDS);
+
+    // Once the lock has passed, the owner gets in; the success forgives the count.
+    await sleep(lockedUntil - Date.now() + 200);
+    expect((await loginFromNewAddress('target@example.com', PASSWORD)).status).toBe(200);
+    expect((await loginFromNewAddress('target@example.com', 'wrong again')).status).toBe(401);
+    expect((await loginFromNewAddress('target@example.com', PASSWORD)).status).toBe(200);
+  }, 40_000);
+
+  it('answers for an unknown e-mail exactly as for a known one (no account enumeration)', async () => {
+    const { checked, locked } = await guessUntilLocked('nobody-here@example.com');
+    expect(checked).toBe(MAX_FAILURES);
+    expect(locked?.body.code).toBe('LOGIN_LOCKED');
+    expectErrorBody(await loginFromNewAddress('nobody-here@example.com', PASSWORD), {
+      status: 429,
+      code: 'LOGIN_LOCKED',
+    });
+  }, 30_000);
+
+  it('ends the lock when a global admin unlocks the account, and audits it', async () => {
+    const id = await createUser('unlock-me@example.com');
+    expect((await guessUntilLocked('unlock-me@example.com')).locked?.body.code).toBe('LOGIN_LOCKED');
+    expectErrorBody(await loginFromNewAddress('unlock-me@example.com', PASSWORD), {
+      status: 429,
+      code: 'LOGIN_LOCKED',
+    });
+
+    const unlocked = await api.post(`/api/users/${id}/unlock`, undefined, { token: adminToken });
+    expect(unlocked.status).toBe(200);
+    expect(unlocked.body.locked).toBe(false);
+
+    expect((await loginFromNewAddress('unlock-me@example.com', PASSWORD)).status).toBe(200);
+    const audit = await api.get(`/api/audit?targetId=${id}&action=user.unlock`, { token: adminToken });
+    expect(audit.body).toEqual([
+      expect.objectContaining({ details: expect.objectContaining({ loginLockCleared: true }) }),
+    ]);
+  }, 30_000);
+
+  it('sends Retry-After with the per-address 429 too', async () => {
+    const headers = { 'x-forwarded-for': '10.255.0.1' };
+    const answers = [];
+    for (let i = 0; i < 5; i++) {
+      // A different e-mail each time: only the address's budget runs out.
+      answers.push(
+        await api.post('/api/auth/login', { email: `someone-${i}@example.com`, password: 'x' }, { headers }),
+      );
+    }
+    const last = answers[answers.length - 1];
+    expectErrorBody(last, { status: 429, code: 'RATE_LIMITED' });
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

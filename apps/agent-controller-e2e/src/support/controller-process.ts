@@ -62,6 +62,8 @@ function baseEnv(port: number, dataDir: string): Record<string, string> {
     DATA_DIR: dataDir,
     RATE_LIMIT_MAX: '100000',
     LOGIN_RATE_LIMIT_MAX: '100000',
+    LOGIN_ACCOUNT_FREE_FAILURES: '100000',
+    LOGIN_ACCOUNT_MAX_FAILURES: '100000',
   };
 }
 

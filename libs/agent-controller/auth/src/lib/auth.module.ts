@@ -11,6 +11,8 @@ import { AuthService } from './authentication/auth.service';
 import { AuthenticationGuard } from './authentication/authentication.guard';
 import { CredentialsAuthenticator } from './authentication/credentials.authenticator';
 import { JwtStrategy } from './authentication/jwt.strategy';
+import { LoginThrottleRepository } from './authentication/login-throttle/login-throttle.repository';
+import { LoginThrottle } from './authentication/login-throttle/login-throttle.service';
 import { UserSessionValidator } from './authentication/user-session.validator';
 import { KeycloakAuthenticator } from './authentication/keycloak/keycloak.authenticator';
 import { KEYCLOAK_TOKEN_VERIFIER } from './authentication/keycloak/keycloak-token-verifier';
@@ -48,6 +50,8 @@ import { UsersService } from './users/users.service';
     JwtStrategy,
     KeycloakAuthenticator,
     KeycloakUsersService,
+    LoginThrottle,
+    LoginThrottleRepository,
     { provide: KEYCLOAK_TOKEN_VERIFIER, inject: [appConfig.KEY], useFactory: createKeycloakTokenVerifier },
     PasswordHasher,
     SetupService,

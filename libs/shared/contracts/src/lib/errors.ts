@@ -32,6 +32,10 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** Log-in: too many recent failures for this e-mail; wait `details.retryAt` (also `Retry-After`). */
+  LOGIN_THROTTLED: 429,
+  /** Log-in: too many failures for this e-mail; locked until `details.lockedUntil` (also `Retry-After`). */
+  LOGIN_LOCKED: 429,
   CLIENT_RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   /** The remote refused the request (its 4xx); the answer keeps the remote's status and message. */

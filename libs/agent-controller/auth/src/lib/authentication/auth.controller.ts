@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Inject } from '@nestjs/common';
 import { AppConfig, CurrentPrincipal, Public, StrictRateLimit, appConfig } from '@agent-controller/core';
 import { ZodResponse } from 'nestjs-zod';
@@ -57,6 +57,13 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ZodResponse({ status: 200, type: TokenResponseDto })
+  @ApiTooManyRequestsResponse({
+    description:
+      'With `Retry-After` (seconds). `RATE_LIMITED`: this address sent too many log-ins. Per account (the e-mail ' +
+      'tried, known or not): `LOGIN_THROTTLED` after a few failures, try again at `details.retryAt`; ' +
+      '`LOGIN_LOCKED` after LOGIN_ACCOUNT_MAX_FAILURES failures, every try (even the right password) is refused ' +
+      'until `details.lockedUntil`, or until a global admin unlocks the user. A success resets the count.',
+  })
   login(@Body() body: LoginRequestDto) {
     return this.auth.login(body);
   }

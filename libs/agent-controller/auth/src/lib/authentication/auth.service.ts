@@ -5,6 +5,7 @@ import { AuditService } from '@agent-controller/audit';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { AccessTokenService } from './access-token.service';
+import { LoginThrottle } from './login-throttle/login-throttle.service';
 import { notApplicableInMode } from './not-applicable';
 import { AuthenticatedPrincipal } from './principal';
 
@@ -15,6 +16,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly accessTokens: AccessTokenService,
     private readonly audit: AuditService,
+    private readonly loginThrottle: LoginThrottle,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -22,6 +24,8 @@ export class AuthService {
     if (this.config.auth.method !== 'users') {
       throw notApplicableInMode(this.config.auth.method, 'Log-in applies only to the users authentication mode');
     }
+    // Before the password is checked: a refused attempt costs no hashing and tells nothing.
+    await this.loginThrottle.admit(request.email);
     const user = await this.users.findByEmail(request.email);
     const valid = await this.hasher.verify(user?.passwordHash ?? null, request.password);
     if (!user || !valid) {
@@ -32,6 +36,7 @@ export class AuthService {
       });
       throw new DomainError('INVALID_CREDENTIALS', 'E-mail or password is wrong');
     }
+    await this.loginThrottle.forgive(request.email);
     const actor = { id: user.id, email: user.email };
     // Revealed only to someone who knows the password.
     if (user.lockedAt) {

@@ -72,7 +72,11 @@ export class UsersController {
 
   @Post(':id/unlock')
   @HttpCode(200)
-  @ZodResponse({ status: 200, type: UserDto })
+  @ZodResponse({
+    status: 200,
+    type: UserDto,
+    description: 'Unlock: ends an admin lock and a lock that failed log-ins put on the account (LOGIN_LOCKED)',
+  })
   async unlockUser(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Param() params: IdParamsDto) {
     return toUserResponse(await this.users.setLocked(principal, params.id, false));
   }

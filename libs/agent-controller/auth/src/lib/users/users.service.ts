@@ -4,6 +4,7 @@ import { isUniqueViolation } from '@agent-controller/database';
 import { CreateUserRequest, PagingQuery, UpdateUserRequest } from '@agent-controller/shared-contracts';
 import { AuditService, diffFields } from '@agent-controller/audit';
 import { EntityManager } from 'typeorm';
+import { LoginThrottle } from '../authentication/login-throttle/login-throttle.service';
 import { AuthenticatedPrincipal } from '../authentication/principal';
 import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
@@ -33,6 +34,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
+    private readonly loginThrottle: LoginThrottle,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -88,6 +90,8 @@ export class UsersService {
         if (passwordHash !== undefined) user.passwordHash = passwordHash;
         if (request.locked !== undefined) user.lockedAt = request.locked ? (user.lockedAt ?? new Date()) : null;
         if (endsSessions) user.tokenVersion += 1;
+        // Unlocking also ends a lock that failed log-ins put on the account (kept by e-mail, not on the user row).
+        const loginLockCleared = request.locked === false && (await this.loginThrottle.clear(before.email, manager));
         const saved = await this.users.save(user, manager);
         await this.audit.record(
           {
@@ -95,6 +99,7 @@ export class UsersService {
             targetType: 'user',
             targetId: user.id,
             changes: diffFields(before, saved, AUDITED_USER_FIELDS, SECRET_USER_FIELDS),
+            ...(loginLockCleared ? { details: { loginLockCleared: true } } : {}),
           },
           manager,
         );

@@ -133,6 +133,24 @@ export const envSchema = z.object({
   RATE_LIMIT_TTL_SECONDS: positiveInt.default(60),
   RATE_LIMIT_MAX: positiveInt.default(600),
   LOGIN_RATE_LIMIT_MAX: positiveInt.default(10),
+  // Per account (users mode, keyed by the e-mail tried): a few quick failures, then a delay that doubles, then a lock.
+  LOGIN_ACCOUNT_FREE_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(3)
+    .describe('failed log-ins of one account answered without delay'),
+  LOGIN_ACCOUNT_DELAY_SECONDS: positiveInt
+    .max(60)
+    .default(1)
+    .describe('wait after the first failure beyond the free ones; doubles with each further failure, at most 60 s'),
+  LOGIN_ACCOUNT_MAX_FAILURES: positiveInt
+    .max(1_000_000)
+    .default(10)
+    .describe('failed log-ins of one account within the window that lock it'),
+  LOGIN_ACCOUNT_WINDOW_SECONDS: positiveInt.max(86_400).default(900).describe('seconds in which failures are counted'),
+  LOGIN_ACCOUNT_LOCK_SECONDS: positiveInt.max(86_400).default(900).describe('seconds an account stays locked'),
 });
 
 export type Env = z.infer<typeof envSchema>;

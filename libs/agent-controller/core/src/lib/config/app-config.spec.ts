@@ -51,7 +51,12 @@ describe('loadAppConfig', () => {
       expect(config.logLevel).toBe('info');
       expect(config.auth.jwtExpiresInSeconds).toBe(3600);
       expect(config.auth.staticApiKey).toBeUndefined();
-      expect(config.rateLimit).toEqual({ ttlSeconds: 60, max: 600, loginMax: 10 });
+      expect(config.rateLimit).toEqual({
+        ttlSeconds: 60,
+        max: 600,
+        loginMax: 10,
+        loginAccount: { freeFailures: 3, delaySeconds: 1, maxFailures: 10, windowSeconds: 900, lockSeconds: 900 },
+      });
       expect(config.encryption.previousKeys).toEqual([]);
     });
 

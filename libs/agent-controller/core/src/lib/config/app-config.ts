@@ -44,6 +44,18 @@ export interface KeycloakAuthConfig {
   requestTimeoutMs: number;
 }
 
+/** The per-account log-in budget (users mode); see LoginThrottle in the auth module. */
+export interface LoginAccountLimits {
+  /** Failures answered at once. */
+  freeFailures: number;
+  /** Wait after the first failure beyond the free ones; doubles with each further one (capped). */
+  delaySeconds: number;
+  /** Failures within the window that lock the account. */
+  maxFailures: number;
+  windowSeconds: number;
+  lockSeconds: number;
+}
+
 export interface AppConfig {
   environment: 'development' | 'production' | 'test';
   isProduction: boolean;
@@ -66,7 +78,7 @@ export interface AppConfig {
     jwtExpiresInSeconds: number;
     keycloak?: KeycloakAuthConfig;
   };
-  rateLimit: { ttlSeconds: number; max: number; loginMax: number };
+  rateLimit: { ttlSeconds: number; max: number; loginMax: number; loginAccount: LoginAccountLimits };
   clients: {
     healthIntervalMs: number;
     healthTimeoutMs: number;
@@ -272,6 +284,13 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       ttlSeconds: e.RATE_LIMIT_TTL_SECONDS,
       max: e.RATE_LIMIT_MAX,
       loginMax: e.LOGIN_RATE_LIMIT_MAX,
+      loginAccount: {
+        freeFailures: e.LOGIN_ACCOUNT_FREE_FAILURES,
+        delaySeconds: e.LOGIN_ACCOUNT_DELAY_SECONDS,
+        maxFailures: e.LOGIN_ACCOUNT_MAX_FAILURES,
+        windowSeconds: e.LOGIN_ACCOUNT_WINDOW_SECONDS,
+        lockSeconds: e.LOGIN_ACCOUNT_LOCK_SECONDS,
+      },
     },
   };
 }

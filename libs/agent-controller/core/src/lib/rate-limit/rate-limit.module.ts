@@ -1,7 +1,8 @@
-import { ExecutionContext, Module, SetMetadata } from '@nestjs/common';
+import { ExecutionContext, Injectable, Module, SetMetadata } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, appConfig } from '../config/app-config';
+import { DomainError } from '../errors/domain-error';
 
 const STRICT_RATE_LIMIT = 'agent-controller:strict-rate-limit';
 
@@ -10,6 +11,22 @@ export const StrictRateLimit = () => SetMetadata(STRICT_RATE_LIMIT, true);
 
 function isStrict(context: ExecutionContext): boolean {
   return Reflect.getMetadata(STRICT_RATE_LIMIT, context.getHandler()) === true;
+}
+
+/**
+ * The throttler names its header after the budget that ran out (`Retry-After-credentials`, `Retry-After-global`);
+ * clients and proxies read the standard `Retry-After`, which the exception filter sends for `retryAfterSeconds`.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    limit: ThrottlerLimitDetail,
+  ): Promise<void> {
+    throw new DomainError('RATE_LIMITED', 'Too many requests, slow down', {
+      retryAfterSeconds: Math.max(1, Math.ceil(limit.timeToBlockExpire)),
+    });
+  }
 }
 
 /** Global per-IP request budget, plus a tight one for credential-guessing targets. */
@@ -30,6 +47,6 @@ function isStrict(context: ExecutionContext): boolean {
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
 })
 export class RateLimitModule {}

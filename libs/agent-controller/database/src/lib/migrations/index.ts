@@ -5,6 +5,7 @@ import { AgentCredentials1795390604422 } from './1795390604422-AgentCredentials'
 import { ClientUsage1795393896853 } from './1795393896853-ClientUsage';
 import { Provisioning1795395748740 } from './1795395748740-Provisioning';
 import { ClientWeakApiKey1796571644526 } from './1796571644526-ClientWeakApiKey';
+import { LoginThrottles1796572881850 } from './1796572881850-LoginThrottles';
 
 /** Every migration in order. Migrations are generated, reviewed, and never edited after they land. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ClientUsage1795393896853,
   Provisioning1795395748740,
   ClientWeakApiKey1796571644526,
+  LoginThrottles1796572881850,
 ];
