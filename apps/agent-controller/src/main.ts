@@ -50,6 +50,10 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   serveOpenApi(app);
 
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  // Node's own rule: headersTimeout must exceed keepAliveTimeout, or a slow first request on a reused connection is cut.
+  server.headersTimeout = config.http.keepAliveTimeoutMs + 1000;
   await app.listen(config.http.port, config.http.host);
   const database =
     config.database.kind === 'embedded'

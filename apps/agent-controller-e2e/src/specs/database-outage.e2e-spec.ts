@@ -83,9 +83,18 @@ describe('database outage under load', () => {
     calls.push({ kind, startedAt, status: response.status, code: response.body?.code, retryAfter, value });
   }
 
-  /** Runs `step` back to back until `stop` says so; each step records its own answer. */
-  async function loop(step: (index: number) => Promise<void>, stop: () => boolean): Promise<void> {
-    for (let index = 0; !stop(); index++) await step(index);
+  /**
+   * Runs `step` back to back until `stop` says so; each step records its own answer. A request that got no
+   * answer at all (the connection closed) is recorded as status 0, with what the controller printed, so the
+   * checks below say what happened instead of the first broken fetch ending the test.
+   */
+  async function loop(kind: Call['kind'], step: (index: number) => Promise<void>, stop: () => boolean): Promise<void> {
+    for (let index = 0; !stop(); index++) {
+      const startedAt = Date.now();
+      await step(index).catch((error: Error) =>
+        calls.push({ kind, startedAt, status: 0, code: `${error.message}: ${error.cause}`, retryAfter: null }),
+      );
+    }
   }
 
   it('answers 503 DATABASE_UNAVAILABLE with Retry-After while the database is down, recovers by itself, and loses or duplicates no write', async () => {
@@ -96,27 +105,43 @@ describe('database outage under load', () => {
     const load = Promise.all([
       // Two writers creating clients with unique names: a name tells which request wrote a row.
       ...Array.from({ length: WRITERS }, (_, writer) =>
-        loop(async (index) => {
-          const name = `outage-${run}-${writer}-${index}`;
-          const startedAt = Date.now();
-          record('create', startedAt, await api.post('/api/clients', clientBody(name), { token: admin }), name);
-        }, stop),
+        loop(
+          'create',
+          async (index) => {
+            const name = `outage-${run}-${writer}-${index}`;
+            const startedAt = Date.now();
+            record('create', startedAt, await api.post('/api/clients', clientBody(name), { token: admin }), name);
+          },
+          stop,
+        ),
       ),
-      loop(async (index) => {
-        const description = `version ${index}`;
-        const startedAt = Date.now();
-        const response = await api.patch(`/api/clients/${updatedId}`, { description }, { token: admin });
-        record('update', startedAt, response, description);
-      }, stop),
-      loop(async () => {
-        const startedAt = Date.now();
-        record('list', startedAt, await api.get('/api/clients?limit=20', { token: admin }));
-      }, stop),
-      loop(async () => {
-        const startedAt = Date.now();
-        record('ready', startedAt, await api.get('/api/health/ready'));
-        await sleep(100);
-      }, stop),
+      loop(
+        'update',
+        async (index) => {
+          const description = `version ${index}`;
+          const startedAt = Date.now();
+          const response = await api.patch(`/api/clients/${updatedId}`, { description }, { token: admin });
+          record('update', startedAt, response, description);
+        },
+        stop,
+      ),
+      loop(
+        'list',
+        async () => {
+          const startedAt = Date.now();
+          record('list', startedAt, await api.get('/api/clients?limit=20', { token: admin }));
+        },
+        stop,
+      ),
+      loop(
+        'ready',
+        async () => {
+          const startedAt = Date.now();
+          record('ready', startedAt, await api.get('/api/health/ready'));
+          await sleep(100);
+        },
+        stop,
+      ),
     ]);
 
     try {
@@ -137,6 +162,12 @@ describe('database outage under load', () => {
     }
 
     // The same process throughout: nothing crashed and nothing was restarted.
+    const unanswered = calls.filter((call) => call.status === 0);
+    if (unanswered.length > 0 || controller.process.exitCode !== null) {
+      process.stdout.write(
+        `${unanswered.length} requests unanswered; controller output:\n${controller.output().slice(-20_000)}\n`,
+      );
+    }
     expect(controller.process.exitCode).toBeNull();
     expect(controller.process.pid).toBe(pid);
 

@@ -22,6 +22,12 @@ describe('health, request ids, headers and API docs', () => {
     expect(response.body.status).toBe('ok');
   });
 
+  it('keeps idle connections open longer than a load balancer does (HTTP_KEEP_ALIVE_TIMEOUT, 65 s)', async () => {
+    // Node's own 5 s made a balancer (or a busy client) reuse a connection just as Node closed it.
+    const response = await api.get('/api/health');
+    expect(response.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
   it('answers readiness with the database state', async () => {
     const response = await api.get('/api/health/ready');
     expect(response.status).toBe(200);

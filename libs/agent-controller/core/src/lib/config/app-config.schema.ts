@@ -28,6 +28,10 @@ export const envSchema = z.object({
   PORT: port.default(3100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().optional(),
+  HTTP_KEEP_ALIVE_TIMEOUT: positiveInt
+    .max(3600)
+    .default(65)
+    .describe("seconds an idle keep-alive connection stays open; above the load balancer's idle timeout"),
   CORS_ORIGIN: csv.optional(),
   CONSOLE_DIR: z
     .string()

@@ -37,7 +37,13 @@ describe('loadAppConfig', () => {
     it('listens on 0.0.0.0:3100 in users mode with an embedded database under DATA_DIR/postgres', () => {
       const config = load();
 
-      expect(config.http).toEqual({ host: '0.0.0.0', port: 3100, corsOrigins: [], trustProxy: false });
+      expect(config.http).toEqual({
+        host: '0.0.0.0',
+        port: 3100,
+        corsOrigins: [],
+        trustProxy: false,
+        keepAliveTimeoutMs: 65_000,
+      });
       expect(config.auth.method).toBe('users');
       expect(config.dataDir).toBe(resolve(dataDir));
       expect(config.database).toEqual({ kind: 'embedded', dataDir: join(resolve(dataDir), 'postgres') });

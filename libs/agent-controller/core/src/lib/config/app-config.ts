@@ -64,6 +64,7 @@ export interface AppConfig {
     port: number;
     corsOrigins: string[];
     trustProxy: boolean | number | string;
+    keepAliveTimeoutMs: number;
     /** Where the built console is; undefined: next to the server's own build. */
     consoleDir?: string;
   };
@@ -210,6 +211,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       port: e.PORT,
       corsOrigins: e.CORS_ORIGIN ?? [],
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT * 1000,
       consoleDir: e.CONSOLE_DIR ? resolve(e.CONSOLE_DIR) : undefined,
     },
     logLevel: e.LOG_LEVEL,
