@@ -13,3 +13,5 @@ export * from './lib/http/request-pipeline';
 export * from './lib/auth-context/request-principal';
 export * from './lib/auth-context/request-context';
 export * from './lib/http/content-security';
+export * from './lib/redis/redis-connection';
+export * from './lib/redis/redis.module';

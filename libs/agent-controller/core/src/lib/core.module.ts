@@ -5,6 +5,7 @@ import { appConfig } from './config/app-config';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { ZodRequestValidationPipe } from './errors/zod-request-validation.pipe';
 import { AppLoggerModule } from './logging/logger.module';
+import { RedisModule } from './redis/redis.module';
 
 /** Configuration, logging, validation and the error model: what every other module relies on. */
 @Global()
@@ -12,11 +13,12 @@ import { AppLoggerModule } from './logging/logger.module';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, load: [appConfig] }),
     AppLoggerModule,
+    RedisModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: ZodRequestValidationPipe },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],
-  exports: [ConfigModule, AppLoggerModule],
+  exports: [ConfigModule, AppLoggerModule, RedisModule],
 })
 export class CoreModule {}

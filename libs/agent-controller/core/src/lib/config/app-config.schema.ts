@@ -52,6 +52,12 @@ export const envSchema = z.object({
   DB_POOL_SIZE: positiveInt.max(200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
 
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, hostname: /.+/ })
+    .optional()
+    .describe('redis:// or rediss:// URL; needed by more than one replica'),
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('agent-controller:'),
+
   ENCRYPTION_KEY: base64Key.optional(),
   ENCRYPTION_PREVIOUS_KEYS: csv.pipe(z.array(base64Key)).optional(),
 

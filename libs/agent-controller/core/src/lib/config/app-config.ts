@@ -111,6 +111,8 @@ export interface AppConfig {
     /** Per-client usage is summed in memory and added to the database this often (and on shutdown). */
     usageFlushIntervalMs: number;
   };
+  /** The fleet's Redis: shared Socket.IO rooms, events and rate-limit budgets. Unset: all of it in this process. */
+  redis?: { url: string; keyPrefix: string };
   /** Default Keycloak base URL of keycloak clients (outbound); in keycloak mode also the inbound IdP. */
   keycloak: { authServerUrl?: string };
   provisioning: ProvisioningConfig;
@@ -266,6 +268,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       reconnectDelayMs: e.GATEWAY_RECONNECT_DELAY_MS,
     },
     metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN, usageFlushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
     keycloak: { authServerUrl: e.KEYCLOAK_AUTH_SERVER_URL },
     provisioning: {
       publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),

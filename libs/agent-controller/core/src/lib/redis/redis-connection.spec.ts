@@ -1,0 +1,59 @@
+import { createServer } from 'node:net';
+import { loadAppConfig } from '../config/app-config';
+import { RedisConnection } from './redis-connection';
+
+/** CI and every dev machine run Redis here (see README); the suite uses its own key prefix. */
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+function connectionFor(env: Record<string, string>): RedisConnection {
+  return new RedisConnection(loadAppConfig({ NODE_ENV: 'test', ...env }));
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+describe('RedisConnection', () => {
+  it('is absent without REDIS_URL', async () => {
+    const redis = connectionFor({});
+    expect(redis.enabled).toBe(false);
+    expect(redis.client).toBeNull();
+    expect(await redis.waitUntilUp(10)).toBe(false);
+    expect(() => redis.duplicate('events')).toThrow(/REDIS_URL/);
+  });
+
+  it('connects to a real Redis, with the key prefix configured', async () => {
+    const redis = connectionFor({ REDIS_URL, REDIS_KEY_PREFIX: 'ac-test:' });
+    try {
+      expect(await redis.waitUntilUp()).toBe(true);
+      expect(redis.isUp).toBe(true);
+      expect(redis.keyPrefix).toBe('ac-test:');
+      expect(await redis.client?.ping()).toBe('PONG');
+      const subscriber = redis.duplicate('events');
+      await subscriber.subscribe('ac-test:channel');
+      const received = new Promise((resolve) => subscriber.on('message', (_channel, message) => resolve(message)));
+      await redis.client?.publish('ac-test:channel', 'hello');
+      expect(await received).toBe('hello');
+    } finally {
+      await redis.onApplicationShutdown();
+    }
+  });
+
+  it('starts without a reachable Redis and fails commands at once instead of queueing them', async () => {
+    const redis = connectionFor({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    try {
+      expect(await redis.waitUntilUp(300)).toBe(false);
+      expect(redis.isUp).toBe(false);
+      const startedAt = Date.now();
+      await expect(redis.client?.incr('ac-test:counter')).rejects.toThrow();
+      expect(Date.now() - startedAt).toBeLessThan(1_000);
+    } finally {
+      await redis.onApplicationShutdown();
+    }
+  });
+});
