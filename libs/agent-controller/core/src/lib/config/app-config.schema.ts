@@ -32,6 +32,20 @@ export const envSchema = z.object({
     .max(3600)
     .default(65)
     .describe("seconds an idle keep-alive connection stays open; above the load balancer's idle timeout"),
+  SHUTDOWN_READINESS_DELAY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(5)
+    .describe('seconds a replica keeps serving, not ready, after SIGTERM before it stops accepting'),
+  SHUTDOWN_DRAIN_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(10)
+    .describe('seconds in-flight requests get to finish on shutdown before they are cut'),
   CORS_ORIGIN: csv.optional(),
   CONSOLE_DIR: z
     .string()

@@ -43,6 +43,8 @@ describe('loadAppConfig', () => {
         corsOrigins: [],
         trustProxy: false,
         keepAliveTimeoutMs: 65_000,
+        shutdownReadinessDelayMs: 5000,
+        shutdownDrainMs: 10_000,
       });
       expect(config.auth.method).toBe('users');
       expect(config.dataDir).toBe(resolve(dataDir));

@@ -65,6 +65,10 @@ export interface AppConfig {
     corsOrigins: string[];
     trustProxy: boolean | number | string;
     keepAliveTimeoutMs: number;
+    /** On SIGTERM: serve this long while reporting not ready, so the load balancer stops sending (DESIGN §8). */
+    shutdownReadinessDelayMs: number;
+    /** Then stop accepting and give in-flight requests this long to finish. */
+    shutdownDrainMs: number;
     /** Where the built console is; undefined: next to the server's own build. */
     consoleDir?: string;
   };
@@ -214,6 +218,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       corsOrigins: e.CORS_ORIGIN ?? [],
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT * 1000,
+      shutdownReadinessDelayMs: e.SHUTDOWN_READINESS_DELAY_SECONDS * 1000,
+      shutdownDrainMs: e.SHUTDOWN_DRAIN_SECONDS * 1000,
       consoleDir: e.CONSOLE_DIR ? resolve(e.CONSOLE_DIR) : undefined,
     },
     logLevel: e.LOG_LEVEL,
