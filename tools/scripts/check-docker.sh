@@ -62,7 +62,7 @@ if ! command -v shellcheck >/dev/null 2>&1; then
   fi
 fi
 shellcheck --version | sed -n 2p
-shellcheck docker/entrypoint.sh tools/scripts/check-docker.sh || fail "shellcheck reported problems"
+shellcheck docker/entrypoint.sh tools/scripts/check-docker.sh tools/scripts/check-kubernetes.sh || fail "shellcheck reported problems"
 
 if [[ "$failed" -ne 0 ]]; then
   echo "check-docker: FAILED" >&2

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, unit tests, build, database integration tests (embedded, and the server
-# when TEST_DATABASE_URL is set), end-to-end journeys against the built server, container checks.
+# when TEST_DATABASE_URL is set), end-to-end journeys against the built server, container checks, and the
+# Kubernetes manifests rendered and validated.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
@@ -23,3 +24,5 @@ bash tools/scripts/ensure-chromium.sh
 npx nx run agent-controller-e2e:e2e --outputStyle=static
 step "container files"
 bash tools/scripts/check-docker.sh
+step "Kubernetes manifests (rendered and validated, no cluster)"
+bash tools/scripts/check-kubernetes.sh
