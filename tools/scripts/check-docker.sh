@@ -3,6 +3,7 @@
 #   compose.yaml -> dclint: Compose-specification schema + best-practice rules
 #   Dockerfile   -> dockerfile-utils: BuildKit-style instruction/flag validation
 #   entrypoint   -> shellcheck (Debian package, installed when missing)
+#   haproxy.cfg  -> haproxy -c (Debian package, installed when missing): the scale profile's load balancer
 # Exits non-zero on any problem. Usage: bash tools/scripts/check-docker.sh
 set -euo pipefail
 
@@ -50,17 +51,30 @@ grep -qE '^HEALTHCHECK ' docker/Dockerfile || fail "HEALTHCHECK missing"
 grep -qE '^EXPOSE +3100$' docker/Dockerfile || fail "EXPOSE 3100 missing"
 grep -qE '^exec node ' docker/entrypoint.sh || fail "entrypoint.sh must exec node"
 
-echo "== entrypoint: shellcheck docker/entrypoint.sh"
-if ! command -v shellcheck >/dev/null 2>&1; then
-  echo "shellcheck not found; installing the Debian package"
+# A Debian package's tool, installed when missing (as root).
+ensure_tool() {
+  local tool="$1" package="$2"
+  command -v "$tool" >/dev/null 2>&1 && return
+  echo "$tool not found; installing the Debian package $package"
   if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends shellcheck >/dev/null
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "$package" >/dev/null
   else
-    echo "cannot install shellcheck here (needs root and apt-get)" >&2
+    echo "cannot install $package here (needs root and apt-get)" >&2
     exit 1
   fi
-fi
+}
+
+echo "== load balancer: haproxy -c docker/haproxy.cfg"
+# Debian's HAProxy (2.6) checks the syntax; the image runs 3.0, which reads the same keywords.
+ensure_tool haproxy haproxy
+haproxy -v | sed -n 1p
+haproxy -c -f docker/haproxy.cfg || fail "docker/haproxy.cfg is not a valid HAProxy configuration"
+grep -qE '^ +server-template +[a-z]+ +[0-9]+ +agent-controller-replica:3100$' docker/haproxy.cfg ||
+  fail "haproxy.cfg must balance over the compose service agent-controller-replica:3100"
+
+echo "== entrypoint: shellcheck docker/entrypoint.sh"
+ensure_tool shellcheck shellcheck
 shellcheck --version | sed -n 2p
 shellcheck docker/entrypoint.sh tools/scripts/check-docker.sh tools/scripts/check-kubernetes.sh || fail "shellcheck reported problems"
 
