@@ -4,6 +4,7 @@
 #   every rendered object -> tools/scripts/validate-kubernetes.mjs: a known API kind, its schema, no unknown
 #                            fields, the project's rules (probes, security, shutdown budget, references)
 #   the validator itself -> must catch a set of deliberately broken manifests
+#   secret.example.env   -> the Secret's keys, placeholders only
 # Exits non-zero on any problem. Usage: bash tools/scripts/check-kubernetes.sh
 set -euo pipefail
 
@@ -46,5 +47,16 @@ node tools/scripts/validate-kubernetes.mjs "${rendered[@]}"
 
 echo "== validator self-test: broken variants of the production overlay must fail"
 node tools/scripts/validate-kubernetes.mjs --self-test "$out/production.yaml"
+
+echo "== secret.example.env: the Secret's keys, with placeholders only"
+example=deploy/kubernetes/secret.example.env
+for key in DATABASE_URL ENCRYPTION_KEY JWT_SECRET; do
+  grep -qE "^${key}=" "$example" || { echo "check-kubernetes: $example lacks $key" >&2; exit 1; }
+done
+# Every value that is set, commented or not, holds REPLACE_ME: a real secret must never be committed.
+if grep -E '^#?[A-Z_]+=' "$example" | grep -v 'REPLACE_ME'; then
+  echo "check-kubernetes: $example must hold placeholders (REPLACE_ME) only" >&2
+  exit 1
+fi
 
 echo "check-kubernetes: all checks passed"
