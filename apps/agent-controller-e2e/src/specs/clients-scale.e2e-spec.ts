@@ -74,8 +74,9 @@ describe(`listing ${CLIENTS} clients while half the remotes are down`, () => {
     const elapsed = performance.now() - started;
     expect(seen.size).toBe(CLIENTS);
     expect(await requestCount(up)).toBe(before + perRead);
-    // Ten pages from the database: far below one remote timeout, whatever the remotes do.
-    expect(elapsed).toBeLessThan(5000);
+    // Ten pages from the database: far below one remote timeout (30 s), whatever the remotes do. The request
+    // count above is the proof; this bound only catches a list that waits for remotes. Speed is tools/bench's.
+    expect(elapsed).toBeLessThan(10_000);
   });
 
   it('the console pages through all of them, 100 rows at a time, without calling a remote', async () => {
@@ -107,8 +108,9 @@ describe(`listing ${CLIENTS} clients while half the remotes are down`, () => {
       }
       // Listing is the database's job: the remotes were not asked anything.
       expect(await requestCount(up)).toBe(before + (before - probe));
-      // Generous for a loaded CI machine; 0.1–0.25 s a page on the development machine.
-      expect(Math.max(...pageTimes)).toBeLessThan(3000);
+      // Only catches a page that waits for remotes (timeout 30 s): 0.1–0.25 s a page on an idle machine, past 3 s
+      // on a saturated one.
+      expect(Math.max(...pageTimes)).toBeLessThan(10_000);
     } finally {
       await browser.close();
     }
