@@ -15,6 +15,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app/app.module';
 import { GatewayIoAdapter } from './app/gateway-io.adapter';
+import { GracefulShutdown } from './app/graceful-shutdown';
 import { serveOpenApi } from './app/openapi';
 
 async function bootstrap(): Promise<void> {
@@ -46,8 +47,10 @@ async function bootstrap(): Promise<void> {
       exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'Retry-After'],
     });
   }
-  app.useWebSocketAdapter(new GatewayIoAdapter(app, config));
-  app.enableShutdownHooks();
+  const gatewayAdapter = new GatewayIoAdapter(app, config);
+  app.useWebSocketAdapter(gatewayAdapter);
+  // Instead of app.enableShutdownHooks(): drain first, then the modules' shutdown hooks.
+  app.get(GracefulShutdown).handleSignals(app, () => gatewayAdapter.servers);
   serveOpenApi(app);
 
   const server = app.getHttpServer();

@@ -30,6 +30,8 @@ export interface RunningController {
   database: TestDatabase;
   dataDir: string;
   process: ChildProcess;
+  /** Resolves with the exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
   /** Everything the process printed so far. */
   output(): string;
   /** The one-time setup token the controller printed, if any. */
@@ -64,6 +66,8 @@ function baseEnv(port: number, dataDir: string): Record<string, string> {
     LOGIN_RATE_LIMIT_MAX: '100000',
     LOGIN_ACCOUNT_FREE_FAILURES: '100000',
     LOGIN_ACCOUNT_MAX_FAILURES: '100000',
+    // No load balancer to tell: stop without the readiness delay.
+    SHUTDOWN_READINESS_DELAY_SECONDS: '0',
   };
 }
 
@@ -137,6 +141,7 @@ export async function startController(options: StartOptions = {}): Promise<Runni
     database,
     dataDir,
     process: child,
+    exited,
     output,
     setupToken: () => {
       const tokens = [...output().matchAll(/one-time setup token[^:]*: ([A-Za-z0-9_-]+)/g)];

@@ -9,6 +9,7 @@ import { ProvisioningModule } from '@agent-controller/provisioning';
 import { RemoteAgentProxyModule } from '@agent-controller/remote-agent-proxy';
 import { ConsoleModule } from './console.module';
 import { ENTITIES } from './entities';
+import { GracefulShutdown } from './graceful-shutdown';
 import { HealthController } from './health/health.controller';
 
 @Module({
@@ -25,5 +26,6 @@ import { HealthController } from './health/health.controller';
     ConsoleModule,
   ],
   controllers: [HealthController],
+  providers: [GracefulShutdown],
 })
 export class AppModule {}

@@ -8,6 +8,9 @@ import type { Server, ServerOptions } from 'socket.io';
  * (the console is served from the same origin).
  */
 export class GatewayIoAdapter extends IoAdapter {
+  /** Every Socket.IO server made, so a replica shutting down can send their browsers elsewhere. */
+  readonly servers: Server[] = [];
+
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
@@ -17,11 +20,13 @@ export class GatewayIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const corsOrigins = this.config.http.corsOrigins;
-    return super.createIOServer(this.config.gateway.port ?? port, {
+    const server = super.createIOServer(this.config.gateway.port ?? port, {
       ...options,
       cors: corsOrigins.length > 0 ? { origin: corsOrigins } : undefined,
       // Agent chat stays small; a browser may not push large frames through the controller.
       maxHttpBufferSize: 1_000_000,
     });
+    this.servers.push(server);
+    return server;
   }
 }

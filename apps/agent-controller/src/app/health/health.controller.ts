@@ -1,8 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '@agent-controller/core';
+import { DomainError, Public } from '@agent-controller/core';
 import { SkipThrottle } from '@nestjs/throttler';
+import { GracefulShutdown } from '../graceful-shutdown';
 
 @ApiTags('health')
 @Public()
@@ -12,6 +13,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly shutdown: GracefulShutdown,
   ) {}
 
   /** Liveness: the process answers. Never touches the database, so a slow database does not get it restarted. */
@@ -21,10 +23,11 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: the database answers within 3 s. */
+  /** Readiness: not shutting down, and the database answers within 3 s. */
   @Get('ready')
   @HealthCheck()
   ready() {
+    if (!this.shutdown.ready) throw new DomainError('SERVICE_UNAVAILABLE', 'This replica is shutting down');
     return this.health.check([() => this.database.pingCheck('database', { timeout: 3000 })]);
   }
 }
