@@ -37,8 +37,8 @@ export const envSchema = z.object({
     .int()
     .min(0)
     .max(300)
-    .default(5)
-    .describe('seconds a replica keeps serving, not ready, after SIGTERM before it stops accepting'),
+    .optional()
+    .describe('seconds a replica keeps serving, not ready, after SIGTERM; default 5 on a server database, else 0'),
   SHUTDOWN_DRAIN_SECONDS: z.coerce
     .number()
     .int()

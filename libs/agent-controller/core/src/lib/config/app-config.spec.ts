@@ -34,6 +34,11 @@ function configError(env: Record<string, string | undefined>): InvalidConfigErro
 
 describe('loadAppConfig', () => {
   describe('defaults', () => {
+    it('waits 5 s not-ready on SIGTERM with a server database (replicas behind a balancer), as configured otherwise', () => {
+      expect(load({ DATABASE_URL: 'postgres://db.internal/agents' }).http.shutdownReadinessDelayMs).toBe(5000);
+      expect(load({ SHUTDOWN_READINESS_DELAY_SECONDS: '2' }).http.shutdownReadinessDelayMs).toBe(2000);
+    });
+
     it('listens on 0.0.0.0:3100 in users mode with an embedded database under DATA_DIR/postgres', () => {
       const config = load();
 
@@ -43,7 +48,8 @@ describe('loadAppConfig', () => {
         corsOrigins: [],
         trustProxy: false,
         keepAliveTimeoutMs: 65_000,
-        shutdownReadinessDelayMs: 5000,
+        // One process on the embedded database: nothing to take it out of rotation for.
+        shutdownReadinessDelayMs: 0,
         shutdownDrainMs: 10_000,
       });
       expect(config.auth.method).toBe('users');

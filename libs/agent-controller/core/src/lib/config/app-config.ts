@@ -218,7 +218,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       corsOrigins: e.CORS_ORIGIN ?? [],
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT * 1000,
-      shutdownReadinessDelayMs: e.SHUTDOWN_READINESS_DELAY_SECONDS * 1000,
+      // Only replicas behind a balancer need time to be taken out; the embedded database means one process.
+      shutdownReadinessDelayMs: (e.SHUTDOWN_READINESS_DELAY_SECONDS ?? (database.kind === 'server' ? 5 : 0)) * 1000,
       shutdownDrainMs: e.SHUTDOWN_DRAIN_SECONDS * 1000,
       consoleDir: e.CONSOLE_DIR ? resolve(e.CONSOLE_DIR) : undefined,
     },
