@@ -16,21 +16,23 @@ export class GatewayClient {
       socket.on(event, (payload: unknown) => this.record(event, payload));
   }
 
-  /** Connects with `auth.Authorization` (what a browser can send) unless `header` asks for the header form. */
+  /**
+   * Connects with `auth.Authorization` (what a browser can send) unless `header` asks for the header form;
+   * `headers` go with the handshake (e.g. the load balancer's pin to one replica).
+   */
   static async connect(
     baseUrl: string,
     authorization: string | undefined,
-    options: { header?: boolean } = {},
+    options: { header?: boolean; headers?: Record<string, string> } = {},
   ): Promise<GatewayClient> {
+    const inHeader = authorization !== undefined && options.header;
+    const extraHeaders = { ...options.headers, ...(inHeader ? { authorization } : {}) };
     const socket = io(`${baseUrl}/clients`, {
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
-      ...(authorization === undefined
-        ? {}
-        : options.header
-          ? { extraHeaders: { authorization } }
-          : { auth: { Authorization: authorization } }),
+      extraHeaders,
+      ...(authorization === undefined || inHeader ? {} : { auth: { Authorization: authorization } }),
     });
     const client = new GatewayClient(socket);
     await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { RunningCloudSimulator, startCloudSimulator } from '../support/cloud-simulator-process';
+import { GatewayClient } from '../support/gateway-client';
+import { Api, ApiResponse } from '../support/http';
+import { fleetAvailable, ReplicaFleet } from '../support/replica-fleet';
+import { RunningSimulator, startSimulator } from '../support/simulator-process';
+
+const GIT_URL = 'https://git.example.com/agents.git';
+/** Proxied calls per client and minute, and log-ins per address: small budgets the fleet must count once. */
+const CLIENT_BUDGET = 20;
+const LOGIN_BUDGET = 10;
+
+/** Polls until `check` holds; state on other processes changes asynchronously. */
+async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+/** Polls `read` until `done` holds of its value or the time is up; returns the last value either way. */
+async function eventuallyValue<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await sleep(100);
+  }
+}
+
+/** One answer of the load, with when it was sent and answered. */
+interface Call {
+  kind: 'create' | 'list';
+  startedAt: number;
+  endedAt: number;
+  /** 0: no answer at all (the connection closed). */
+  status: number;
+  detail?: string;
+  /** The created client's name: a row with it tells that this request wrote. */
+  name?: string;
+}
+
+/**
+ * Reads and writes at a steady rate through the load balancer, each loop on its own schedule: two writers
+ * creating clients with unique names and two readers listing them. Every answer is recorded.
+ */
+class SteadyLoad {
+  readonly calls: Call[] = [];
+  private running = true;
+  private readonly loops: Promise<void>[];
+
+  constructor(
+    private readonly api: Api,
+    private readonly token: string,
+    private readonly clientBody: (name: string) => Record<string, unknown>,
+    readonly run = randomUUID().slice(0, 8),
+  ) {
+    this.loops = [
+      ...[0, 1].map((writer) =>
+        this.loop(250, (index) => {
+          const name = `load-${this.run}-${writer}-${index}`;
+          return this.call('create', () => this.api.post('/api/clients', this.clientBody(name), { token }), name);
+        }),
+      ),
+      ...[0, 1].map(() =>
+        this.loop(100, () => this.call('list', () => this.api.get('/api/clients?limit=20', { token: this.token }))),
+      ),
+    ];
+  }
+
+  async stop(): Promise<Call[]> {
+    this.running = false;
+    await Promise.all(this.loops);
+    return this.calls;
+  }
+
+  private async loop(periodMs: number, step: (index: number) => Promise<void>): Promise<void> {
+    for (let index = 0; this.running; index++) {
+      const due = Date.now() + periodMs;
+      await step(index);
+      await sleep(Math.max(0, due - Date.now()));
+    }
+  }
+
+  private async call(kind: Call['kind'], send: () => Promise<ApiResponse>, name?: string): Promise<void> {
+    const startedAt = Date.now();
+    try {
+      const response = await send();
+      const detail = response.status >= 300 ? response.text.slice(0, 200) : undefined;
+      this.calls.push({ kind, startedAt, endedAt: Date.now(), status: response.status, detail, name });
+    } catch (error) {
+      const detail = `${(error as Error).message}: ${(error as Error).cause}`;
+      this.calls.push({ kind, startedAt, endedAt: Date.now(), status: 0, detail, name });
+    }
+  }
+}
+
+/** A call's times as offsets from an event (a signal sent, the process gone), to read a failure by. */
+function relativeTo(call: Call, signalAt: number, goneAt: number) {
+  const { startedAt, endedAt, ...rest } = call;
+  return {
+    ...rest,
+    sentAfterSignalMs: startedAt - signalAt,
+    sentAfterExitMs: startedAt - goneAt,
+    tookMs: endedAt - startedAt,
+  };
+}
+
+const describeFleet = fleetAvailable ? describe : describe.skip;
+
+/**
+ * Three replicas on one PostgreSQL database and one Redis behind a real HAProxy (round robin, WebSocket passed
+ * through), the agent-manager and cloud simulators as remotes: what must hold when an operator scales out.
+ * Needs TEST_DATABASE_URL and TEST_REDIS_URL (CI sets both) and /usr/sbin/haproxy (CI installs it).
+ */
+describeFleet('a fleet of three replicas behind a load balancer', () => {
+  let fleet: ReplicaFleet;
+  let remote: RunningSimulator;
+  let hetzner: RunningCloudSimulator;
+  let admin: string;
+  /** The remote agent-manager every browser links to, and one agent on it with stored credentials. */
+  let remoteClientId: string;
+  let agentId: string;
+  const open: GatewayClient[] = [];
+  const loads: SteadyLoad[] = [];
+
+  const clientBody = (name: string, simulator = remote) => ({
+    name,
+    endpoint: simulator.url,
+    authenticationType: 'api_key',
+    apiKey: simulator.apiKey,
+    agentWsPort: simulator.wsPort,
+  });
+
+  beforeAll(async () => {
+    [remote, hetzner] = await Promise.all([
+      startSimulator({ apiKey: 'fleet-remote-key-0123456789', args: ['--git-repository-url', GIT_URL] }),
+      startCloudSimulator('hetzner', ['--boot-ms', '2500']),
+    ]);
+    fleet = await ReplicaFleet.start({
+      env: {
+        HETZNER_API_TOKEN: hetzner.token,
+        HETZNER_API_URL: hetzner.url,
+        // The simulated servers' agent-managers listen on 127.0.1.N:3000 (HTTP) and :8080 (Socket.IO).
+        PROVISIONING_ENDPOINT_TEMPLATE: 'http://{ip}:3000',
+        PROVISIONING_AGENT_WS_PORT: '8080',
+        PROVISIONING_POLL_INTERVAL_MS: '150',
+        PROVISIONING_SERVER_TIMEOUT: '30',
+        PROVISIONING_HEALTH_TIMEOUT: '30',
+        PROVISIONING_RECONCILE_INTERVAL: '2',
+        CLIENT_HEALTH_INTERVAL: '3',
+        REMOTE_REQUEST_TIMEOUT: '3000',
+        CLIENT_RATE_LIMIT: String(CLIENT_BUDGET),
+        LOGIN_RATE_LIMIT_MAX: String(LOGIN_BUDGET),
+        // The balancer checks readiness every 500 ms and drops a server after two failures.
+        SHUTDOWN_READINESS_DELAY_SECONDS: '2',
+      },
+    });
+    admin = fleet.admin;
+    const created = await fleet.api.post('/api/clients', clientBody('fleet remote'), { token: admin });
+    expect(created.status).toBe(201);
+    remoteClientId = created.body.id;
+    const agent = await fleet.api.post(
+      `/api/clients/${remoteClientId}/agents`,
+      { name: 'fleet-agent' },
+      { token: admin },
+    );
+    expect(agent.status).toBe(201);
+    agentId = agent.body.id;
+  }, 120_000);
+
+  afterEach(async () => {
+    for (const client of open.splice(0)) client.close();
+    // A test that failed half-way leaves no load running into the next.
+    await Promise.all(loads.splice(0).map((load) => load.stop()));
+  });
+
+  afterAll(async () => {
+    await fleet?.stop();
+    await Promise.all([remote?.stop(), hetzner?.stop()]);
+  }, 60_000);
+
+  /** A browser socket through the balancer (pinned to `replica` if given), closed after the test. */
+  async function connect(token = admin, replica?: string): Promise<GatewayClient> {
+    const browser = await fleet.connect(token, replica);
+    open.push(browser);
+    return browser;
+  }
+
+  /** Steady reads and writes through the balancer, stopped after the test at the latest. */
+  function startLoad(): SteadyLoad {
+    const load = new SteadyLoad(fleet.api, admin, (name) => clientBody(name));
+    loads.push(load);
+    return load;
+  }
+
+  /** A socket linked to the remote and logged in to the agent there: what the console holds open. */
+  async function linked(replica?: string, target = remoteClientId, token = admin): Promise<GatewayClient> {
+    const browser = await connect(token, replica);
+    await link(browser, target);
+    return browser;
+  }
+
+  async function link(browser: GatewayClient, target = remoteClientId): Promise<void> {
+    const from = browser.received.length;
+    browser.emit('setClient', { clientId: target });
+    await browser.next('setClientSuccess', () => true, from);
+    if (target !== remoteClientId) return;
+    browser.emit('forward', { event: 'login', agentId });
+    await browser.next('loginSuccess', () => true, from);
+  }
+
+  const provision = (api: Api, name: string) =>
+    api.post(
+      '/api/clients/provisioning/provision',
+      { providerType: 'hetzner', serverType: 'cx23', name, authenticationType: 'api_key', gitRepositoryUrl: GIT_URL },
+      { token: admin },
+    );
+
+  async function finished(jobId: string, timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const response = await fleet.api.get(`/api/provisioning/jobs/${jobId}`, { token: admin });
+      if (response.status !== 200) throw new Error(`GET job answered ${response.status}: ${response.text}`);
+      if (response.body.status !== 'running' || Date.now() > deadline) return response.body;
+      await sleep(150);
+    }
+  }
+
+  /** Which replicas logged a line naming both `text` and `id`. */
+  const loggedBy = (text: string, id: string) =>
+    fleet.names.filter((name) =>
+      fleet
+        .replica(name)
+        .output()
+        .split('\n')
+        .some((line) => line.includes(text) && line.includes(id)),
+    );
+
+  it('4. kill -9 of a replica under load: no write lost or doubled, its sockets re-link elsewhere within 5 s, its job finishes elsewhere with one server', async () => {
+    const victim = fleet.names[1];
+    const survivors = fleet.names.filter((name) => name !== victim);
+    // Two linked and logged-in sockets on every replica.
+    const browsers = await Promise.all([...fleet.names, ...fleet.names].map((name) => linked(name)));
+    const onVictim = browsers.filter((_, index) => fleet.names[index % fleet.names.length] === victim);
+    await eventually('every socket linked at the remote', async () => (await remote.connectedSockets()) >= 6);
+    const linksBefore = await remote.connectedSockets();
+
+    // A job in flight on the victim: its server is booting.
+    const started = await provision(fleet.replica(victim).api, `survivor-${randomUUID().slice(0, 8)}`);
+    expect(started.status).toBe(202);
+    const jobId: string = started.body.id;
+    await eventually('the job waits for its server', async () => {
+      const job = (await fleet.api.get(`/api/provisioning/jobs/${jobId}`, { token: admin })).body;
+      return job.steps[1].status === 'running';
+    });
+
+    const load = startLoad();
+    await sleep(1_500);
+    // Each socket the kill cuts comes back the way the console does: a new socket through the balancer.
+    const relinked: number[] = [];
+    const phases: string[] = [];
+    const relinks = onVictim.map(async (browser) => {
+      await browser.next('disconnect', () => true, 0, 10_000);
+      const disconnectedAt = Date.now();
+      const again = await connect();
+      const connectedAt = Date.now();
+      await link(again);
+      relinked.push(Date.now());
+      phases.push(
+        `disconnect +${disconnectedAt - killedAt}, connect +${connectedAt - killedAt}, linked +${Date.now() - killedAt}`,
+      );
+    });
+    const killedAt = Date.now();
+    expect(await fleet.signal(victim, 'SIGKILL')).toBeNull();
+    const deadAt = Date.now();
+    await Promise.all(relinks);
+    const relinkMs = Math.max(...relinked) - killedAt;
+    const job = await finished(jobId, 40_000);
+    await sleep(1_000);
+    const calls = await load.stop();
+
+    const linksAfter = await eventuallyValue(
+      () => remote.connectedSockets(),
+      (links) => links === linksBefore,
+    );
+    const resumedBy = loggedBy('Resuming provisioning job', jobId);
+    const servers = (await hetzner.servers()).filter(
+      (server) => (server['labels'] as Record<string, string>)['agent-controller/job'] === jobId,
+    );
+    // A request in flight when the process died (between the signal and its exit) may have written or not, and
+    // the balancer can only close its connection or answer 502: counted apart. Every other one is a 2xx.
+    const cut = (call: Call) => call.startedAt <= deadAt && call.endedAt >= killedAt && [0, 502].includes(call.status);
+    const failed = calls.filter((call) => call.status >= 300 || call.status === 0).filter((call) => !cut(call));
+    const creates = calls.filter((call) => call.kind === 'create');
+    const acknowledged = creates.filter((call) => call.status === 201);
+    const cutCreates = creates.filter(cut);
+    const rows = await clientRowsNamed(`load-${load.run}-%`);
+    const duplicates = [...rows.values()].filter((count) => count > 1).length;
+    process.stdout.write(
+      `test 4: kill -9 of ${victim}: ${creates.length} writes sent, ${acknowledged.length} acknowledged, ` +
+        `${rows.size} rows, ${duplicates} duplicates, ${cutCreates.length} cut by the kill ` +
+        `(${cutCreates.filter((call) => rows.has(call.name ?? '')).length} of them written); ` +
+        `${calls.length - creates.length} reads, ${calls.filter(cut).length - cutCreates.length} cut; ` +
+        `${failed.length} other failures; ${onVictim.length} sockets re-linked after ${relinkMs} ms ` +
+        `(${phases.join('; ')}); job ${job.status} on ${resumedBy.join(', ') || 'no survivor'} ` +
+        `${job.finishedAt ? Date.parse(job.finishedAt) - killedAt : '-'} ms after the kill, ${servers.length} server(s)\n`,
+    );
+
+    // Sockets: the victim's came back within 5 s, through the others; no other socket noticed anything.
+    expect(relinkMs).toBeLessThanOrEqual(5_000);
+    for (const browser of browsers.filter((candidate) => !onVictim.includes(candidate))) {
+      expect(browser.names()).not.toContain('disconnect');
+    }
+    expect(linksAfter).toBe(linksBefore);
+
+    // The job: resumed by a survivor and finished, with exactly one server at the cloud.
+    expect(job).toMatchObject({ status: 'succeeded', error: null });
+    expect(resumedBy).toHaveLength(1);
+    expect(survivors).toContain(resumedBy[0]);
+    expect(servers.map((server) => String(server.id))).toEqual([job.server.id]);
+
+    // Writes against rows: each acknowledged once, none doubled, none from nowhere.
+    expect(failed.map((call) => relativeTo(call, killedAt, deadAt))).toEqual([]);
+    expect(acknowledged.filter((call) => rows.get(call.name ?? '') !== 1)).toEqual([]);
+    expect(duplicates).toBe(0);
+    const requested = new Set(creates.map((call) => call.name));
+    expect([...rows.keys()].filter((name) => !requested.has(name))).toEqual([]);
+    // At most one write per writer was in flight.
+    expect(cutCreates.length).toBeLessThanOrEqual(2);
+    await fleet.restart(victim);
+  }, 90_000);
+
+  /** Rows of `clients` per name, read straight from the database. */
+  async function clientRowsNamed(pattern: string): Promise<Map<string, number>> {
+    const database = new Client({ connectionString: fleet.database.env['DATABASE_URL'] });
+    await database.connect();
+    try {
+      const { rows } = await database.query<{ name: string; count: string }>(
+        'SELECT name, count(*) AS count FROM clients WHERE name LIKE $1 GROUP BY name',
+        [pattern],
+      );
+      return new Map(rows.map((row) => [row.name, Number(row.count)]));
+    } finally {
+      await database.end();
+    }
+  }
+});
