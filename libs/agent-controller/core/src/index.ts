@@ -7,6 +7,7 @@ export * from './lib/errors/api-exception.filter';
 export * from './lib/errors/zod-request-validation.pipe';
 export * from './lib/logging/logger.module';
 export * from './lib/rate-limit/rate-limit.module';
+export * from './lib/rate-limit/fleet-throttler-storage';
 export * from './lib/http/common.dto';
 export * from './lib/http/total-count';
 export * from './lib/http/request-pipeline';

@@ -5,6 +5,7 @@ import { appConfig } from './config/app-config';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { ZodRequestValidationPipe } from './errors/zod-request-validation.pipe';
 import { AppLoggerModule } from './logging/logger.module';
+import { FleetThrottlerStorage } from './rate-limit/fleet-throttler-storage';
 import { RedisModule } from './redis/redis.module';
 
 /** Configuration, logging, validation and the error model: what every other module relies on. */
@@ -18,7 +19,8 @@ import { RedisModule } from './redis/redis.module';
   providers: [
     { provide: APP_PIPE, useClass: ZodRequestValidationPipe },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
+    FleetThrottlerStorage,
   ],
-  exports: [ConfigModule, AppLoggerModule, RedisModule],
+  exports: [ConfigModule, AppLoggerModule, RedisModule, FleetThrottlerStorage],
 })
 export class CoreModule {}

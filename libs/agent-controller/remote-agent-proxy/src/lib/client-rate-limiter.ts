@@ -1,24 +1,25 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorageService } from '@nestjs/throttler';
-import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig, appConfig, DomainError, FleetThrottlerStorage } from '@agent-controller/core';
 
 const WINDOW_MS = 60_000;
 
 /**
  * A budget of proxied calls per client and minute, whoever calls: it protects the remote (real managers
- * allow 100 requests a minute per address in production). Separate from the per-address API limit.
+ * allow 100 requests a minute per address in production). Separate from the per-address API limit; counted in
+ * the same storage, so with REDIS_URL the replicas share it.
  */
 @Injectable()
-export class ClientRateLimiter implements OnApplicationShutdown {
-  private readonly storage = new ThrottlerStorageService();
-
-  constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}
+export class ClientRateLimiter {
+  constructor(
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly storage: FleetThrottlerStorage,
+  ) {}
 
   async consume(clientId: string, clientName: string): Promise<void> {
     const limit = this.config.remote.clientRateLimitPerMinute;
-    const record = await this.storage.increment(`client:${clientId}`, WINDOW_MS, limit, 0, 'client');
-    if (record.totalHits > limit) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(record.timeToExpire));
+    const record = await this.storage.increment(clientId, WINDOW_MS, limit, 0, 'client');
+    if (record.isBlocked) {
+      const retryAfterSeconds = Math.max(1, record.timeToBlockExpire);
       throw new DomainError(
         'CLIENT_RATE_LIMITED',
         `Too many calls to client ${clientName}; retry in ${retryAfterSeconds} s`,
@@ -28,9 +29,5 @@ export class ClientRateLimiter implements OnApplicationShutdown {
         },
       );
     }
-  }
-
-  onApplicationShutdown(): void {
-    this.storage.onApplicationShutdown();
   }
 }

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, appConfig } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
+import { FleetThrottlerStorage } from './fleet-throttler-storage';
 
 const STRICT_RATE_LIMIT = 'agent-controller:strict-rate-limit';
 
@@ -29,12 +30,13 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 }
 
-/** Global per-IP request budget, plus a tight one for credential-guessing targets. */
+/** Global per-IP request budget, plus a tight one for credential-guessing targets; fleet-wide with REDIS_URL. */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (config: AppConfig) => ({
+      inject: [appConfig.KEY, FleetThrottlerStorage],
+      useFactory: (config: AppConfig, storage: FleetThrottlerStorage) => ({
+        storage,
         throttlers: [
           { name: 'global', ttl: config.rateLimit.ttlSeconds * 1000, limit: config.rateLimit.max },
           {
