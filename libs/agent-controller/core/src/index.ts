@@ -16,3 +16,6 @@ export * from './lib/auth-context/request-context';
 export * from './lib/http/content-security';
 export * from './lib/redis/redis-connection';
 export * from './lib/redis/redis.module';
+export * from './lib/events/fleet-event';
+export * from './lib/events/fleet-events';
+export * from './lib/events/events.module';

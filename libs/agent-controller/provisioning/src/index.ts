@@ -1,2 +1,1 @@
 export * from './lib/provisioning.module';
-export { ProvisioningProgress } from './lib/jobs/provisioning-progress';

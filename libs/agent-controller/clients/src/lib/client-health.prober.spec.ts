@@ -57,6 +57,7 @@ describe('ClientHealthProber', () => {
     const recorder = new ClientHealthRecorder(
       repository as unknown as ClientsRepository,
       checker as unknown as ConnectionChecker,
+      { publish: jest.fn() } as never,
       config,
     );
     const prober = new ClientHealthProber(

@@ -1,4 +1,4 @@
-import { AppConfig } from '@agent-controller/core';
+import { AppConfig, FleetEvent, FleetEvents } from '@agent-controller/core';
 import { HealthState } from '@agent-controller/shared-contracts';
 import { ClientHealthRecorder, forEachLimited } from './client-health.recorder';
 import type { ClientEntity } from './client.entity';
@@ -27,12 +27,14 @@ function recorderWith(outcomes: CheckResult[], healthConcurrency = 10) {
     recordHealth: jest.fn<Promise<{ changedFrom?: HealthState }>, [string, CheckResult]>(async () => ({})),
   };
   const config = { clients: { healthConcurrency } } as AppConfig;
+  const events = { publish: jest.fn<void, [FleetEvent]>() };
   const recorder = new ClientHealthRecorder(
     repository as unknown as ClientsRepository,
     checker as unknown as ConnectionChecker,
+    events as unknown as FleetEvents,
     config,
   );
-  return { checker, repository, recorder };
+  return { checker, repository, recorder, events };
 }
 
 describe('forEachLimited', () => {
@@ -92,6 +94,38 @@ describe('forEachLimited', () => {
         if (item === 2) throw new Error('item 2 failed');
       }),
     ).rejects.toThrow('item 2 failed');
+  });
+});
+
+describe('ClientHealthRecorder: changes of state on the event bus', () => {
+  it('tells a stored change of state, with the health as the API shows it', async () => {
+    const checked = result('unreachable', 'connection refused');
+    const { repository, recorder, events } = recorderWith([checked]);
+    repository.recordHealth.mockResolvedValueOnce({ changedFrom: 'healthy' });
+
+    await recorder.checkAndRecord(clientEntity('c1', 'healthy'));
+
+    expect(events.publish).toHaveBeenCalledTimes(1);
+    expect(events.publish).toHaveBeenCalledWith({
+      type: 'clientHealthChanged',
+      clientId: 'c1',
+      from: 'healthy',
+      health: {
+        state: 'unreachable',
+        reason: 'connection refused',
+        checkedAt: checked.healthCheckedAt?.toISOString(),
+        lastSeenAt: null,
+        latencyMs: null,
+      },
+    });
+  });
+
+  it('tells nothing when the state stayed what it was', async () => {
+    const { recorder, events } = recorderWith([result('healthy')]);
+
+    await recorder.checkAndRecord(clientEntity('c1', 'healthy'));
+
+    expect(events.publish).not.toHaveBeenCalled();
   });
 });
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig, appConfig } from '@agent-controller/core';
+import { AppConfig, appConfig, FleetEvents } from '@agent-controller/core';
 import { ClientEntity } from './client.entity';
+import { toClientHealth } from './client.mapper';
 import { ClientsRepository } from './clients.repository';
 import { CheckResult, ConnectionChecker } from './connection-checker';
 
@@ -15,12 +16,16 @@ export async function forEachLimited<T>(items: T[], limit: number, work: (item: 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Checks clients and stores the outcome (state, reason, latency, config, history row on change). */
+/**
+ * Checks clients and stores the outcome (state, reason, latency, config, history row on change). A change of
+ * state is told on the event bus, once stored.
+ */
 @Injectable()
 export class ClientHealthRecorder {
   constructor(
     private readonly clients: ClientsRepository,
     private readonly checker: ConnectionChecker,
+    private readonly events: FleetEvents,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -82,7 +87,16 @@ export class ClientHealthRecorder {
     // The remote's status explains a check; it is not a column.
     const update = { ...result };
     delete update.remoteStatus;
-    await this.clients.recordHealth(client.id, update);
-    return Object.assign(client, update);
+    const { changedFrom } = await this.clients.recordHealth(client.id, update);
+    Object.assign(client, update);
+    if (changedFrom !== undefined) {
+      this.events.publish({
+        type: 'clientHealthChanged',
+        clientId: client.id,
+        from: changedFrom,
+        health: toClientHealth(client),
+      });
+    }
+    return client;
   }
 }

@@ -1,6 +1,6 @@
 import { AuditEntry, AuditService } from '@agent-controller/audit';
 import type { UserEntity } from '@agent-controller/auth';
-import { AppConfig, DomainError, RequestPrincipal } from '@agent-controller/core';
+import { AppConfig, DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
 import { AuthenticationMethod, ClientRole } from '@agent-controller/shared-contracts';
 import { EntityManager } from 'typeorm';
 import { ClientAccessPolicy, ClientAction } from './client-access.policy';
@@ -170,13 +170,15 @@ function setUp({ aliceRole, method = 'users', creatorId = BOB }: SetUpOptions = 
   const clients = new FakeClientsService(client, members);
   const audit = { record: jest.fn(async (_entry: AuditEntry, _manager?: EntityManager) => undefined) };
   const config = { auth: { method } } as AppConfig;
+  const events = { publish: jest.fn() };
   const service = new ClientUsersService(
     members as unknown as ClientUsersRepository,
     clients as unknown as ClientsService,
     audit as unknown as AuditService,
+    events as unknown as FleetEvents,
     config,
   );
-  return { service, members, clients, audit };
+  return { service, members, clients, audit, events };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
@@ -451,10 +453,12 @@ describe('ClientUsersService', () => {
   });
 
   describe('removeClientUser', () => {
-    it('lets a client admin remove a member with role user, and audits it in the transaction', async () => {
-      const { service, members, clients, audit } = setUp({ aliceRole: 'admin' });
+    it('lets a client admin remove a member with role user, audits it in the transaction, and tells the bus', async () => {
+      const { service, members, clients, audit, events } = setUp({ aliceRole: 'admin' });
 
       await service.removeClientUser(alice, CLIENT_ID, DAVE_MEMBERSHIP);
+
+      expect(events.publish).toHaveBeenCalledWith({ type: 'accessChanged', clientId: CLIENT_ID, userId: DAVE });
 
       expect(members.roleOf(CLIENT_ID, DAVE)).toBeNull();
       expect(members.delete).toHaveBeenCalledWith(DAVE_MEMBERSHIP, members.manager);
@@ -471,9 +475,11 @@ describe('ClientUsersService', () => {
     });
 
     it('refuses a client admin removing a member with role admin with FORBIDDEN', async () => {
-      const { service, members, audit } = setUp({ aliceRole: 'admin' });
+      const { service, members, audit, events } = setUp({ aliceRole: 'admin' });
 
       const error = await refusal(service.removeClientUser(alice, CLIENT_ID, ERIN_MEMBERSHIP));
+
+      expect(events.publish).not.toHaveBeenCalled();
 
       expect(error.code).toBe('FORBIDDEN');
       expect(members.delete).not.toHaveBeenCalled();
@@ -551,12 +557,13 @@ describe('ClientUsersService', () => {
       );
     });
 
-    it('lets the creator demote an admin to user', async () => {
-      const { service, members } = setUp();
+    it('lets the creator demote an admin to user, and tells the bus', async () => {
+      const { service, members, events } = setUp();
 
       await service.changeClientUserRole(creator, CLIENT_ID, ERIN_MEMBERSHIP, 'user');
 
       expect(members.roleOf(CLIENT_ID, ERIN)).toBe('user');
+      expect(events.publish).toHaveBeenCalledWith({ type: 'accessChanged', clientId: CLIENT_ID, userId: ERIN });
     });
 
     it.each([
@@ -573,14 +580,15 @@ describe('ClientUsersService', () => {
       expect(audit.record).not.toHaveBeenCalled();
     });
 
-    it('lets a client admin set a user to user, which changes and audits nothing', async () => {
-      const { service, members, audit } = setUp({ aliceRole: 'admin' });
+    it('lets a client admin set a user to user, which changes, audits and tells nothing', async () => {
+      const { service, members, audit, events } = setUp({ aliceRole: 'admin' });
 
       await expect(service.changeClientUserRole(alice, CLIENT_ID, DAVE_MEMBERSHIP, 'user')).resolves.toMatchObject({
         role: 'user',
       });
       expect(members.save).not.toHaveBeenCalled();
       expect(audit.record).not.toHaveBeenCalled();
+      expect(events.publish).not.toHaveBeenCalled();
     });
 
     it('refuses a client user any change with FORBIDDEN', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '@agent-controller/audit';
-import { AppConfig, appConfig, DomainError, RequestPrincipal } from '@agent-controller/core';
+import { AppConfig, appConfig, DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
 import { isUniqueViolation } from '@agent-controller/database';
 import { AddClientUserRequest, ClientRole, ClientUser } from '@agent-controller/shared-contracts';
 import { membershipAction } from './client-access.policy';
@@ -12,7 +12,8 @@ const memberNotFound = () => new DomainError('NOT_FOUND', 'Membership not found'
 
 /**
  * Per-client membership (modes `users` and `keycloak`). Global admins and the creator manage any role;
- * client admins manage members with role `user` only; client users manage no one.
+ * client admins manage members with role `user` only; client users manage no one. A member removed or given
+ * another role is told on the event bus, so their open links are checked again at once.
  */
 @Injectable()
 export class ClientUsersService {
@@ -20,6 +21,7 @@ export class ClientUsersService {
     private readonly members: ClientUsersRepository,
     private readonly clients: ClientsService,
     private readonly audit: AuditService,
+    private readonly events: FleetEvents,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -90,7 +92,7 @@ export class ClientUsersService {
     role: ClientRole,
   ): Promise<ClientUser> {
     this.requireUserMode();
-    return this.members.transaction(async (manager) => {
+    const { response, changed } = await this.members.transaction(async (manager) => {
       await this.clients.authorizeClient(principal, clientId, 'read', { manager });
       const member = await this.members.findMember(clientId, relationshipId, manager);
       if (!member) throw memberNotFound();
@@ -99,7 +101,7 @@ export class ClientUsersService {
       await this.clients.authorizeClient(principal, clientId, membershipAction(role), { manager });
       const from = member.role;
       const user = await this.members.findUserById(member.userId, manager);
-      if (from === role) return toResponse(member, user?.email ?? '');
+      if (from === role) return { response: toResponse(member, user?.email ?? ''), changed: false };
       member.role = role;
       const saved = await this.members.save(member, manager);
       await this.audit.record(
@@ -111,13 +113,15 @@ export class ClientUsersService {
         },
         manager,
       );
-      return toResponse(saved, user?.email ?? '');
+      return { response: toResponse(saved, user?.email ?? ''), changed: true };
     });
+    if (changed) this.events.publish({ type: 'accessChanged', clientId, userId: response.userId });
+    return response;
   }
 
   async removeClientUser(principal: RequestPrincipal, clientId: string, relationshipId: string): Promise<void> {
     this.requireUserMode();
-    await this.members.transaction(async (manager) => {
+    const removedUserId = await this.members.transaction(async (manager) => {
       await this.clients.authorizeClient(principal, clientId, 'read', { manager });
       const member = await this.members.findMember(clientId, relationshipId, manager);
       if (!member) throw memberNotFound();
@@ -132,7 +136,9 @@ export class ClientUsersService {
         },
         manager,
       );
+      return member.userId;
     });
+    this.events.publish({ type: 'accessChanged', clientId, userId: removedUserId });
   }
 
   private requireUserMode(): void {

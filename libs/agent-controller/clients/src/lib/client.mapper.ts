@@ -1,4 +1,4 @@
-import { Client } from '@agent-controller/shared-contracts';
+import { Client, ClientHealth } from '@agent-controller/shared-contracts';
 import { ClientEntity } from './client.entity';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -17,13 +17,7 @@ export function toClientResponse(client: ClientEntity): Client {
     keycloakAuthServerUrl: client.keycloakAuthServerUrl,
     status: client.status,
     config: client.config,
-    health: {
-      state: client.healthState,
-      reason: client.healthReason,
-      checkedAt: iso(client.healthCheckedAt),
-      lastSeenAt: iso(client.healthLastSeenAt),
-      latencyMs: client.healthLatencyMs,
-    },
+    health: toClientHealth(client),
     weakApiKey: client.weakApiKey,
     keyCreatedAt: iso(client.keyCreatedAt),
     keyRotatedAt: iso(client.keyRotatedAt),
@@ -31,5 +25,15 @@ export function toClientResponse(client: ClientEntity): Client {
     isAutoProvisioned: client.isAutoProvisioned,
     createdAt: client.createdAt.toISOString(),
     updatedAt: client.updatedAt.toISOString(),
+  };
+}
+
+export function toClientHealth(client: ClientEntity): ClientHealth {
+  return {
+    state: client.healthState,
+    reason: client.healthReason,
+    checkedAt: iso(client.healthCheckedAt),
+    lastSeenAt: iso(client.healthLastSeenAt),
+    latencyMs: client.healthLatencyMs,
   };
 }

@@ -1,6 +1,6 @@
 import { EndpointPolicy, KeycloakTokenProvider } from '@agent-controller/agent-manager-client';
 import { AuditEntry, AuditService } from '@agent-controller/audit';
-import { AppConfig, DomainError, RequestPrincipal } from '@agent-controller/core';
+import { AppConfig, DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
 import { ClientRole, CreateClientRequest, UpdateClientRequest } from '@agent-controller/shared-contracts';
 import { EntityManager } from 'typeorm';
 import { ClientAccessPolicy, ClientWithMembership } from './client-access.policy';
@@ -203,6 +203,7 @@ function build(repository: FakeClientsRepository, policy?: EndpointPolicy) {
     deleteServer: jest.fn(async (_server: ClientServer) => undefined),
     keepServer: jest.fn(async (_server: ClientServer, _manager: EntityManager) => undefined),
   };
+  const events = { publish: jest.fn() };
   const service = new ClientsService(
     repository as unknown as ClientsRepository,
     new ClientAccessPolicy(),
@@ -211,8 +212,9 @@ function build(repository: FakeClientsRepository, policy?: EndpointPolicy) {
     health as unknown as ClientHealthRecorder,
     audit as unknown as AuditService,
     servers as unknown as ClientServers,
+    events as unknown as FleetEvents,
   );
-  return { service, repository, endpoints, tokens, health, audit, servers };
+  return { service, repository, endpoints, tokens, health, audit, servers, events };
 }
 
 function checkAnswer(accepted: boolean): CheckResult {
@@ -1092,7 +1094,10 @@ describe('ClientsService.bulkUpdateClients', () => {
 
   it('deactivates visible clients, audits each as bulk, and skips those already inactive', async () => {
     const OTHER = '44444444-4444-4444-8444-444444444444';
-    const { service, repository, audit } = setUp(apiKeyClient(), apiKeyClient({ id: OTHER, status: 'inactive' }));
+    const { service, repository, audit, events } = setUp(
+      apiKeyClient(),
+      apiKeyClient({ id: OTHER, status: 'inactive' }),
+    );
 
     await service.bulkUpdateClients(userPrincipal(ALICE), {
       action: 'deactivate',
@@ -1101,6 +1106,7 @@ describe('ClientsService.bulkUpdateClients', () => {
     });
 
     expect(repository.rows.get(CLIENT_ID)?.status).toBe('inactive');
+    expect(events.publish).toHaveBeenCalledWith({ type: 'accessChanged', clientId: CLIENT_ID });
     expect(audit.record).toHaveBeenCalledTimes(1);
     expect(audit.record.mock.calls[0][0]).toMatchObject({
       action: 'client.status',
@@ -1161,16 +1167,19 @@ describe('ClientsService with client memberships', () => {
       );
     });
 
-    it('may change the status, rotate the key and delete the client', async () => {
-      const { service, repository } = setUpMembership('admin');
+    it('may change the status, rotate the key and delete the client; deactivating and deleting tell the bus', async () => {
+      const { service, repository, events } = setUpMembership('admin');
+      const accessChanged = { type: 'accessChanged', clientId: CLIENT_ID };
 
       await expect(service.setClientStatus(alice, CLIENT_ID, 'inactive')).resolves.toMatchObject({
         status: 'inactive',
       });
+      expect(events.publish.mock.calls).toEqual([[accessChanged]]);
       await service.rotateClientKey(alice, CLIENT_ID, { apiKey: NEW_KEY, force: true });
       expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(NEW_KEY);
       await service.deleteClient(alice, CLIENT_ID);
       expect(repository.rows.has(CLIENT_ID)).toBe(false);
+      expect(events.publish.mock.calls).toEqual([[accessChanged], [accessChanged]]);
     });
   });
 
@@ -1184,10 +1193,12 @@ describe('ClientsService with client memberships', () => {
       ],
       ['change the status of', (service: ClientsService) => service.setClientStatus(alice, CLIENT_ID, 'inactive')],
     ])('may not %s the client: FORBIDDEN (403), nothing locked, changed or audited', async (_what, act) => {
-      const { service, repository, audit, tokens, health } = setUpMembership('user');
+      const { service, repository, audit, tokens, health, events } = setUpMembership('user');
       const before = { ...repository.rows.get(CLIENT_ID) };
 
       const error = await refusal(act(service));
+
+      expect(events.publish).not.toHaveBeenCalled();
 
       expect(error.code).toBe('FORBIDDEN');
       expect(error.status).toBe(403);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EndpointPolicy, KeycloakTokenProvider } from '@agent-controller/agent-manager-client';
 import { AuditService, diffFields } from '@agent-controller/audit';
-import { DomainError, RequestPrincipal } from '@agent-controller/core';
+import { DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
 import { isDatabaseUnavailable, isUniqueViolation } from '@agent-controller/database';
 import {
   BulkClientRequest,
@@ -122,7 +122,10 @@ export interface ClientWithKey {
   apiKey?: string;
 }
 
-/** The client registry's use cases. Remote calls happen outside transactions; changes are audited inside. */
+/**
+ * The client registry's use cases. Remote calls happen outside transactions; changes are audited inside. A
+ * client deactivated or deleted is told on the event bus once committed: live links to it are closed at once.
+ */
 @Injectable()
 export class ClientsService {
   constructor(
@@ -133,6 +136,7 @@ export class ClientsService {
     private readonly health: ClientHealthRecorder,
     private readonly audit: AuditService,
     private readonly servers: ClientServers,
+    private readonly events: FleetEvents,
   ) {}
 
   listClients(principal: RequestPrincipal, query: ListClientsQuery): Promise<[ClientEntity[], number]> {
@@ -272,6 +276,7 @@ export class ClientsService {
       );
     });
     this.tokens.forget(id);
+    this.accessChanged(id);
   }
 
   async verifyClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {
@@ -330,10 +335,12 @@ export class ClientsService {
   }
 
   async setClientStatus(principal: RequestPrincipal, id: string, status: ClientStatus): Promise<ClientEntity> {
-    return this.inTransaction(async (manager) => {
+    const client = await this.inTransaction(async (manager) => {
       const client = await this.lockManageable(principal, id, manager);
       return this.applyStatus(client, status, manager);
     });
+    if (status === 'inactive') this.accessChanged(id);
+    return client;
   }
 
   async listHealthHistory(
@@ -407,6 +414,9 @@ export class ClientsService {
       }
     });
     if (request.action === 'delete') for (const client of actionable) this.tokens.forget(client.id);
+    if (request.action === 'delete' || request.action === 'deactivate') {
+      for (const client of actionable) this.accessChanged(client.id);
+    }
     return { action: request.action, dryRun: false, results };
   }
 
@@ -453,6 +463,10 @@ export class ClientsService {
       manager,
     );
     return saved;
+  }
+
+  private accessChanged(clientId: string): void {
+    this.events.publish({ type: 'accessChanged', clientId });
   }
 
   /** The Keycloak server is called like the remote itself, so it meets the same endpoint policy when saved. */

@@ -10,7 +10,6 @@ import { OrphanServerEntity } from './jobs/orphan-server.entity';
 import { ProvisioningJobEntity } from './jobs/provisioning-job.entity';
 import { ProvisionedClientServers } from './jobs/provisioned-client-servers';
 import { ProvisioningJobsRepository } from './jobs/provisioning-jobs.repository';
-import { ProvisioningProgress } from './jobs/provisioning-progress';
 import { ProvisioningRunner } from './jobs/provisioning.runner';
 import { ServerUserData } from './jobs/server-user-data';
 import { ProvisioningCatalogController } from './provisioning-catalog.controller';
@@ -42,11 +41,9 @@ export const PROVISIONING_ENTITIES = [ProvisioningJobEntity, OrphanServerEntity,
     OrphanReconciler,
     ProvisionedClientServers,
     ProvisioningJobsRepository,
-    ProvisioningProgress,
     ProvisioningRunner,
     ProvisioningService,
     ServerUserData,
   ],
-  exports: [ProvisioningProgress],
 })
 export class ProvisioningModule {}

@@ -4,7 +4,6 @@ import { AuditModule } from '@agent-controller/audit';
 import { AuthModule } from '@agent-controller/auth';
 import { ClientsModule } from '@agent-controller/clients';
 import { MetricsModule } from '@agent-controller/metrics';
-import { ProvisioningModule } from '@agent-controller/provisioning';
 import { AgentAuditInterceptor } from './agent-audit';
 import { AgentCredentialsRepository } from './agent-credentials.repository';
 import { ClientAgentCredentialEntity } from './client-agent-credential.entity';
@@ -22,7 +21,7 @@ export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
 
 /** Agent operations proxied to remote agent-managers, with stored agent credentials. */
 @Module({
-  imports: [AgentManagerClientModule, AuditModule, AuthModule, ClientsModule, MetricsModule, ProvisioningModule],
+  imports: [AgentManagerClientModule, AuditModule, AuthModule, ClientsModule, MetricsModule],
   controllers: [
     RemoteAgentsController,
     RemoteEnvironmentController,

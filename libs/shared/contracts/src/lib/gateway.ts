@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClientHealth, HealthState } from './clients';
 import { ErrorCode } from './errors';
 import { ProvisioningJob } from './provisioning';
 
@@ -94,5 +95,7 @@ export interface GatewayEvents {
   remoteReconnectFailed: { clientId: string; attempts: number };
   /** A provisioning job of this socket's user changed (a step started, progressed, ended). */
   provisioningProgress: ProvisioningJob;
+  /** The linked client's health changed (found by a check on any replica). */
+  clientHealth: { clientId: string; from: HealthState; health: ClientHealth };
   error: GatewayErrorPayload;
 }

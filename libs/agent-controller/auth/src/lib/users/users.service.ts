@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import { AppConfig, appConfig, DomainError, FleetEvents } from '@agent-controller/core';
 import { isUniqueViolation } from '@agent-controller/database';
 import { CreateUserRequest, PagingQuery, UpdateUserRequest } from '@agent-controller/shared-contracts';
 import { AuditService, diffFields } from '@agent-controller/audit';
@@ -27,6 +27,8 @@ const emailTaken = () =>
 /**
  * Global-admin user management. Keeps at least one active admin at all times: every change first locks the
  * active admins' rows (in id order, so concurrent changes queue instead of deadlocking), then the target.
+ * A user locked, deleted, given another role or a new password is told on the event bus once committed, so
+ * their open sockets are checked again at once.
  */
 @Injectable()
 export class UsersService {
@@ -35,6 +37,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     private readonly loginThrottle: LoginThrottle,
+    private readonly events: FleetEvents,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -77,7 +80,7 @@ export class UsersService {
     this.requireGlobalAdmin(principal);
     const passwordHash = request.password === undefined ? undefined : await this.hasher.hash(request.password);
     try {
-      return await this.users.transaction(async (manager) => {
+      const { saved, accessChanged } = await this.users.transaction(async (manager) => {
         const activeAdmins = await this.users.lockActiveAdminIds(manager);
         const user = await this.lockUserOrFail(manager, id);
         const losesAdmin = user.role === 'admin' && (request.role === 'user' || request.locked === true);
@@ -103,8 +106,10 @@ export class UsersService {
           },
           manager,
         );
-        return saved;
+        return { saved, accessChanged: endsSessions || saved.role !== before.role };
       });
+      if (accessChanged) this.events.publish({ type: 'userAccessChanged', userId: saved.id });
+      return saved;
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken();
       throw error;
@@ -132,6 +137,7 @@ export class UsersService {
         manager,
       );
     });
+    this.events.publish({ type: 'userAccessChanged', userId: id });
   }
 
   private requireGlobalAdmin(principal: AuthenticatedPrincipal): void {

@@ -32,10 +32,13 @@ export class RedisConnection implements OnApplicationShutdown {
     return this.client?.status === 'ready';
   }
 
-  /** Another connection to the same Redis (for subscriptions), closed with the application. */
+  /**
+   * Another connection to the same Redis (for subscriptions), closed with the application. Its commands wait for
+   * the connection instead of failing: a subscription made while Redis is away is made when it comes back.
+   */
   duplicate(name: string): Redis {
     if (!this.client) throw new Error('Redis is not configured (REDIS_URL)');
-    return this.open(this.client.options, name, { enableOfflineQueue: true });
+    return this.open(this.client.options, name, { enableOfflineQueue: true, maxRetriesPerRequest: null });
   }
 
   /** Resolves once connected, or after a few seconds without: a replica starts (degraded) while Redis is down. */
@@ -56,7 +59,14 @@ export class RedisConnection implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+    // A connection that is not up now is dropped: QUIT would wait for it in the offline queue.
+    await Promise.all(
+      this.connections.map((connection) =>
+        connection.status === 'ready'
+          ? connection.quit().catch(() => connection.disconnect())
+          : connection.disconnect(),
+      ),
+    );
   }
 
   private open(target: string | RedisOptions, name: string, options: RedisOptions): Redis {

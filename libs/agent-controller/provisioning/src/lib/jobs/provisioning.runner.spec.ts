@@ -1,6 +1,5 @@
 import { PROVISIONING_STEPS, ProvisioningStepName } from '@agent-controller/shared-contracts';
 import { ProvisioningJobEntity } from './provisioning-job.entity';
-import { ProvisioningProgress } from './provisioning-progress';
 import { ProvisioningRunner } from './provisioning.runner';
 
 const CONFIG = {
@@ -67,7 +66,7 @@ function runnerFor(job: ProvisioningJobEntity, existingClientId: string | null, 
     agentManager as never,
     clients as never,
     clientRows as never,
-    new ProvisioningProgress(),
+    { publish: jest.fn() } as never,
     CONFIG as never,
   );
   return { runner, clients, clientRows };

@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgentManagerClient } from '@agent-controller/agent-manager-client';
 import { ClientsRepository, ClientsService, toRemoteTarget } from '@agent-controller/clients';
-import { AppConfig, appConfig, DomainError, RequestPrincipal, runWithRequestContext } from '@agent-controller/core';
+import {
+  AppConfig,
+  appConfig,
+  DomainError,
+  FleetEvents,
+  RequestPrincipal,
+  runWithRequestContext,
+} from '@agent-controller/core';
 import { isDatabaseUnavailable } from '@agent-controller/database';
 import { PROVISIONING_STEPS, ProvisioningStep, ProvisioningStepName } from '@agent-controller/shared-contracts';
 import { randomUUID } from 'node:crypto';
@@ -13,7 +20,6 @@ import { CloudProviders } from '../providers/cloud-providers';
 import { ProvisioningJobEntity, ProvisioningSecrets } from './provisioning-job.entity';
 import { toProvisioningJob } from './provisioning-job.mapper';
 import { ProvisioningJobsRepository } from './provisioning-jobs.repository';
-import { ProvisioningProgress } from './provisioning-progress';
 import { ServerUserData } from './server-user-data';
 
 const CLAIM_INTERVAL_MS = 10_000;
@@ -49,7 +55,7 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
     private readonly agentManager: AgentManagerClient,
     private readonly clients: ClientsService,
     private readonly clientRows: ClientsRepository,
-    private readonly progress: ProvisioningProgress,
+    private readonly events: FleetEvents,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -309,7 +315,7 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
 
   private async save(job: ProvisioningJobEntity): Promise<void> {
     if (!(await this.jobs.saveLeased(job, this.owner, this.leaseMs))) throw new LeaseLost();
-    this.progress.changes.next(toProvisioningJob(job));
+    this.events.publish({ type: 'provisioningProgress', job: toProvisioningJob(job) });
   }
 
   private endpointOf(job: ProvisioningJobEntity): string {

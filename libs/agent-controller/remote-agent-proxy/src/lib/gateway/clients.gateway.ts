@@ -11,15 +11,15 @@ import {
 import { AgentsSocketConnector } from '@agent-controller/agent-manager-client';
 import { CredentialsAuthenticator } from '@agent-controller/auth';
 import { ClientAccessPolicy, clientInactive, ClientsService, toRemoteTarget } from '@agent-controller/clients';
-import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import { AppConfig, appConfig, DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
 import { isDatabaseUnavailable } from '@agent-controller/database';
 import { ProxyMetrics } from '@agent-controller/metrics';
-import { ProvisioningProgress } from '@agent-controller/provisioning';
 import {
   CLIENTS_NAMESPACE,
   FORWARD_PAYLOAD_SCHEMAS,
   forwardRequestSchema,
   GatewayEvents,
+  ProvisioningJob,
   setClientRequestSchema,
 } from '@agent-controller/shared-contracts';
 import { Subscription } from 'rxjs';
@@ -38,17 +38,28 @@ function handshakeAuthorization(socket: Socket): string | undefined {
   return socket.handshake.headers.authorization;
 }
 
+/** Rooms a socket is in: its caller's (`user:<id>`, or `api-key` for the key holder) and its linked client's. */
+const userRoom = (userId: string) => `user:${userId}`;
+const API_KEY_ROOM = 'api-key';
+const clientRoom = (clientId: string) => `client:${clientId}`;
+const callerRoom = (principal: RequestPrincipal) =>
+  principal.kind === 'api-key' || principal.userId === null ? API_KEY_ROOM : userRoom(principal.userId);
+
 /**
  * Live agent events for browsers (DESIGN §6): the browser authenticates in the handshake like an HTTP caller,
  * picks a client with `setClient`, and relays agent events with `forward`; the remote's events come back under
  * their own names, with link-state events around reconnections.
+ *
+ * Fleet events (DESIGN §8) reach every replica through the event bus, and each replica serves its own sockets
+ * (`namespace.local`): one emit per socket, with Redis or without, and nothing crosses Redis twice. The Redis
+ * adapter keeps rooms fleet-wide for broadcasts made outside the bus.
  */
 @WebSocketGateway({ namespace: CLIENTS_NAMESPACE })
 export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('ClientsGateway');
   private readonly sessions = new Map<string, GatewaySession>();
   private readonly recheckTimer: NodeJS.Timeout;
-  private readonly progressSubscription: Subscription;
+  private readonly subscriptions: Subscription[];
   private namespace?: Namespace;
 
   constructor(
@@ -59,18 +70,30 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly credentials: AgentCredentialsRepository,
     private readonly lastUsed: LastUsedTracker,
     private readonly metrics: ProxyMetrics,
-    provisioning: ProvisioningProgress,
+    events: FleetEvents,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
+    // A safety net: changes are told on the bus and re-checked at once; this catches what was not told.
     this.recheckTimer = setInterval(() => this.recheckAll(), config.gateway.accessRecheckMs).unref();
-    this.progressSubscription = provisioning.changes.subscribe((job) => {
-      for (const [socketId, session] of this.sessions) {
-        // The job's owner: the user who started it, or the API-key holder for jobs started with the key.
-        const owner =
-          job.createdBy === null ? session.principal.kind === 'api-key' : session.principal.userId === job.createdBy;
-        if (owner) this.namespace?.sockets.get(socketId)?.emit('provisioningProgress', job);
-      }
-    });
+    this.subscriptions = [
+      events
+        .on('provisioningProgress')
+        .subscribe(({ job }) => this.toLocal(ownerRoom(job), 'provisioningProgress', job)),
+      events
+        .on('clientHealthChanged')
+        .subscribe(({ clientId, from, health }) =>
+          this.toLocal(clientRoom(clientId), 'clientHealth', { clientId, from, health }),
+        ),
+      events
+        .on('accessChanged')
+        .subscribe(({ clientId, userId }) =>
+          this.recheckRoom(
+            clientRoom(clientId),
+            (session) => userId === undefined || session.principal.userId === userId,
+          ),
+        ),
+      events.on('userAccessChanged').subscribe(({ userId }) => this.recheckRoom(userRoom(userId))),
+    ];
   }
 
   afterInit(namespace: Namespace): void {
@@ -96,7 +119,9 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   }
 
   handleConnection(socket: Socket): void {
-    this.sessions.set(socket.id, sessionOf(socket));
+    const session = sessionOf(socket);
+    this.sessions.set(socket.id, session);
+    void socket.join(callerRoom(session.principal));
     this.metrics.socketOpened();
   }
 
@@ -110,7 +135,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
 
   onModuleDestroy(): void {
     clearInterval(this.recheckTimer);
-    this.progressSubscription.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
     for (const session of this.sessions.values()) session.end();
     this.sessions.clear();
   }
@@ -122,7 +147,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     await session
       .serialize(async () => {
         const { clientId } = setClientRequestSchema.parse(body);
-        session.closeLink();
+        unlink(socket, session);
         const { client, relation } = await this.clients.authorizeClientAccess(session.principal, clientId, 'read', {
           withSecrets: true,
         });
@@ -143,6 +168,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
         }
         session.link = link;
         session.relation = relation;
+        void socket.join(clientRoom(client.id));
         emit(socket, 'setClientSuccess', { clientId: client.id });
       })
       .catch((error: unknown) => socket.emit('error', gatewayError(error, 'setClient')));
@@ -189,10 +215,23 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     };
   }
 
+  /** Emits to this replica's sockets in `room`; the other replicas heard the same event on the bus. */
+  private toLocal<E extends keyof GatewayEvents>(room: string, event: E, payload: GatewayEvents[E]): void {
+    this.namespace?.local.to(room).emit(event, payload);
+  }
+
   /** Every open socket: is its caller still who they were, and may they still use the linked client? */
   private recheckAll(): void {
     for (const [socketId, session] of this.sessions) {
       void session.serialize(() => this.recheck(socketId, session));
+    }
+  }
+
+  /** Checks this replica's sockets in `room` now (those `affected`), instead of at the next periodic check. */
+  private recheckRoom(room: string, affected: (session: GatewaySession) => boolean = () => true): void {
+    for (const socketId of this.namespace?.adapter.rooms.get(room) ?? []) {
+      const session = this.sessions.get(socketId);
+      if (session && affected(session)) void session.serialize(() => this.recheck(socketId, session));
     }
   }
 
@@ -222,10 +261,21 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
         this.logger.warn({ err: error }, 'Access re-check failed; keeping the link until the next one');
         return;
       }
-      session.closeLink();
+      unlink(socket, session);
       socket.emit('error', gatewayError(error, 'accessCheck'));
     }
   }
+}
+
+/** The job's owner: the user who started it, or the API-key holder for jobs started with the key. */
+function ownerRoom(job: ProvisioningJob): string {
+  return job.createdBy === null ? API_KEY_ROOM : userRoom(job.createdBy);
+}
+
+/** Closes the socket's link and leaves its client's room: the client's events are no longer its business. */
+function unlink(socket: Socket, session: GatewaySession): void {
+  if (session.link) void socket.leave(clientRoom(session.link.clientId));
+  session.closeLink();
 }
 
 function sessionOf(socket: Socket): GatewaySession {

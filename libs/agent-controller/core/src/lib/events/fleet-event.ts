@@ -1,0 +1,21 @@
+import { ClientHealth, HealthState, ProvisioningJob } from '@agent-controller/shared-contracts';
+
+/**
+ * What one part of the controller tells the others (DESIGN §8), on every replica. Plain JSON: with Redis the
+ * event crosses to the other replicas as text.
+ */
+export type FleetEvent =
+  /** A provisioning job changed (a step started, progressed, ended); its owner's sockets are told. */
+  | { type: 'provisioningProgress'; job: ProvisioningJob }
+  /** A health check found a client in another state than the last one. */
+  | { type: 'clientHealthChanged'; clientId: string; from: HealthState; health: ClientHealth }
+  /**
+   * Who may use a client changed: a member removed or given another role (`userId`), or the client deactivated
+   * or deleted (no `userId`: everyone linked to it).
+   */
+  | { type: 'accessChanged'; clientId: string; userId?: string }
+  /** A user was locked, deleted, given another role or a new password: their sessions must be checked again. */
+  | { type: 'userAccessChanged'; userId: string };
+
+export type FleetEventType = FleetEvent['type'];
+export type FleetEventOf<T extends FleetEventType> = Extract<FleetEvent, { type: T }>;

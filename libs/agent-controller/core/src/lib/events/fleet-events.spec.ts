@@ -1,0 +1,133 @@
+import { Logger } from '@nestjs/common';
+import { createServer } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadAppConfig } from '../config/app-config';
+import { RedisConnection } from '../redis/redis-connection';
+import { FleetEvent } from './fleet-event';
+import { FleetEvents } from './fleet-events';
+
+/** A real Redis when TEST_REDIS_URL is set (CI sets it); each test uses its own key prefix. */
+const REDIS_URL = process.env['TEST_REDIS_URL'];
+const withRedis = REDIS_URL ? it : it.skip;
+
+const connections: RedisConnection[] = [];
+
+function busFor(env: Record<string, string>): FleetEvents {
+  const redis = new RedisConnection(loadAppConfig({ NODE_ENV: 'test', ...env }));
+  connections.push(redis);
+  const events = new FleetEvents(redis);
+  events.onModuleInit();
+  return events;
+}
+
+function collect(events: FleetEvents): FleetEvent[] {
+  const received: FleetEvent[] = [];
+  events.on('accessChanged').subscribe((event) => received.push(event));
+  events.on('userAccessChanged').subscribe((event) => received.push(event));
+  return received;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await Promise.all(connections.splice(0).map((redis) => redis.onApplicationShutdown()));
+});
+
+describe('FleetEvents', () => {
+  it('without Redis, delivers each event once, at once, to the listeners of its type only', () => {
+    const events = busFor({});
+    const received = collect(events);
+    const progress: FleetEvent[] = [];
+    events.on('provisioningProgress').subscribe((event) => progress.push(event));
+
+    events.publish({ type: 'accessChanged', clientId: 'c1', userId: 'u1' });
+    events.publish({ type: 'userAccessChanged', userId: 'u2' });
+
+    expect(received).toEqual([
+      { type: 'accessChanged', clientId: 'c1', userId: 'u1' },
+      { type: 'userAccessChanged', userId: 'u2' },
+    ]);
+    expect(progress).toEqual([]);
+  });
+
+  withRedis('with Redis, every replica (the publisher too) hears each event exactly once', async () => {
+    const env = { REDIS_URL: REDIS_URL ?? '', REDIS_KEY_PREFIX: `ac-test-${randomUUID()}:` };
+    const [a, b] = [busFor(env), busFor(env)];
+    const [receivedByA, receivedByB] = [collect(a), collect(b)];
+    const channel = `${env.REDIS_KEY_PREFIX}events`;
+    const probe = connections[0].client;
+    await connections[0].waitUntilUp();
+    await until(async () => {
+      const [, subscribers] = (await probe?.pubsub('NUMSUB', channel)) as [string, number];
+      return Number(subscribers) === 2;
+    });
+
+    a.publish({ type: 'accessChanged', clientId: 'c1' });
+    b.publish({ type: 'userAccessChanged', userId: 'u1' });
+
+    const expected = [
+      { type: 'accessChanged', clientId: 'c1' },
+      { type: 'userAccessChanged', userId: 'u1' },
+    ];
+    await until(() => receivedByA.length >= 2 && receivedByB.length >= 2);
+    // Nothing arrives late as a duplicate.
+    await sleep(200);
+    expect(new Set(receivedByA.map((event) => JSON.stringify(event)))).toEqual(
+      new Set(expected.map((event) => JSON.stringify(event))),
+    );
+    expect(receivedByA).toHaveLength(2);
+    expect(receivedByB).toHaveLength(2);
+    expect(receivedByB).toEqual(expect.arrayContaining(expected));
+  });
+
+  withRedis('ignores what is not an event on its channel', async () => {
+    const env = { REDIS_URL: REDIS_URL ?? '', REDIS_KEY_PREFIX: `ac-test-${randomUUID()}:` };
+    const events = busFor(env);
+    const received = collect(events);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const channel = `${env.REDIS_KEY_PREFIX}events`;
+    const probe = connections[0].client;
+    await connections[0].waitUntilUp();
+    await until(async () => Number(((await probe?.pubsub('NUMSUB', channel)) as [string, number])[1]) === 1);
+
+    await probe?.publish(channel, 'not json');
+    await probe?.publish(
+      channel,
+      JSON.stringify({ origin: 'elsewhere', event: { type: 'userAccessChanged', userId: 'u9' } }),
+    );
+
+    await until(() => received.length === 1);
+    expect(received).toEqual([{ type: 'userAccessChanged', userId: 'u9' }]);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/not JSON/));
+  });
+
+  it('with Redis down, still delivers on this replica, never throws, and logs the outage once', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const events = busFor({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    const received = collect(events);
+
+    for (let i = 0; i < 5; i++)
+      expect(() => events.publish({ type: 'userAccessChanged', userId: `u${i}` })).not.toThrow();
+
+    expect(received.map((event) => (event as { userId: string }).userId)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
+    await until(() => warn.mock.calls.some(([message]) => /stay on this replica/.test(String(message))));
+    await sleep(100);
+    expect(warn.mock.calls.filter(([message]) => /stay on this replica/.test(String(message)))).toHaveLength(1);
+  });
+});
