@@ -11,6 +11,7 @@ import { ConsoleModule } from './console.module';
 import { ENTITIES } from './entities';
 import { GracefulShutdown } from './graceful-shutdown';
 import { HealthController } from './health/health.controller';
+import { RedisHealthIndicator } from './health/redis.health';
 
 @Module({
   imports: [
@@ -26,6 +27,6 @@ import { HealthController } from './health/health.controller';
     ConsoleModule,
   ],
   controllers: [HealthController],
-  providers: [GracefulShutdown],
+  providers: [GracefulShutdown, RedisHealthIndicator],
 })
 export class AppModule {}
