@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { RunningCloudSimulator, startCloudSimulator } from '../support/cloud-simulator-process';
 import { GatewayClient } from '../support/gateway-client';
+import { SERVED_BY_HEADER } from '../support/haproxy-process';
 import { Api, ApiResponse } from '../support/http';
 import { fleetAvailable, ReplicaFleet } from '../support/replica-fleet';
 import { RunningSimulator, startSimulator } from '../support/simulator-process';
@@ -41,6 +42,8 @@ interface Call {
   detail?: string;
   /** The created client's name: a row with it tells that this request wrote. */
   name?: string;
+  /** The replica that answered (the balancer says). */
+  servedBy?: string;
 }
 
 /**
@@ -90,7 +93,8 @@ class SteadyLoad {
     try {
       const response = await send();
       const detail = response.status >= 300 ? response.text.slice(0, 200) : undefined;
-      this.calls.push({ kind, startedAt, endedAt: Date.now(), status: response.status, detail, name });
+      const servedBy = response.headers.get(SERVED_BY_HEADER) ?? undefined;
+      this.calls.push({ kind, startedAt, endedAt: Date.now(), status: response.status, detail, name, servedBy });
     } catch (error) {
       const detail = `${(error as Error).message}: ${(error as Error).cause}`;
       this.calls.push({ kind, startedAt, endedAt: Date.now(), status: 0, detail, name });
@@ -333,6 +337,33 @@ describeFleet('a fleet of three replicas behind a load balancer', () => {
     expect(cutCreates.length).toBeLessThanOrEqual(2);
     await fleet.restart(victim);
   }, 90_000);
+
+  it('6. SIGTERM of a replica under load: every request that started is answered', async () => {
+    const leaving = fleet.names[2];
+    const load = startLoad();
+    await sleep(1_500);
+    const signalledAt = Date.now();
+    const exitCode = await fleet.signal(leaving, 'SIGTERM');
+    const exitedAt = Date.now();
+    await sleep(1_000);
+    const calls = await load.stop();
+    const failed = calls.filter((call) => call.status >= 300 || call.status === 0);
+    const rows = await clientRowsNamed(`load-${load.run}-%`);
+    const creates = calls.filter((call) => call.kind === 'create');
+    // While it reported not-ready and drained, the leaving replica still answered what reached it.
+    const answeredWhileLeaving = calls.filter((call) => call.servedBy === leaving && call.startedAt >= signalledAt);
+    process.stdout.write(
+      `test 6: SIGTERM of ${leaving}: exit ${exitCode} after ${exitedAt - signalledAt} ms; ${calls.length} requests ` +
+        `(${creates.length} writes, ${rows.size} rows), ${answeredWhileLeaving.length} answered by ${leaving} ` +
+        `after the signal, ${failed.length} failed\n`,
+    );
+
+    expect(exitCode).toBe(0);
+    expect(failed.map((call) => relativeTo(call, signalledAt, exitedAt))).toEqual([]);
+    expect(creates.filter((call) => rows.get(call.name ?? '') !== 1)).toEqual([]);
+    expect(rows.size).toBe(creates.length);
+    expect(answeredWhileLeaving.length).toBeGreaterThan(0);
+  }, 60_000);
 
   /** Rows of `clients` per name, read straight from the database. */
   async function clientRowsNamed(pattern: string): Promise<Map<string, number>> {

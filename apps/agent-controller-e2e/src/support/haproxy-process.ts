@@ -11,6 +11,8 @@ export const HAPROXY = '/usr/sbin/haproxy';
 
 /** The header that pins one request or socket to a named server while it is up (see `use-server` below). */
 export const REPLICA_HEADER = 'x-replica';
+/** The response header naming the server that answered. */
+export const SERVED_BY_HEADER = 'x-served-by';
 
 export interface Backend {
   name: string;
@@ -62,6 +64,8 @@ export function haproxyConfig(port: number, backends: Backend[], statsSocket: st
       (backend) => `  use-server ${backend.name} if { req.hdr(${REPLICA_HEADER}) -m str ${backend.name} }`,
     ),
     ...backends.map((backend) => `  server ${backend.name} 127.0.0.1:${backend.port}`),
+    // Which replica answered, for tests that count what each one did.
+    `  http-response set-header ${SERVED_BY_HEADER} %s`,
     '',
   ].join('\n');
 }
