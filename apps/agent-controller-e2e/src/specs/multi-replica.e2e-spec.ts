@@ -10,6 +10,7 @@ import { RunningSimulator, startSimulator } from '../support/simulator-process';
 
 const GIT_URL = 'https://git.example.com/agents.git';
 /** Proxied calls per client and minute, and log-ins per address: small budgets the fleet must count once. */
+const PASSWORD = 'correct horse battery';
 const CLIENT_BUDGET = 20;
 const LOGIN_BUDGET = 10;
 
@@ -243,6 +244,35 @@ describeFleet('a fleet of three replicas behind a load balancer', () => {
         .split('\n')
         .some((line) => line.includes(text) && line.includes(id)),
     );
+
+  it('3. requests spread over the replicas meet 429 at the one shared budget', async () => {
+    // Proxied calls per client: a client of its own, so no other test spends its budget.
+    const created = await fleet.api.post('/api/clients', clientBody(`budget-${randomUUID().slice(0, 8)}`), {
+      token: admin,
+    });
+    expect(created.status).toBe(201);
+    const proxied: number[] = [];
+    for (let index = 0; index < CLIENT_BUDGET + 9; index++) {
+      const replica = fleet.replica(fleet.names[index % fleet.names.length]);
+      const response = await replica.api.get(`/api/clients/${created.body.id}/agents`, { token: admin });
+      proxied.push(response.status === 429 && response.body.code === 'CLIENT_RATE_LIMITED' ? 429 : response.status);
+    }
+    expect(proxied).toEqual([...Array(CLIENT_BUDGET).fill(200), ...Array(9).fill(429)]);
+
+    // Log-ins per address (the balancer names the address in X-Forwarded-For): an address of its own.
+    const address = { 'x-forwarded-for': `203.0.113.${1 + Math.floor(Math.random() * 250)}` };
+    const logins: number[] = [];
+    for (let index = 0; index < LOGIN_BUDGET + 5; index++) {
+      const replica = fleet.replica(fleet.names[index % fleet.names.length]);
+      const response = await replica.api.post(
+        '/api/auth/login',
+        { email: 'admin@example.com', password: PASSWORD },
+        { headers: address },
+      );
+      logins.push(response.status === 429 && response.body.code === 'RATE_LIMITED' ? 429 : response.status);
+    }
+    expect(logins).toEqual([...Array(LOGIN_BUDGET).fill(200), ...Array(5).fill(429)]);
+  }, 30_000);
 
   it('4. kill -9 of a replica under load: no write lost or doubled, its sockets re-link elsewhere within 5 s, its job finishes elsewhere with one server', async () => {
     const victim = fleet.names[1];
