@@ -6,3 +6,8 @@ export * from './lib/encryption/encrypted-column.transformer';
 export * from './lib/embedded/embedded-postgres';
 export * from './lib/embedded/data-dir-lock';
 export * from './lib/migrations';
+export * from './lib/fleet/advisory-locks';
+export * from './lib/fleet/leader-lock';
+export * from './lib/fleet/periodic-tasks';
+export * from './lib/fleet/replica-registry';
+export * from './lib/fleet/replica.entity';

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '@agent-controller/core';
+import { PeriodicTasks } from '@agent-controller/database';
 import { HealthState } from '@agent-controller/shared-contracts';
 import type { DataSource } from 'typeorm';
 import { ClientHealthProber } from './client-health.prober';
@@ -60,18 +62,15 @@ describe('ClientHealthProber', () => {
       { publish: jest.fn() } as never,
       config,
     );
-    const prober = new ClientHealthProber(
-      repository as unknown as ClientsRepository,
-      recorder,
-      {} as DataSource,
-      config,
-    );
+    // The embedded database: this one process leads the prober without taking a lock.
+    const tasks = new PeriodicTasks(new SchedulerRegistry(), {} as DataSource, config);
+    const prober = new ClientHealthProber(repository as unknown as ClientsRepository, recorder, tasks, config);
 
     prober.onApplicationBootstrap();
     try {
       await until(() => repository.findDueForCheck.mock.calls.length >= 2 && checked.length >= 6);
     } finally {
-      await prober.onApplicationShutdown();
+      await tasks.stopAll();
     }
 
     expect(checked.slice(0, 3)).toEqual(['c1', 'c2', 'c3']);

@@ -1,10 +1,8 @@
 import { DatabaseConfig } from '@agent-controller/core';
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { EmbeddedPostgres } from './embedded/embedded-postgres';
+import { ADVISORY_LOCKS } from './fleet/advisory-locks';
 import { MIGRATIONS } from './migrations';
-
-// Any fixed number works; it only has to be the same in every replica.
-const MIGRATION_LOCK_ID = 715_204_981;
 
 type Entities = MixedList<string | (new () => unknown) | EntitySchema>;
 
@@ -124,11 +122,11 @@ export async function runMigrations(dataSource: DataSource, kind: DatabaseConfig
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    await runner.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migrations]);
     try {
       await dataSource.runMigrations();
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+      await runner.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.migrations]);
     }
   } finally {
     await runner.release();

@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { PeriodicTasks } from '@agent-controller/database';
 import { ClientUsageRecorder } from './client-usage.recorder';
 import { UsageIncrement } from './client-usage.repository';
 import { emptyLatencyBuckets, latencyBucketIndex } from './latency-buckets';
@@ -22,7 +24,9 @@ function setUp() {
     }),
     deleteBefore: jest.fn(async () => undefined),
   };
-  const recorder = new ClientUsageRecorder(repository as never, { metrics: { usageFlushIntervalMs: 60_000 } } as never);
+  const config = { database: { kind: 'embedded' }, metrics: { usageFlushIntervalMs: 60_000 } };
+  const tasks = new PeriodicTasks(new SchedulerRegistry(), {} as never, config as never);
+  const recorder = new ClientUsageRecorder(repository as never, tasks, config as never);
   return { recorder, repository, written };
 }
 

@@ -1,28 +1,33 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, appConfig } from '@agent-controller/core';
+import { PeriodicTasks } from '@agent-controller/database';
 import { ClientUsageRepository, UsageIncrement } from './client-usage.repository';
 import { addLatencyBuckets, emptyLatencyBuckets, latencyBucketIndex } from './latency-buckets';
 import { HOUR_MS, startOfHour, USAGE_RETENTION_MS } from './usage-hours';
 
 /**
  * Sums proxied calls per client and hour in memory and adds them to `client_usage_hourly` every few seconds
- * and on shutdown: one statement per flush, not one per request. Once an hour it also deletes rows past
- * retention (every replica does; deleting twice is harmless).
+ * and on shutdown: one statement per flush, not one per request; each replica adds what it counted. Once an
+ * hour it also deletes rows past retention (every replica does; deleting twice is harmless).
  */
 @Injectable()
-export class ClientUsageRecorder implements OnApplicationShutdown {
+export class ClientUsageRecorder implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ClientUsageRecorder');
   private pending = new Map<string, UsageIncrement>();
   private lastPrunedAt = Number.NEGATIVE_INFINITY;
   /** Flushes run one after another, so the one on shutdown also waits for a flush in progress. */
   private flushing: Promise<void> = Promise.resolve();
-  private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly usage: ClientUsageRepository,
-    @Inject(appConfig.KEY) config: AppConfig,
-  ) {
-    this.timer = setInterval(() => void this.flush(), config.metrics.usageFlushIntervalMs).unref();
+    private readonly tasks: PeriodicTasks,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.tasks.schedule('ClientUsageRecorder', { everyMs: this.config.metrics.usageFlushIntervalMs }, () =>
+      this.flush(),
+    );
   }
 
   record(clientId: string, durationMs: number, isError: boolean, at = new Date()): void {
@@ -37,7 +42,7 @@ export class ClientUsageRecorder implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    await this.tasks.stop('ClientUsageRecorder');
     await this.flush();
   }
 

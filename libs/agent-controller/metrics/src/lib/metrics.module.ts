@@ -6,6 +6,7 @@ import { ClientUsageHourlyEntity } from './client-usage-hourly.entity';
 import { ClientUsageRecorder } from './client-usage.recorder';
 import { ClientUsageRepository } from './client-usage.repository';
 import { ClientUsageService } from './client-usage.service';
+import { LeaderMetrics } from './leader.metrics';
 import { MetricsAccessMiddleware } from './metrics-access.middleware';
 import { MetricsController } from './metrics.controller';
 import { createMetricsRegistry } from './metrics-registry';
@@ -23,6 +24,7 @@ export const METRICS_ENTITIES = [ClientUsageHourlyEntity];
     ClientUsageRecorder,
     ClientUsageRepository,
     ClientUsageService,
+    LeaderMetrics,
     MetricsService,
     ProxyMetrics,
   ],

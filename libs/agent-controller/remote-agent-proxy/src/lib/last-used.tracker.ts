@@ -1,16 +1,26 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ClientsRepository } from '@agent-controller/clients';
+import { PeriodicTasks } from '@agent-controller/database';
 
 const FLUSH_INTERVAL_MS = 5000;
 
-/** Collects which clients were called and writes `lastUsedAt` in one UPDATE every few seconds, not per request. */
+/**
+ * Collects which clients were called and writes `lastUsedAt` in one UPDATE every few seconds, not per request.
+ * Each replica writes what it saw.
+ */
 @Injectable()
-export class LastUsedTracker implements OnApplicationShutdown {
+export class LastUsedTracker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('LastUsedTracker');
   private pending = new Set<string>();
-  private readonly timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS).unref();
 
-  constructor(private readonly clients: ClientsRepository) {}
+  constructor(
+    private readonly clients: ClientsRepository,
+    private readonly tasks: PeriodicTasks,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.tasks.schedule('LastUsedTracker', { everyMs: FLUSH_INTERVAL_MS }, () => this.flush());
+  }
 
   markUsed(clientId: string): void {
     this.pending.add(clientId);
@@ -28,7 +38,7 @@ export class LastUsedTracker implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    await this.tasks.stop('LastUsedTracker');
     await this.flush();
   }
 }

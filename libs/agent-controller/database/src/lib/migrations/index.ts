@@ -6,6 +6,7 @@ import { ClientUsage1795393896853 } from './1795393896853-ClientUsage';
 import { Provisioning1795395748740 } from './1795395748740-Provisioning';
 import { ClientWeakApiKey1796571644526 } from './1796571644526-ClientWeakApiKey';
 import { LoginThrottles1796572881850 } from './1796572881850-LoginThrottles';
+import { Replicas1796588663761 } from './1796588663761-Replicas';
 
 /** Every migration in order. Migrations are generated, reviewed, and never edited after they land. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Provisioning1795395748740,
   ClientWeakApiKey1796571644526,
   LoginThrottles1796572881850,
+  Replicas1796588663761,
 ];

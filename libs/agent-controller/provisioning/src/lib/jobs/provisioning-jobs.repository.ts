@@ -107,7 +107,8 @@ export class ProvisioningJobsRepository {
           error: job.error,
           finishedAt: job.finishedAt,
           leaseOwner: job.leaseOwner,
-          leaseExpiresAt: job.leaseExpiresAt,
+          // The database's clock, like the claim that compares it: replicas' clocks may differ.
+          leaseExpiresAt: () => `now() + make_interval(secs => ${Number(leaseMs) / 1000})`,
         },
       );
       return true;

@@ -1,8 +1,11 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { PeriodicTasks } from '@agent-controller/database';
 import { PROVISIONING_STEPS, ProvisioningStepName } from '@agent-controller/shared-contracts';
 import { ProvisioningJobEntity } from './provisioning-job.entity';
 import { ProvisioningRunner } from './provisioning.runner';
 
 const CONFIG = {
+  database: { kind: 'embedded' },
   provisioning: {
     pollIntervalMs: 10,
     serverTimeoutMs: 1000,
@@ -51,7 +54,13 @@ async function finished(job: ProvisioningJobEntity): Promise<void> {
 }
 
 function runnerFor(job: ProvisioningJobEntity, existingClientId: string | null, cloud: object = {}) {
-  const jobs = { findById: jest.fn(async () => job), saveLeased: jest.fn(async () => true) };
+  const jobs = {
+    findById: jest.fn(async () => job),
+    saveLeased: jest.fn(async () => true),
+    claimOrphanedLeases: jest.fn(async (): Promise<string[]> => []),
+    releaseLeases: jest.fn(async () => undefined),
+  };
+  const tasks = new PeriodicTasks(new SchedulerRegistry(), {} as never, CONFIG as never);
   const clients = { createClient: jest.fn(async () => ({ client: { id: 'new-client' } })) };
   const clientRows = { findIdByNameAndEndpoint: jest.fn(async () => existingClientId) };
   const providers = { get: jest.fn(() => ({ deleteServer: jest.fn(), ...cloud })) };
@@ -67,9 +76,10 @@ function runnerFor(job: ProvisioningJobEntity, existingClientId: string | null, 
     clients as never,
     clientRows as never,
     { publish: jest.fn() } as never,
+    tasks,
     CONFIG as never,
   );
-  return { runner, clients, clientRows };
+  return { runner, clients, clientRows, jobs };
 }
 
 describe('ProvisioningRunner', () => {
@@ -115,5 +125,24 @@ describe('ProvisioningRunner', () => {
     expect(cloud.findServerOfJob).toHaveBeenCalledWith({ controllerId: 'controller-1', jobId: job.id });
     expect(cloud.createServer).not.toHaveBeenCalled();
     expect(job).toMatchObject({ status: 'succeeded', serverId: '77', clientId: 'new-client' });
+  });
+});
+
+describe('ProvisioningRunner claims', () => {
+  it('resumes a job whose lease ran out (its replica died) as soon as it is claimed, and hands leases back on shutdown', async () => {
+    const job = jobAtLastStep();
+    const { runner, jobs } = runnerFor(job, null);
+    jobs.claimOrphanedLeases.mockResolvedValueOnce([job.id]);
+
+    runner.onApplicationBootstrap();
+    try {
+      await finished(job);
+    } finally {
+      await runner.onApplicationShutdown();
+    }
+
+    expect(jobs.claimOrphanedLeases).toHaveBeenCalledWith(runner.leaseOwner, runner.leaseDurationMs);
+    expect(job).toMatchObject({ status: 'succeeded', clientId: 'new-client' });
+    expect(jobs.releaseLeases).toHaveBeenCalledWith(runner.leaseOwner);
   });
 });

@@ -9,7 +9,7 @@ import {
   RequestPrincipal,
   runWithRequestContext,
 } from '@agent-controller/core';
-import { isDatabaseUnavailable } from '@agent-controller/database';
+import { isDatabaseUnavailable, PeriodicTasks } from '@agent-controller/database';
 import { PROVISIONING_STEPS, ProvisioningStep, ProvisioningStepName } from '@agent-controller/shared-contracts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,7 +22,6 @@ import { toProvisioningJob } from './provisioning-job.mapper';
 import { ProvisioningJobsRepository } from './provisioning-jobs.repository';
 import { ServerUserData } from './server-user-data';
 
-const CLAIM_INTERVAL_MS = 10_000;
 // Each attempt is itself retried by the HTTP client (429/5xx); this covers longer cloud trouble.
 const DELETE_ATTEMPTS = 2;
 // Creates sent at most when their answers are lost and the cloud shows no server of the job.
@@ -37,14 +36,15 @@ class LeaseLost extends Error {}
 /**
  * Runs provisioning jobs step by step (create_server → server_running → agent_manager_healthy →
  * client_registered), saving after every change under a lease so exactly one process runs a job and any
- * replica resumes it after a restart. A failure after the server exists deletes the server.
+ * replica resumes it after a restart. Every replica looks for jobs whose lease ran out twice per lease period,
+ * so a job whose replica died resumes elsewhere at most half a lease period after its lease ends. A failure
+ * after the server exists deletes the server.
  */
 @Injectable()
 export class ProvisioningRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ProvisioningRunner');
   private readonly owner = `runner-${randomUUID()}`;
   private readonly running = new Map<string, Promise<void>>();
-  private claimTimer?: NodeJS.Timeout;
   private stopping = false;
 
   constructor(
@@ -56,6 +56,7 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
     private readonly clients: ClientsService,
     private readonly clientRows: ClientsRepository,
     private readonly events: FleetEvents,
+    private readonly tasks: PeriodicTasks,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -64,13 +65,12 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
-    void this.claimAndRun();
-    this.claimTimer = setInterval(() => void this.claimAndRun(), CLAIM_INTERVAL_MS).unref();
+    this.tasks.schedule('ProvisioningRunner', { everyMs: this.leaseMs / 2, firstAfterMs: 0 }, () => this.claimAndRun());
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.claimTimer);
+    await this.tasks.stop('ProvisioningRunner');
     // Jobs stop at their next step boundary or poll; the lease is handed back so a new process resumes at once.
     await Promise.allSettled(this.running.values());
     await this.jobs.releaseLeases(this.owner).catch(() => undefined);
@@ -92,13 +92,9 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
   /** Picks up running jobs whose process is gone (restart, crash) and runs them here. */
   private async claimAndRun(): Promise<void> {
     if (this.stopping) return;
-    try {
-      for (const id of await this.jobs.claimOrphanedLeases(this.owner, this.leaseMs)) {
-        this.logger.log({ jobId: id }, 'Resuming provisioning job');
-        this.launch(id);
-      }
-    } catch (error) {
-      this.logger.warn({ err: error }, 'Could not claim provisioning jobs');
+    for (const id of await this.jobs.claimOrphanedLeases(this.owner, this.leaseMs)) {
+      this.logger.log({ jobId: id }, 'Resuming provisioning job');
+      this.launch(id);
     }
   }
 

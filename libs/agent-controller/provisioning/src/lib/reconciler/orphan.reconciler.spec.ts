@@ -1,5 +1,7 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import type { AuditService } from '@agent-controller/audit';
 import type { AppConfig } from '@agent-controller/core';
+import { PeriodicTasks } from '@agent-controller/database';
 import type { DataSource } from 'typeorm';
 import type { ControllerIdentityService } from '../controller-identity.service';
 import { OrphanServerEntity } from '../jobs/orphan-server.entity';
@@ -21,7 +23,12 @@ function server(id: string, ageMs: number): CloudServer {
   };
 }
 
-function setUp(servers: CloudServer[], known: OrphanServerEntity[]) {
+const CONFIG = {
+  database: { kind: 'embedded' },
+  provisioning: { orphanGraceMs: HOUR, deleteOrphans: false, reconcileIntervalMs: 50 },
+} as unknown as AppConfig;
+
+function setUp(servers: CloudServer[], known: OrphanServerEntity[], providersConfigured = true) {
   const rows = new Map(known.map((row) => [row.serverId, row]));
   const saved: OrphanServerEntity[] = [];
   const orphans = {
@@ -34,15 +41,18 @@ function setUp(servers: CloudServer[], known: OrphanServerEntity[]) {
     delete: jest.fn(async () => undefined),
   };
   const provider = { type: 'hetzner', listServers: jest.fn(async () => servers), deleteServer: jest.fn() };
+  // The embedded database: this one process leads the reconciler without taking a lock.
+  const tasks = new PeriodicTasks(new SchedulerRegistry(), {} as DataSource, CONFIG);
   const reconciler = new OrphanReconciler(
-    { configured: () => [provider] } as unknown as CloudProviders,
+    { configured: () => (providersConfigured ? [provider] : []) } as unknown as CloudProviders,
     { accountedServerIds: async () => new Set<string>() } as unknown as ProvisioningJobsRepository,
     { get: async () => 'controller-1' } as unknown as ControllerIdentityService,
     { recordOutsideTransaction: jest.fn(async () => undefined) } as unknown as AuditService,
+    tasks,
     { getRepository: () => orphans } as unknown as DataSource,
-    { provisioning: { orphanGraceMs: HOUR, deleteOrphans: false } } as unknown as AppConfig,
+    CONFIG,
   );
-  return { reconciler, saved };
+  return { reconciler, saved, tasks, provider };
 }
 
 describe('OrphanReconciler.reconcile', () => {
@@ -79,5 +89,25 @@ describe('OrphanReconciler.reconcile', () => {
     await reconciler.reconcile();
 
     expect(saved).toEqual([expect.objectContaining({ serverId: 'old', jobId: 'job-old' })]);
+  });
+});
+
+describe('OrphanReconciler on its schedule', () => {
+  it('passes over the clouds on every interval as the leader of the reconciler task', async () => {
+    const { reconciler, saved, tasks, provider } = setUp([server('old', 2 * HOUR)], []);
+    reconciler.onApplicationBootstrap();
+    try {
+      while (provider.listServers.mock.calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      await tasks.stopAll();
+    }
+    expect(tasks.leadership()).toEqual(new Map([['reconciler', false]]));
+    expect(saved[0]).toEqual(expect.objectContaining({ serverId: 'old' }));
+  });
+
+  it('is not scheduled when no cloud is configured', async () => {
+    const { reconciler, tasks } = setUp([], [], false);
+    reconciler.onApplicationBootstrap();
+    expect(tasks.leadership()).toEqual(new Map());
   });
 });

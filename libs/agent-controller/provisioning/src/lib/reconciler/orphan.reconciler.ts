@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '@agent-controller/audit';
 import { AppConfig, appConfig, DomainError, RequestPrincipal } from '@agent-controller/core';
+import { PeriodicTasks } from '@agent-controller/database';
 import { OrphanServer } from '@agent-controller/shared-contracts';
 import { DataSource, IsNull, LessThan } from 'typeorm';
 import { ControllerIdentityService } from '../controller-identity.service';
@@ -9,38 +10,38 @@ import { OrphanServerEntity } from '../jobs/orphan-server.entity';
 import { ProvisioningJobsRepository } from '../jobs/provisioning-jobs.repository';
 import { CloudProviders } from '../providers/cloud-providers';
 
-const RECONCILER_LOCK_ID = 728_341_002;
+const FIRST_PASS_AFTER_MS = 10_000;
 
 /**
  * Lists this controller's labelled servers at every configured cloud and reports those that no live job and no
  * client accounts for once they are older than the grace period (a job may be between create and save).
- * With PROVISIONING_DELETE_ORPHANS=true it deletes them. One replica at a time (advisory lock).
+ * With PROVISIONING_DELETE_ORPHANS=true it deletes them. One replica of the fleet runs it (the leader of the
+ * `reconciler` task); the embedded database has one process, which always does.
  */
 @Injectable()
-export class OrphanReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OrphanReconciler implements OnApplicationBootstrap {
   private readonly logger = new Logger('OrphanReconciler');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(
     private readonly providers: CloudProviders,
     private readonly jobs: ProvisioningJobsRepository,
     private readonly identity: ControllerIdentityService,
     private readonly audit: AuditService,
+    private readonly tasks: PeriodicTasks,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.providers.configured().length === 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.runExclusively().finally(() => (this.running = undefined));
-    }, this.config.provisioning.reconcileIntervalMs).unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    const interval = this.config.provisioning.reconcileIntervalMs;
+    // The first pass soon after start, so a leader is elected at once (its gauge shows it) rather than only
+    // after a whole interval; the grace period keeps young servers out of it.
+    this.tasks.schedule(
+      'OrphanReconciler',
+      { everyMs: interval, firstAfterMs: Math.min(interval, FIRST_PASS_AFTER_MS), leader: 'reconciler' },
+      () => this.reconcile(),
+    );
   }
 
   async listOrphans(principal: RequestPrincipal): Promise<OrphanServer[]> {
@@ -57,24 +58,6 @@ export class OrphanReconciler implements OnApplicationBootstrap, OnApplicationSh
       lastSeenAt: row.lastSeenAt.toISOString(),
       deletedAt: row.deletedAt?.toISOString() ?? null,
     }));
-  }
-
-  private async runExclusively(): Promise<void> {
-    if (this.config.database.kind === 'embedded') return this.reconcile().catch((error) => this.warn(error));
-    const connection = this.dataSource.createQueryRunner();
-    try {
-      const [{ locked }] = await connection.query('SELECT pg_try_advisory_lock($1) AS locked', [RECONCILER_LOCK_ID]);
-      if (!locked) return;
-      try {
-        await this.reconcile();
-      } finally {
-        await connection.query('SELECT pg_advisory_unlock($1)', [RECONCILER_LOCK_ID]);
-      }
-    } catch (error) {
-      this.warn(error);
-    } finally {
-      await connection.release();
-    }
   }
 
   /** One pass over every configured cloud. */

@@ -1,10 +1,14 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, appConfig } from '@agent-controller/core';
+import { PeriodicTasks } from '@agent-controller/database';
 import { EntityManager } from 'typeorm';
 import { refusalFor } from './login-throttle.policy';
 import { LoginThrottleRepository } from './login-throttle.repository';
 
-/** Stale rows are swept this often; they are harmless meanwhile (the next attempt starts them over). */
+/**
+ * Stale rows are swept this often, by every replica (deleting twice is harmless); they are harmless meanwhile:
+ * the next attempt starts them over.
+ */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /**
@@ -13,12 +17,10 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
  * answered the same way and the budget holds however many addresses a guesser uses.
  */
 @Injectable()
-export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('LoginThrottle');
-  private sweeper?: NodeJS.Timeout;
-
+export class LoginThrottle implements OnApplicationBootstrap {
   constructor(
     private readonly throttles: LoginThrottleRepository,
+    private readonly tasks: PeriodicTasks,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -40,21 +42,10 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     return wasLocked;
   }
 
-  onModuleInit(): void {
+  onApplicationBootstrap(): void {
     if (this.config.auth.method !== 'users') return;
-    this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
-    this.sweeper.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.sweeper);
-  }
-
-  private async sweep(): Promise<void> {
-    try {
-      await this.throttles.deleteStale(this.config.rateLimit.loginAccount.windowSeconds);
-    } catch (error) {
-      this.logger.warn(`Could not sweep stale log-in throttles: ${(error as Error).message}`);
-    }
+    this.tasks.schedule('LoginThrottleSweep', { everyMs: SWEEP_INTERVAL_MS }, () =>
+      this.throttles.deleteStale(this.config.rateLimit.loginAccount.windowSeconds),
+    );
   }
 }
