@@ -203,19 +203,32 @@ describeFleet('a fleet of three replicas behind a load balancer', () => {
   }
 
   /** A socket linked to the remote and logged in to the agent there: what the console holds open. */
-  async function linked(replica?: string, target = remoteClientId, token = admin): Promise<GatewayClient> {
+  async function linked(
+    replica?: string,
+    target = remoteClientId,
+    token = admin,
+    login = target === remoteClientId,
+  ): Promise<GatewayClient> {
     const browser = await connect(token, replica);
-    await link(browser, target);
+    await link(browser, target, login);
     return browser;
   }
 
-  async function link(browser: GatewayClient, target = remoteClientId): Promise<void> {
+  async function link(browser: GatewayClient, target = remoteClientId, login = target === remoteClientId) {
     const from = browser.received.length;
     browser.emit('setClient', { clientId: target });
     await browser.next('setClientSuccess', () => true, from);
-    if (target !== remoteClientId) return;
+    if (!login) return;
     browser.emit('forward', { event: 'login', agentId });
     await browser.next('loginSuccess', () => true, from);
+  }
+
+  async function userToken(email: string): Promise<{ id: string; token: string }> {
+    const created = await fleet.api.post('/api/users', { email, password: PASSWORD }, { token: admin });
+    expect(created.status).toBe(201);
+    const login = await fleet.api.post('/api/auth/login', { email, password: PASSWORD });
+    expect(login.status).toBe(200);
+    return { id: created.body.id, token: login.body.accessToken };
   }
 
   const provision = (api: Api, name: string) =>
@@ -244,6 +257,111 @@ describeFleet('a fleet of three replicas behind a load balancer', () => {
         .split('\n')
         .some((line) => line.includes(text) && line.includes(id)),
     );
+
+  it('1. a socket on every replica hears the provisioning progress of a job one replica runs, and the health change one prober found', async () => {
+    const [a, b] = fleet.names;
+    // A second remote, healthy for now; the owner (admin) watches it from every replica.
+    const flaky = await startSimulator({ apiKey: 'fleet-flaky-key-0123456789' });
+    try {
+      const client = await fleet.replica(a).api.post('/api/clients', clientBody('flaky remote', flaky), {
+        token: admin,
+      });
+      expect(client.status).toBe(201);
+      const clientId: string = client.body.id;
+      const browsers = await Promise.all(fleet.names.map((name) => linked(name, clientId)));
+
+      // The job runs where it was asked for (B); its progress reaches the owner's sockets on every replica.
+      const started = await provision(fleet.replica(b).api, `progress-${randomUUID().slice(0, 8)}`);
+      expect(started.status).toBe(202);
+      const job = await finished(started.body.id, 30_000);
+      expect(job).toMatchObject({ status: 'succeeded', error: null });
+      expect(loggedBy('Resuming provisioning job', job.id)).toEqual([]);
+      for (const [index, browser] of browsers.entries()) {
+        const progress = browser.received
+          .filter((entry) => entry.event === 'provisioningProgress' && entry.payload.id === job.id)
+          .map((entry) => entry.payload.status);
+        expect({ replica: fleet.names[index], progress }).toEqual({
+          replica: fleet.names[index],
+          progress: expect.arrayContaining(['running', 'succeeded']),
+        });
+      }
+
+      // The remote starts failing its API; whichever replica's prober finds it (C), every replica's sockets hear.
+      await eventually('the new remote is healthy', async () => {
+        const health = (await fleet.api.get(`/api/clients/${clientId}`, { token: admin })).body.health;
+        return health.state === 'healthy';
+      });
+      const failingSince = Date.now();
+      await flaky.setFaults({ status5xx: 503 });
+      const changes = await Promise.all(
+        browsers.map((browser) =>
+          browser.next(
+            'clientHealth',
+            (payload) => payload.clientId === clientId && payload.health.state !== 'healthy',
+            0,
+            15_000,
+          ),
+        ),
+      );
+      const heardMs = Date.now() - failingSince;
+      for (const change of changes) expect(change).toEqual(changes[0]);
+      expect(changes[0]).toMatchObject({ clientId, from: 'healthy' });
+      const prober = loggedBy(`is now ${changes[0].health.state}`, clientId);
+      process.stdout.write(
+        `test 1: job ${job.id} ran on ${b}, its progress heard on ${fleet.names.join(', ')}; ` +
+          `health change (${changes[0].from} → ${changes[0].health.state}) found by ${prober.join(', ')}, ` +
+          `heard on every replica ${heardMs} ms after the remote began failing\n`,
+      );
+      expect(prober).toHaveLength(1);
+    } finally {
+      await flaky.stop();
+    }
+  }, 60_000);
+
+  it('2. a member removed through one replica loses the link on another within 2 s; a locked user is disconnected everywhere', async () => {
+    const [a, b] = fleet.names;
+    const email = `member-${randomUUID().slice(0, 8)}@example.com`;
+    const member = await userToken(email);
+    const membership = await fleet.api.post(
+      `/api/clients/${remoteClientId}/users`,
+      { email, role: 'user' },
+      { token: admin },
+    );
+    expect(membership.status).toBe(201);
+    const browser = await linked(a, remoteClientId, member.token, false);
+    const linksBefore = await remote.connectedSockets();
+
+    const removedAt = Date.now();
+    const removed = await fleet
+      .replica(b)
+      .api.delete(`/api/clients/${remoteClientId}/users/${membership.body.id}`, { token: admin });
+    expect(removed.status).toBe(204);
+    expect((await browser.next('error', (e) => e.event === 'accessCheck', 0, 2_000)).error.code).toBe('NOT_FOUND');
+    const linksAfter = await eventuallyValue(
+      () => remote.connectedSockets(),
+      (links) => links === linksBefore - 1,
+      2_000 - (Date.now() - removedAt),
+    );
+    const unlinkedMs = Date.now() - removedAt;
+    expect(linksAfter).toBe(linksBefore - 1);
+    expect(browser.socket.connected).toBe(true);
+
+    const locked = await userToken(`locked-${randomUUID().slice(0, 8)}@example.com`);
+    const everywhere = await Promise.all(fleet.names.map((name) => connect(locked.token, name)));
+    const lockedAt = Date.now();
+    const lock = await fleet.replica(b).api.post(`/api/users/${locked.id}/lock`, undefined, { token: admin });
+    expect(lock.status).toBe(200);
+    for (const socket of everywhere) {
+      expect((await socket.next('error', (e) => e.event === 'accessCheck', 0, 2_000)).error.code).toBe(
+        'ACCOUNT_LOCKED',
+      );
+      await socket.next('disconnect', () => true, 0, 2_000);
+    }
+    process.stdout.write(
+      `test 2: member removed through ${b} lost the link on ${a} after ${unlinkedMs} ms; the locked user's sockets ` +
+        `on ${fleet.names.join(', ')} were disconnected after ${Date.now() - lockedAt} ms\n`,
+    );
+  }, 30_000);
 
   it('3. requests spread over the replicas meet 429 at the one shared budget', async () => {
     // Proxied calls per client: a client of its own, so no other test spends its budget.
