@@ -1,5 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { AppConfig, loadAppConfig, RedisConnection } from '@agent-controller/core';
+import { AppConfig, RedisConnection } from '@agent-controller/core';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,11 +21,11 @@ async function freePort(): Promise<number> {
 
 const opened: Array<{ server: Server; redis: RedisConnection }> = [];
 
-/** One replica's Socket.IO server, on a port of its own, with the fleet's Redis as `env` configures it. */
-async function replica(env: Record<string, string>): Promise<{ server: Server; port: number }> {
-  const redis = new RedisConnection(loadAppConfig({ NODE_ENV: 'test', ...env }));
+/** One replica's Socket.IO server, on a port of its own, with `redis` as REDIS_URL and REDIS_KEY_PREFIX say. */
+async function replica(redisConfig?: AppConfig['redis']): Promise<{ server: Server; port: number }> {
   const port = await freePort();
-  const config = { http: { corsOrigins: [] }, gateway: { port } } as unknown as AppConfig;
+  const config = { http: { corsOrigins: [] }, gateway: { port }, redis: redisConfig } as unknown as AppConfig;
+  const redis = new RedisConnection(config);
   const app = { get: () => redis } as unknown as INestApplicationContext;
   const server = new GatewayIoAdapter(app, config).createIOServer(0);
   opened.push({ server, redis });
@@ -41,7 +41,7 @@ afterEach(async () => {
 
 describe('GatewayIoAdapter', () => {
   withRedis("spans replicas: a broadcast on one reaches a room's sockets on the other", async () => {
-    const env = { REDIS_URL: REDIS_URL ?? '', REDIS_KEY_PREFIX: `ac-test-${randomUUID()}:` };
+    const env = { url: REDIS_URL ?? '', keyPrefix: `ac-test-${randomUUID()}:` };
     const [first, second] = [await replica(env), await replica(env)];
     first.server.of('/clients').on('connection', (socket) => void socket.join('user:u1'));
     second.server.of('/clients');
@@ -71,7 +71,7 @@ describe('GatewayIoAdapter', () => {
     const record = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', record);
     try {
-      const { server } = await replica({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+      const { server } = await replica({ url: `redis://127.0.0.1:${await freePort()}`, keyPrefix: '' });
       const clients = server.of('/clients');
       clients.to('user:u1').emit('hello', {});
       clients.emit('hello', {});
@@ -84,7 +84,7 @@ describe('GatewayIoAdapter', () => {
   });
 
   it('keeps rooms in this process without REDIS_URL', async () => {
-    const { server } = await replica({});
+    const { server } = await replica();
     expect(server.of('/clients').adapter.constructor.name).toBe('Adapter');
   });
 });

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadAppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
 import { RedisConnection } from '../redis/redis-connection';
 import { FleetEvent } from './fleet-event';
 import { FleetEvents } from './fleet-events';
@@ -13,8 +13,9 @@ const withRedis = REDIS_URL ? it : it.skip;
 
 const connections: RedisConnection[] = [];
 
-function busFor(env: Record<string, string>): FleetEvents {
-  const redis = new RedisConnection(loadAppConfig({ NODE_ENV: 'test', ...env }));
+/** The bus of one replica; `redis` as REDIS_URL and REDIS_KEY_PREFIX would configure it. */
+function busFor(redisConfig?: AppConfig['redis']): FleetEvents {
+  const redis = new RedisConnection({ redis: redisConfig } as AppConfig);
   connections.push(redis);
   const events = new FleetEvents(redis);
   events.onModuleInit();
@@ -51,7 +52,7 @@ afterEach(async () => {
 
 describe('FleetEvents', () => {
   it('without Redis, delivers each event once, at once, to the listeners of its type only', () => {
-    const events = busFor({});
+    const events = busFor();
     const received = collect(events);
     const progress: FleetEvent[] = [];
     events.on('provisioningProgress').subscribe((event) => progress.push(event));
@@ -67,10 +68,10 @@ describe('FleetEvents', () => {
   });
 
   withRedis('with Redis, every replica (the publisher too) hears each event exactly once', async () => {
-    const env = { REDIS_URL: REDIS_URL ?? '', REDIS_KEY_PREFIX: `ac-test-${randomUUID()}:` };
+    const env = { url: REDIS_URL ?? '', keyPrefix: `ac-test-${randomUUID()}:` };
     const [a, b] = [busFor(env), busFor(env)];
     const [receivedByA, receivedByB] = [collect(a), collect(b)];
-    const channel = `${env.REDIS_KEY_PREFIX}events`;
+    const channel = `${env.keyPrefix}events`;
     const probe = connections[0].client;
     await connections[0].waitUntilUp();
     await until(async () => {
@@ -97,11 +98,11 @@ describe('FleetEvents', () => {
   });
 
   withRedis('ignores what is not an event on its channel', async () => {
-    const env = { REDIS_URL: REDIS_URL ?? '', REDIS_KEY_PREFIX: `ac-test-${randomUUID()}:` };
+    const env = { url: REDIS_URL ?? '', keyPrefix: `ac-test-${randomUUID()}:` };
     const events = busFor(env);
     const received = collect(events);
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const channel = `${env.REDIS_KEY_PREFIX}events`;
+    const channel = `${env.keyPrefix}events`;
     const probe = connections[0].client;
     await connections[0].waitUntilUp();
     await until(async () => Number(((await probe?.pubsub('NUMSUB', channel)) as [string, number])[1]) === 1);
@@ -119,7 +120,7 @@ describe('FleetEvents', () => {
 
   it('with Redis down, still delivers on this replica, never throws, and logs the outage once', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const events = busFor({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    const events = busFor({ url: `redis://127.0.0.1:${await closedPort()}`, keyPrefix: '' });
     const received = collect(events);
 
     for (let i = 0; i < 5; i++)

@@ -1,4 +1,6 @@
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadAppConfig } from '../config/app-config';
 import { RedisConnection } from './redis-connection';
 
@@ -7,7 +9,9 @@ const REDIS_URL = process.env['TEST_REDIS_URL'];
 const withRedis = REDIS_URL ? it : it.skip;
 
 function connectionFor(env: Record<string, string>): RedisConnection {
-  return new RedisConnection(loadAppConfig({ NODE_ENV: 'test', ...env }));
+  // Test mode writes generated secrets to DATA_DIR: not into the source tree.
+  const dataDir = join(tmpdir(), 'ac-redis-connection-spec');
+  return new RedisConnection(loadAppConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, ...env }));
 }
 
 /** A loopback port nothing listens on. */
