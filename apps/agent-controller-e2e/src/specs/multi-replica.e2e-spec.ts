@@ -13,6 +13,9 @@ const GIT_URL = 'https://git.example.com/agents.git';
 const PASSWORD = 'correct horse battery';
 const CLIENT_BUDGET = 20;
 const LOGIN_BUDGET = 10;
+/** The fleet-wide periodic tasks' intervals (s): a dead leader's task must be taken over within one. */
+const HEALTH_INTERVAL_S = 3;
+const RECONCILE_INTERVAL_S = 3;
 
 /** Polls until `check` holds; state on other processes changes asynchronously. */
 async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
@@ -155,8 +158,8 @@ describeFleet('a fleet of three replicas behind a load balancer', () => {
         PROVISIONING_POLL_INTERVAL_MS: '150',
         PROVISIONING_SERVER_TIMEOUT: '30',
         PROVISIONING_HEALTH_TIMEOUT: '30',
-        PROVISIONING_RECONCILE_INTERVAL: '2',
-        CLIENT_HEALTH_INTERVAL: '3',
+        PROVISIONING_RECONCILE_INTERVAL: String(RECONCILE_INTERVAL_S),
+        CLIENT_HEALTH_INTERVAL: String(HEALTH_INTERVAL_S),
         REMOTE_REQUEST_TIMEOUT: '3000',
         CLIENT_RATE_LIMIT: String(CLIENT_BUDGET),
         LOGIN_RATE_LIMIT_MAX: String(LOGIN_BUDGET),
@@ -485,6 +488,93 @@ describeFleet('a fleet of three replicas behind a load balancer', () => {
     expect(cutCreates.length).toBeLessThanOrEqual(2);
     await fleet.restart(victim);
   }, 90_000);
+
+  it('5. exactly one replica leads the prober and the reconciler at any time; when the leader dies another takes over within one interval', async () => {
+    const tasks = ['prober', 'reconciler'] as const;
+    const intervalMs = { prober: HEALTH_INTERVAL_S * 1000, reconciler: RECONCILE_INTERVAL_S * 1000 };
+    /** Per sample: which replicas' gauges say they lead each task (a dead replica says nothing). */
+    const samples: { at: number; leaders: Record<string, string[]> }[] = [];
+    const sample = async () => {
+      const live = fleet.names.filter((name) => fleet.replica(name).controller.process.exitCode === null);
+      const scraped = await Promise.all(
+        live.map(async (name) => ({
+          name,
+          text: await fleet
+            .replica(name)
+            .direct.get('/metrics', { token: admin })
+            .then(
+              (response) => (response.status === 200 ? response.text : ''),
+              () => '',
+            ),
+        })),
+      );
+      const leaders = Object.fromEntries(
+        tasks.map((task) => [
+          task,
+          scraped
+            .filter(({ text }) => text.includes(`agent_controller_leader{task="${task}"} 1`))
+            .map(({ name }) => name),
+        ]),
+      );
+      samples.push({ at: Date.now(), leaders });
+      return leaders;
+    };
+
+    // Steady state over a couple of intervals: one leader per task, always the same.
+    for (let round = 0; round < 10; round++) {
+      await sample();
+      await sleep(300);
+    }
+    const before = samples.slice();
+    for (const task of tasks) {
+      expect(before.map((entry) => entry.leaders[task].length)).toEqual(before.map(() => 1));
+      expect(new Set(before.map((entry) => entry.leaders[task][0])).size).toBe(1);
+    }
+    const leader = before[0].leaders['prober'][0];
+    const orphaned = tasks.filter((task) => before[0].leaders[task][0] === leader);
+
+    const killedAt = Date.now();
+    expect(await fleet.signal(leader, 'SIGKILL')).toBeNull();
+    const after: typeof samples = [];
+    while (Date.now() - killedAt < 2 * Math.max(...Object.values(intervalMs))) {
+      const leaders = await sample();
+      after.push(samples[samples.length - 1]);
+      if (orphaned.every((task) => leaders[task].length === 1)) break;
+      await sleep(100);
+    }
+    // The moment each survivor took a task over, from its own log line (pino's `time`).
+    const takeover = Object.fromEntries(
+      orphaned.map((task) => {
+        const line = fleet.names
+          .filter((name) => name !== leader)
+          .flatMap((name) => fleet.replica(name).controller.output().split('\n'))
+          .find((candidate) => candidate.includes(`This replica now leads ${task}`));
+        const loggedAt = Number(/"time":(\d+)/.exec(line ?? '')?.[1] ?? Number.NaN);
+        return [task, loggedAt - killedAt];
+      }),
+    );
+    const newLeaders = Object.fromEntries(tasks.map((task) => [task, after.at(-1)?.leaders[task]]));
+    process.stdout.write(
+      `test 5: ${leader} led ${orphaned.join(' and ')} (${before.length} samples, one leader each); after its ` +
+        `kill -9: ${orphaned
+          .map(
+            (task) =>
+              `${task} taken over by ${newLeaders[task]} after ${takeover[task]} ms ` +
+              `(interval ${intervalMs[task]} ms)`,
+          )
+          .join(', ')}; ${samples.length} samples, most leaders in one: ` +
+        `${Math.max(...samples.flatMap((entry) => tasks.map((task) => entry.leaders[task].length)))}\n`,
+    );
+
+    // Never two at once; after the takeover exactly one again, a survivor; each within one interval.
+    for (const task of tasks) expect(samples.filter((entry) => entry.leaders[task].length > 1)).toEqual([]);
+    for (const task of orphaned) {
+      expect(newLeaders[task]).toHaveLength(1);
+      expect(newLeaders[task]).not.toContain(leader);
+      expect(takeover[task]).toBeLessThanOrEqual(intervalMs[task]);
+    }
+    await fleet.restart(leader);
+  }, 60_000);
 
   it('6. SIGTERM of a replica under load: every request that started is answered', async () => {
     const leaving = fleet.names[2];
