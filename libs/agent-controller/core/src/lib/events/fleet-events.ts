@@ -62,7 +62,10 @@ export class FleetEvents implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  /** Events of one type, from this replica and (with Redis) every other. */
+  /**
+   * Events of one type, from this replica and (with Redis) every other. A listener handles its own failures:
+   * rxjs rethrows a listener's error outside any caller, where it would end the process.
+   */
   on<T extends FleetEventType>(type: T): Observable<FleetEventOf<T>> {
     return this.events.pipe(filter((event): event is FleetEventOf<T> => event.type === type));
   }
