@@ -309,7 +309,12 @@ describeFleet('a fleet of three replicas behind a load balancer', () => {
       const heardMs = Date.now() - failingSince;
       for (const change of changes) expect(change).toEqual(changes[0]);
       expect(changes[0]).toMatchObject({ clientId, from: 'healthy' });
-      const prober = loggedBy(`is now ${changes[0].health.state}`, clientId);
+      // The prober logs the change after storing it; the event can reach the browsers before that line arrives.
+      const prober = await eventuallyValue(
+        async () => loggedBy(`is now ${changes[0].health.state}`, clientId),
+        (names) => names.length > 0,
+        5_000,
+      );
       process.stdout.write(
         `test 1: job ${job.id} ran on ${b}, its progress heard on ${fleet.names.join(', ')}; ` +
           `health change (${changes[0].from} → ${changes[0].health.state}) found by ${prober.join(', ')}, ` +
