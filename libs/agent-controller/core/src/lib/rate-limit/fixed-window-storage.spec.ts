@@ -4,6 +4,12 @@ import { loadAppConfig } from '../config/app-config';
 import { RedisConnection } from '../redis/redis-connection';
 import { MemoryThrottlerStorage, RedisThrottlerStorage } from './fixed-window-storage';
 
+/** The connection's command client; these specs configure REDIS_URL, so there is one. */
+function commandsOf(connection: RedisConnection) {
+  if (!connection.client) throw new Error('REDIS_URL is not configured');
+  return connection.client;
+}
+
 /** A real Redis when TEST_REDIS_URL is set (CI sets it); every test uses a key prefix of its own. */
 const REDIS_URL = process.env['TEST_REDIS_URL'];
 const withRedis = REDIS_URL ? it : it.skip;
@@ -90,7 +96,7 @@ describe('RedisThrottlerStorage', () => {
     );
     connections.push(connection);
     expect(await connection.waitUntilUp()).toBe(true);
-    return new RedisThrottlerStorage(connection.client!, prefix);
+    return new RedisThrottlerStorage(commandsOf(connection), prefix);
   }
 
   beforeEach(() => (prefix = `ac-test-${randomUUID()}:`));
@@ -114,7 +120,7 @@ describe('RedisThrottlerStorage', () => {
       [5, true],
     ]);
     expect(records[4].timeToBlockExpire).toBe(60);
-    const client = connections[0].client!;
+    const client = commandsOf(connections[0]);
     const key = a.keyOf('ip', 'global');
     expect(key.startsWith(prefix)).toBe(true);
     expect(await client.keys(`${prefix}*`)).toEqual([key]);

@@ -5,6 +5,12 @@ import { loadAppConfig } from '../config/app-config';
 import { RedisConnection } from '../redis/redis-connection';
 import { FleetThrottlerStorage } from './fleet-throttler-storage';
 
+/** The connection's command client; these specs configure REDIS_URL, so there is one. */
+function commandsOf(connection: RedisConnection) {
+  if (!connection.client) throw new Error('REDIS_URL is not configured');
+  return connection.client;
+}
+
 /** A real Redis when TEST_REDIS_URL is set (CI sets it); every test uses a key prefix of its own. */
 const REDIS_URL = process.env['TEST_REDIS_URL'];
 const withRedis = REDIS_URL ? it : it.skip;
@@ -88,8 +94,8 @@ describe('FleetThrottlerStorage', () => {
     if (!REDIS_URL) return;
     const cleaner = storageFor(REDIS_URL).connection;
     await cleaner.waitUntilUp();
-    const keys = await cleaner.client!.keys(`${prefix}*`);
-    if (keys.length > 0) await cleaner.client!.del(...keys);
+    const keys = await commandsOf(cleaner).keys(`${prefix}*`);
+    if (keys.length > 0) await commandsOf(cleaner).del(...keys);
     await cleaner.onApplicationShutdown();
   });
 
