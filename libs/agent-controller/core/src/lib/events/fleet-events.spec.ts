@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../config/app-config';
 import { RedisConnection } from '../redis/redis-connection';
 import { FleetEvent } from './fleet-event';
 import { FleetEvents } from './fleet-events';
+import { freeLoopbackPort } from '../redis/redis.testing';
 
 /** A real Redis when TEST_REDIS_URL is set (CI sets it); each test uses its own key prefix. */
 const REDIS_URL = process.env['TEST_REDIS_URL'];
@@ -35,14 +35,6 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5_
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(20);
   }
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
 }
 
 afterEach(async () => {
@@ -120,7 +112,7 @@ describe('FleetEvents', () => {
 
   it('with Redis down, still delivers on this replica, never throws, and logs the outage once', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const events = busFor({ url: `redis://127.0.0.1:${await closedPort()}`, keyPrefix: '' });
+    const events = busFor({ url: `redis://127.0.0.1:${await freeLoopbackPort()}`, keyPrefix: '' });
     const received = collect(events);
 
     for (let i = 0; i < 5; i++)

@@ -3,12 +3,7 @@ import { ThrottlerStorage } from '@nestjs/throttler';
 import { loadAppConfig } from '../config/app-config';
 import { RedisConnection } from '../redis/redis-connection';
 import { MemoryThrottlerStorage, RedisThrottlerStorage } from './fixed-window-storage';
-
-/** The connection's command client; these specs configure REDIS_URL, so there is one. */
-function commandsOf(connection: RedisConnection) {
-  if (!connection.client) throw new Error('REDIS_URL is not configured');
-  return connection.client;
-}
+import { commandsOf } from '../redis/redis.testing';
 
 /** A real Redis when TEST_REDIS_URL is set (CI sets it); every test uses a key prefix of its own. */
 const REDIS_URL = process.env['TEST_REDIS_URL'];

@@ -4,12 +4,7 @@ import { Logger } from '@nestjs/common';
 import { loadAppConfig } from '../config/app-config';
 import { RedisConnection } from '../redis/redis-connection';
 import { FleetThrottlerStorage } from './fleet-throttler-storage';
-
-/** The connection's command client; these specs configure REDIS_URL, so there is one. */
-function commandsOf(connection: RedisConnection) {
-  if (!connection.client) throw new Error('REDIS_URL is not configured');
-  return connection.client;
-}
+import { commandsOf, freeLoopbackPort } from '../redis/redis.testing';
 
 /** A real Redis when TEST_REDIS_URL is set (CI sets it); every test uses a key prefix of its own. */
 const REDIS_URL = process.env['TEST_REDIS_URL'];
@@ -26,11 +21,7 @@ class RedisHop {
   private constructor(readonly port: number) {}
 
   static async onFreePort(): Promise<RedisHop> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const address = probe.address();
-    await new Promise((resolve) => probe.close(resolve));
-    return new RedisHop(typeof address === 'object' && address ? address.port : 0);
+    return new RedisHop(await freeLoopbackPort());
   }
 
   /** The REDIS_URL that reaches Redis through this hop. */

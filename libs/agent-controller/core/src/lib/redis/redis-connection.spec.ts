@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAppConfig } from '../config/app-config';
 import { RedisConnection } from './redis-connection';
+import { freeLoopbackPort } from './redis.testing';
 
 /** A real Redis when TEST_REDIS_URL is set (CI sets it); the suite uses its own key prefix. */
 const REDIS_URL = process.env['TEST_REDIS_URL'];
@@ -12,15 +12,6 @@ function connectionFor(env: Record<string, string>): RedisConnection {
   // Test mode writes generated secrets to DATA_DIR: not into the source tree.
   const dataDir = join(tmpdir(), 'ac-redis-connection-spec');
   return new RedisConnection(loadAppConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, ...env }));
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
 }
 
 describe('RedisConnection', () => {
@@ -50,7 +41,7 @@ describe('RedisConnection', () => {
   });
 
   it('starts without a reachable Redis and fails commands at once instead of queueing them', async () => {
-    const redis = connectionFor({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    const redis = connectionFor({ REDIS_URL: `redis://127.0.0.1:${await freeLoopbackPort()}` });
     try {
       expect(await redis.waitUntilUp(300)).toBe(false);
       expect(redis.isUp).toBe(false);
