@@ -231,6 +231,8 @@ describe('client detail and bulk actions in a browser', () => {
     await screenshots(page, '17-clients-bulk-preview');
     await dialog.getByRole('button', { name: 'Deactivate' }).click();
     await dialog.getByText('Spare farm: deactivated').waitFor();
+    // The run button is gone; focus moved to Close instead of falling to the page behind the dialog.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Close');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('row', { name: /Spare farm.*inactive/ }).waitFor();
     const listed = await api.get('/api/clients?status=inactive', { token: admin });

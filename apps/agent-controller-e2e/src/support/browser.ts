@@ -53,7 +53,12 @@ export async function openedDialog(page: Page, options?: { name: string | RegExp
   await page.waitForFunction(
     () =>
       document.activeElement?.closest('mat-dialog-container') &&
-      document.getAnimations().every((animation) => animation.playState !== 'running'),
+      // Endless animations (an indeterminate progress bar while the dialog asks the controller) never finish.
+      document
+        .getAnimations()
+        .every(
+          (animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity,
+        ),
   );
   return page.getByRole('dialog', options);
 }

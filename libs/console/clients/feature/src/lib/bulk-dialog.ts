@@ -1,4 +1,4 @@
-import { Component, inject, OnInit, signal } from '@angular/core';
+import { Component, computed, ElementRef, inject, OnInit, signal, viewChild } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -50,14 +50,13 @@ const VERBS: Record<BulkAction, string> = { activate: 'Activate', deactivate: 'D
         </ul>
       }
     </mat-dialog-content>
+    <!-- One dismiss button in every state: replacing the focused button would drop focus to the page behind. -->
     <mat-dialog-actions align="end">
-      @if (response()?.dryRun) {
-        <button mat-button type="button" [mat-dialog-close]="false">Cancel</button>
+      <button #dismiss mat-button type="button" [mat-dialog-close]="done()">{{ done() ? 'Close' : 'Cancel' }}</button>
+      @if (!done()) {
         <button mat-flat-button type="button" (click)="run()" [disabled]="loading() || !runnable()">
           {{ verb }}
         </button>
-      } @else {
-        <button mat-flat-button type="button" [mat-dialog-close]="!!response()">Close</button>
       }
     </mat-dialog-actions>
   `,
@@ -82,13 +81,18 @@ export class BulkDialog implements OnInit {
   protected readonly error = signal<string | null>(null);
   protected readonly response = signal<BulkClientResponse | null>(null);
   protected readonly runnable = signal(false);
+  private readonly dismiss = viewChild.required('dismiss', { read: ElementRef<HTMLButtonElement> });
+  /** The action itself has run (not only its preview). */
+  protected readonly done = computed(() => this.response()?.dryRun === false);
 
   ngOnInit(): Promise<void> {
     return this.call(true);
   }
 
-  protected run(): Promise<void> {
-    return this.call(false);
+  protected async run(): Promise<void> {
+    await this.call(false);
+    // The run button is gone once the action has run; focus stays in the dialog.
+    if (this.done()) this.dismiss().nativeElement.focus();
   }
 
   protected name(id: string): string {
