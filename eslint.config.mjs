@@ -68,6 +68,8 @@ export default [
                 'type:util',
               ],
             },
+            // Benchmarks, like e2e suites, start the built apps and use the database lib's test helpers.
+            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access'] },
             // e2e suites may use the database lib's test helpers (fresh database per suite).
             {
               sourceTag: 'type:e2e',

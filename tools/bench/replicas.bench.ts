@@ -15,6 +15,8 @@ import { CLIENTS_NAMESPACE } from '@agent-controller/shared-contracts';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { io, Socket } from 'socket.io-client';
+// The several-replica e2e suite's HAProxy runner, reused rather than copied (e2e support is no importable library).
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   RunningHaproxy,
   SERVED_BY_HEADER,

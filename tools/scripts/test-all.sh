@@ -10,8 +10,8 @@ step() { printf '\n=== %s\n' "$*"; }
 
 step "format"
 npx nx format:check --all
-step "lint + unit tests"
-npx nx run-many -t lint test --parallel=2 --outputStyle=static
+step "lint + type checks + unit tests"
+npx nx run-many -t lint typecheck test --parallel=2 --outputStyle=static
 step "build"
 npx nx run agent-controller:build --outputStyle=static
 step "console size (sign-in route, gzipped)"
