@@ -1,41 +1,52 @@
 /**
- * The remote agent proxy against the remote itself (the agent-manager simulator, in its own process):
- * 1. GET the agents list through the controller vs directly, 10 in flight, interleaved rounds.
- *    Targets: throughput ratio ≥ 0.8, p50 ≤ direct + 2 ms.
+ * The remote agent proxy against the remote itself (the agent-manager simulator, in its own process) and against a
+ * bare keep-alive Node proxy (tools/bench/bare-proxy.ts, its own process), per auth mode and database:
+ * 1. Agents list, 10 in flight, interleaved rounds: the simulator directly, through the bare proxy, through the
+ *    controller. Targets: controller throughput ≥ 0.5 × the bare proxy's, p50 ≤ the bare proxy's p50 + 1 ms.
  * 2. Chat echo round trip, one message at a time, through the Socket.IO gateway vs directly.
- *    Target: gateway p50 ≤ direct + 1 ms.
+ *    Target: gateway p50 ≤ direct + 0.5 ms.
  * 3. Controller memory per browser socket with its remote link: 1,000 gateway sockets on one client.
- * Usage: npm run bench:proxy   (needs `nx run-many -t build -p agent-controller agent-manager-simulator`;
- * with TEST_DATABASE_URL the controller uses a fresh database on that PostgreSQL server, else the embedded one)
+ * Usage: npm run bench:proxy   (needs `nx run-many -t build -p agent-controller agent-manager-simulator`); runs
+ * `users` and `api-key` on the embedded database, and on a fresh database of the PostgreSQL server when
+ * TEST_DATABASE_URL is set. BENCH_AUTH / BENCH_DATABASE select a subset, BENCH_RUNS repeats (median run shown).
  */
 import { createTestDatabase, TestDatabase } from '@agent-controller/database/testing';
 import { CLIENTS_NAMESPACE } from '@agent-controller/shared-contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { io, Socket } from 'socket.io-client';
-import { BenchController, rssMb, startBenchController } from './controller';
+import { BenchController, callJson, firstAdminToken, rssMb, sleep, startBenchController } from './controller';
 import { httpGet, LoadResult, runLoad, summarize } from './load';
-import { BenchSimulator, startBenchSimulator } from './simulator';
+import { BareProxy, BenchSimulator, startBareProxy, startBenchSimulator } from './simulator';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const list = (name: string, fallback: string) => (process.env[name] || fallback).split(',').filter(Boolean);
 const REQUESTS = env('BENCH_REQUESTS', 5_000);
 const CONCURRENCY = env('BENCH_CONCURRENCY', 10);
 const ROUNDS = env('BENCH_ROUNDS', 5);
 const MESSAGES = env('BENCH_MESSAGES', 1_000);
 const SOCKETS = env('BENCH_SOCKETS', 1_000);
 const WARM_UP = env('BENCH_WARM_UP', 2_000);
+const RUNS = env('BENCH_RUNS', 1);
 const SOCKET_BATCH = 50;
 const AGENTS = 10;
-const AUTH = process.env['BENCH_AUTH'] ?? 'users';
 const SETTLE_MS = 3_000;
+const AUTHS = list('BENCH_AUTH', 'users,api-key') as Auth[];
+const DATABASES = list('BENCH_DATABASE', process.env['TEST_DATABASE_URL'] ? 'embedded,server' : 'embedded') as Db[];
 /** BENCH_SCENARIO=list,chat,sockets (default all three), e.g. to profile one with BENCH_NODE_ARGS=--cpu-prof. */
-const ONLY = new Set((process.env['BENCH_SCENARIO'] ?? 'list,chat,sockets').split(','));
+const ONLY = new Set(list('BENCH_SCENARIO', 'list,chat,sockets'));
+const TARGET = { throughputOfBare: 0.5, p50OverBareMs: 1, chatP50OverDirectMs: 0.5 };
 
-const sleep = (ms: number) => new Promise((wait) => setTimeout(wait, ms));
+type Auth = 'users' | 'api-key';
+type Db = 'embedded' | 'server';
+const DB_NAMES: Record<Db, string> = { embedded: 'embedded database', server: 'PostgreSQL server' };
+
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 interface Setup {
   simulator: BenchSimulator;
+  bare: BareProxy;
   controller: BenchController;
   database?: TestDatabase;
   /** Bearer credential of the controller: an admin's access token (users mode) or the static key. */
@@ -44,59 +55,37 @@ interface Setup {
   agents: { id: string; password: string }[];
 }
 
-async function call<T>(method: string, url: string, token: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-/** `users` mode: the first admin, with the one-time setup token from the controller's log. */
-async function firstAdminToken(controller: BenchController): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  let match: RegExpMatchArray | null = null;
-  while (!(match = controller.output().match(/one-time setup token[^:]*: ([A-Za-z0-9_-]+)/))) {
-    if (Date.now() > deadline) throw new Error(`no setup token in the controller's log:\n${controller.output()}`);
-    await sleep(50);
-  }
-  const response = await fetch(`${controller.baseUrl}/api/auth/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: match[1], email: 'bench@example.com', password: 'correct horse battery' }),
-  });
-  if (response.status !== 201) throw new Error(`setup failed: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
-
 /** Starts everything; `cleanups` gets each process's stop (and the database's drop) as soon as it exists. */
-async function setUp(cleanups: (() => Promise<void>)[]): Promise<Setup> {
+async function setUp(auth: Auth, db: Db, cleanups: (() => Promise<void>)[]): Promise<Setup> {
   const simulator = await startBenchSimulator([
     ...['--api-key', randomBytes(32).toString('base64url')],
     ...['--git-repository-url', 'https://git.example.com/r.git'],
-    // The default (10,000 a minute) would throttle the benchmark; a 1 s window keeps its list of hits short (below).
+    // The default (10,000 a minute) would throttle the benchmark. The simulator's throttler is the real manager's
+    // (@nestjs/throttler: one entry per hit, filtered on every request), so a 1 s window keeps that list short.
     ...['--rate-limit', '100000000', '--rate-limit-ttl', '1'],
   ]);
   cleanups.push(() => simulator.stop());
-  const database = process.env['TEST_DATABASE_URL'] ? await createTestDatabase('server') : undefined;
+  const bare = await startBareProxy(simulator.url);
+  cleanups.push(() => bare.stop());
+  const database = db === 'server' ? await createTestDatabase('server') : undefined;
   if (database) cleanups.push(() => database.drop());
   const staticKey = randomBytes(32).toString('base64url');
   const controller = await startBenchController({
     ...database?.env,
-    AUTHENTICATION_METHOD: AUTH,
-    ...(AUTH === 'api-key' ? { STATIC_API_KEY: staticKey } : { JWT_SECRET: randomBytes(48).toString('base64') }),
+    // Production settings: request logging at info (one line per request), metrics on.
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST: 'true', // the simulator listens on loopback
+    AUTHENTICATION_METHOD: auth,
+    ...(auth === 'api-key' ? { STATIC_API_KEY: staticKey } : { JWT_SECRET: randomBytes(48).toString('base64') }),
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // Per client and minute; the most it may be, above what the controller's share of a run sends.
     CLIENT_RATE_LIMIT: '100000',
-    // One address sends everything: @nestjs/throttler keeps every hit of the window and filters the list on each
-    // request, so a 60 s window would hold tens of thousands; in production RATE_LIMIT_MAX (600) bounds it.
-    RATE_LIMIT_TTL_SECONDS: '1',
     CLIENT_HEALTH_INTERVAL: '86400',
   });
   cleanups.push(() => controller.stop());
-  const token = AUTH === 'api-key' ? staticKey : await firstAdminToken(controller);
-  const { id: clientId } = await call<{ id: string }>('POST', `${controller.baseUrl}/api/clients`, token, {
+  const token = auth === 'api-key' ? staticKey : await firstAdminToken(controller);
+  const { id: clientId } = await callJson<{ id: string }>('POST', `${controller.baseUrl}/api/clients`, token, {
     name: 'bench-simulator',
     endpoint: simulator.url,
     authenticationType: 'api_key',
@@ -106,9 +95,9 @@ async function setUp(cleanups: (() => Promise<void>)[]): Promise<Setup> {
   const agents: Setup['agents'] = [];
   for (let i = 0; i < AGENTS; i++) {
     const url = `${controller.baseUrl}/api/clients/${clientId}/agents`;
-    agents.push(await call<{ id: string; password: string }>('POST', url, token, { name: `bench-agent-${i}` }));
+    agents.push(await callJson<{ id: string; password: string }>('POST', url, token, { name: `bench-agent-${i}` }));
   }
-  return { simulator, controller, database, token, clientId, agents };
+  return { simulator, bare, controller, database, token, clientId, agents };
 }
 
 /** Resolves with the next `event`, rejects on an `error` event or after 10 s. */
@@ -149,6 +138,7 @@ async function openGatewaySocket({ controller, token, clientId }: Setup): Promis
 
 /** Alternates the scenarios round by round (machine noise hits all), then merges each one's rounds. */
 async function interleaved<K extends string>(
+  phase: string,
   rounds: number,
   scenarios: Record<K, () => Promise<LoadResult>>,
 ): Promise<Record<K, LoadResult>> {
@@ -163,7 +153,7 @@ async function interleaved<K extends string>(
       runs[name].push(result);
       line.push(`${name} ${result.throughput}/s p50 ${result.p50} ms`);
     }
-    console.log(`  round ${i + 1}: ${line.join(', ')}`);
+    console.log(`    ${phase} round ${i + 1}: ${line.join(', ')}`);
   }
   return Object.fromEntries(
     Object.entries<LoadResult[]>(runs).map(([name, results]) => [
@@ -179,30 +169,31 @@ async function interleaved<K extends string>(
 
 // ---- 1. agents list
 
-async function agentsList(setup: Setup): Promise<Record<'direct' | 'proxy', LoadResult>> {
-  const { simulator, controller, token, clientId } = setup;
-  const directUrl = `${simulator.url}/api/agents?limit=10&offset=0`; // what the controller asks for
-  const directHeaders = { authorization: `Bearer ${simulator.apiKey}` };
-  const proxyUrl = `${controller.baseUrl}/api/clients/${clientId}/agents`;
-  const proxyHeaders = { authorization: `Bearer ${token}` };
-  const [direct, proxied] = await Promise.all([httpGet(directUrl, directHeaders), httpGet(proxyUrl, proxyHeaders)]);
-  const agents = JSON.parse(direct.body.toString()) as unknown[];
-  if (agents.length !== AGENTS || proxied.body.toString() !== direct.body.toString()) {
-    throw new Error(`the proxy does not answer what the remote does:\n${proxied.body}\n${direct.body}`);
-  }
-  const send = (url: string, headers: Record<string, string>) => async () =>
-    (await httpGet(url, headers)).status === 200;
-  const scenarios = {
-    direct: send(directUrl, directHeaders),
-    proxy: send(proxyUrl, proxyHeaders),
+type ListSide = 'direct' | 'bare' | 'controller';
+
+async function agentsList(setup: Setup): Promise<Record<ListSide, LoadResult>> {
+  const { simulator, bare, controller, token, clientId } = setup;
+  const path = '/api/agents?limit=10&offset=0'; // what the controller asks the remote for
+  const remoteHeaders = { authorization: `Bearer ${simulator.apiKey}` };
+  const targets: Record<ListSide, [string, Record<string, string>]> = {
+    direct: [`${simulator.url}${path}`, remoteHeaders],
+    bare: [`${bare.url}${path}`, remoteHeaders],
+    controller: [`${controller.baseUrl}/api/clients/${clientId}/agents`, { authorization: `Bearer ${token}` }],
   };
+  const sides = Object.keys(targets) as ListSide[];
+  const bodies = await Promise.all(sides.map(async (side) => (await httpGet(...targets[side])).body.toString()));
+  if ((JSON.parse(bodies[0]) as unknown[]).length !== AGENTS || bodies.some((body) => body !== bodies[0])) {
+    throw new Error(`the proxies do not answer what the remote does:\n${bodies.join('\n')}`);
+  }
+  const load = (side: ListSide, requests: number) =>
+    runLoad(async () => (await httpGet(...targets[side])).status === 200, { concurrency: CONCURRENCY, requests });
+  // Warm-up: the controller's path needs a few thousand requests before V8 has optimised it.
+  for (const side of sides) await load(side, WARM_UP);
   const perRound = Math.ceil(REQUESTS / ROUNDS);
-  // Warm-up: the proxied path needs a few thousand requests before V8 has optimised it.
-  for (const scenario of Object.values(scenarios))
-    await runLoad(scenario, { concurrency: CONCURRENCY, requests: WARM_UP });
-  return interleaved(ROUNDS, {
-    direct: () => runLoad(scenarios.direct, { concurrency: CONCURRENCY, requests: perRound }),
-    proxy: () => runLoad(scenarios.proxy, { concurrency: CONCURRENCY, requests: perRound }),
+  return interleaved('list', ROUNDS, {
+    direct: () => load('direct', perRound),
+    bare: () => load('bare', perRound),
+    controller: () => load('controller', perRound),
   });
 }
 
@@ -265,7 +256,7 @@ async function chatEcho(setup: Setup): Promise<Record<'direct' | 'gateway', Load
     await timers.direct(200); // warm-up
     await timers.gateway(200);
     const perRound = Math.ceil(MESSAGES / ROUNDS);
-    return await interleaved(ROUNDS, {
+    return await interleaved('chat', ROUNDS, {
       direct: () => timers.direct(perRound),
       gateway: () => timers.gateway(perRound),
     });
@@ -365,96 +356,237 @@ async function socketMemory(setup: Setup): Promise<SocketMemory> {
 
 // ---- report
 
-function report(
-  list: Record<'direct' | 'proxy', LoadResult> | undefined,
-  chat: Record<'direct' | 'gateway', LoadResult> | undefined,
-  memory: SocketMemory | undefined,
-): void {
-  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
-  const ms = (value: number) => `${value.toFixed(2)} ms`;
-  const rows = [['measurement', 'direct', 'through the controller', 'target', '']];
+interface RunResult {
+  list?: Record<ListSide, LoadResult>;
+  chat?: Record<'direct' | 'gateway', LoadResult>;
+  memory?: SocketMemory;
+}
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const signedMs = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)} ms`;
+const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+const thousands = (value: number) => value.toLocaleString('en-US');
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+  return [
+    line(rows[0]),
+    `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`,
+    ...rows.slice(1).map(line),
+  ].join('\n');
+}
+
+/** What the targets compare, from one run. */
+function figures({ list, chat, memory }: RunResult) {
+  return {
+    ofBare: list && list.controller.throughput / list.bare.throughput,
+    p50OverBare: list && list.controller.p50 - list.bare.p50,
+    chatOverDirect: chat && chat.gateway.p50 - chat.direct.p50,
+    kbPerSocket: memory && ((memory.rssAfterMb - memory.rssBeforeMb) * 1024) / memory.opened,
+  };
+}
+
+function spread(values: (number | undefined)[], format: (value: number) => string): string {
+  const known = values.filter((value): value is number => value !== undefined);
+  return known.length === 0 ? '—' : `${format(Math.min(...known))} … ${format(Math.max(...known))}`;
+}
+
+function reportSetup(title: string, runs: RunResult[], median: RunResult): void {
+  const { list, chat, memory } = median;
+  const f = figures(median);
+  console.log(
+    `\n### ${title}${runs.length > 1 ? ` — median of ${runs.length} runs (by controller throughput)` : ''}\n`,
+  );
   if (list) {
-    const ratio = list.proxy.throughput / list.direct.throughput;
-    const delta = list.proxy.p50 - list.direct.p50;
-    rows.push(
+    const names: Record<ListSide, string> = {
+      direct: 'the simulator, direct',
+      bare: 'bare keep-alive Node proxy',
+      controller: '**Agent Controller**',
+    };
+    const rows = [[`agents list, ${CONCURRENCY} in flight`, 'req/s', 'p50', 'p95', 'p99', '÷ direct', '÷ bare proxy']];
+    for (const side of Object.keys(names) as ListSide[]) {
+      const result = list[side];
+      rows.push([
+        names[side],
+        thousands(result.throughput),
+        ms(result.p50),
+        ms(result.p95),
+        ms(result.p99),
+        (result.throughput / list.direct.throughput).toFixed(2),
+        (result.throughput / list.bare.throughput).toFixed(2),
+      ]);
+    }
+    console.log(`${table(rows)}\n`);
+  }
+  const targets = [['target', 'measured', '']];
+  if (f.ofBare !== undefined && f.p50OverBare !== undefined) {
+    targets.push(
       [
-        `agents list, ${CONCURRENCY} in flight: throughput`,
-        `${list.direct.throughput} req/s`,
-        `${list.proxy.throughput} req/s (ratio ${ratio.toFixed(2)})`,
-        'ratio ≥ 0.8',
-        verdict(ratio >= 0.8),
+        `controller throughput ≥ ${TARGET.throughputOfBare} × bare proxy`,
+        `${f.ofBare.toFixed(2)} ×`,
+        verdict(f.ofBare >= TARGET.throughputOfBare),
       ],
       [
-        'agents list: p50 / p95',
-        `${ms(list.direct.p50)} / ${ms(list.direct.p95)}`,
-        `${ms(list.proxy.p50)} / ${ms(list.proxy.p95)} (p50 +${ms(delta)})`,
-        'p50 ≤ direct + 2 ms',
-        verdict(delta <= 2),
+        `controller p50 ≤ bare proxy p50 + ${TARGET.p50OverBareMs} ms`,
+        signedMs(f.p50OverBare),
+        verdict(f.p50OverBare <= TARGET.p50OverBareMs),
       ],
     );
   }
-  if (chat) {
-    const delta = chat.gateway.p50 - chat.direct.p50;
-    rows.push([
-      'chat echo, one at a time: p50 / p95 / p99',
-      `${ms(chat.direct.p50)} / ${ms(chat.direct.p95)} / ${ms(chat.direct.p99)}`,
-      `${ms(chat.gateway.p50)} / ${ms(chat.gateway.p95)} / ${ms(chat.gateway.p99)} (p50 +${ms(delta)})`,
-      'p50 ≤ direct + 1 ms',
-      verdict(delta <= 1),
+  if (chat && f.chatOverDirect !== undefined) {
+    targets.push([
+      `chat echo: gateway p50 ≤ direct + ${TARGET.chatP50OverDirectMs} ms`,
+      `${signedMs(f.chatOverDirect)} (direct ${ms(chat.direct.p50)} / ${ms(chat.direct.p95)} / ${ms(chat.direct.p99)}, ` +
+        `gateway ${ms(chat.gateway.p50)} / ${ms(chat.gateway.p95)} / ${ms(chat.gateway.p99)}; p50 / p95 / p99)`,
+      verdict(f.chatOverDirect <= TARGET.chatP50OverDirectMs),
     ]);
   }
   if (memory) {
     const perSocket = (before: number, after: number) =>
-      `${round1(before)} → ${round1(after)} MB = ${Math.round(((after - before) * 1024) / memory.opened)} KB per socket`;
-    rows.push([
+      `${round1(before)} → ${round1(after)} MB: ${Math.round(((after - before) * 1024) / memory.opened)} KB per socket`;
+    targets.push([
       `${memory.opened} linked browser sockets: controller RSS`,
-      '',
       perSocket(memory.rssBeforeMb, memory.rssAfterMb),
-      '',
       '',
     ]);
     if (memory.heapBeforeMb !== undefined && memory.heapAfterMb !== undefined) {
-      rows.push(['… of which V8 heap used', '', perSocket(memory.heapBeforeMb, memory.heapAfterMb), '', '']);
+      targets.push(['… V8 heap used', perSocket(memory.heapBeforeMb, memory.heapAfterMb), '']);
     }
   }
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-  console.log(`\n${line(rows[0])}\n| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`);
-  for (const row of rows.slice(1)) console.log(line(row));
-  if (list) console.log(`\nlist errors: direct ${list.direct.errors}, proxy ${list.proxy.errors}`);
+  if (targets.length > 1) console.log(table(targets));
+  if (list) {
+    const errors = (Object.keys(list) as ListSide[]).map((side) => `${side} ${list[side].errors}`).join(', ');
+    console.log(`\nlist errors: ${errors}`);
+  }
   if (memory) {
     console.log(
       `sockets: setClientSuccess ${memory.opened}/${SOCKETS} in ${memory.openSeconds.toFixed(1)} s, ` +
         `remote sockets while open ${memory.remoteSockets}, back to 0 ${memory.closedToZeroSeconds.toFixed(1)} s after closing`,
     );
   }
+  if (runs.length > 1) {
+    const all = runs.map(figures);
+    console.log(
+      `spread over ${runs.length} runs: controller ${spread(
+        runs.map((run) => run.list?.controller.throughput),
+        thousands,
+      )} req/s, ÷ bare ${spread(
+        all.map((run) => run.ofBare),
+        (value) => value.toFixed(2),
+      )}, p50 over bare ${spread(
+        all.map((run) => run.p50OverBare),
+        signedMs,
+      )}, chat ${spread(
+        all.map((run) => run.chatOverDirect),
+        signedMs,
+      )}, ${spread(
+        all.map((run) => run.kbPerSocket),
+        (value) => `${Math.round(value)}`,
+      )} KB per socket`,
+    );
+  }
+}
+
+/** One line per setup, to paste into the README. */
+function summaryTable(results: { title: string; median: RunResult }[]): string {
+  const rows = [
+    [
+      'setup',
+      'direct',
+      'bare proxy',
+      'controller',
+      '÷ bare (≥ 0.5)',
+      'p50 direct / bare / controller',
+      'p50 over bare (≤ +1 ms)',
+      'chat p50 over direct (≤ +0.5 ms)',
+      'RSS per socket',
+    ],
+  ];
+  for (const { title, median } of results) {
+    const { list } = median;
+    const f = figures(median);
+    const rate = (side: ListSide) => (list ? `${thousands(list[side].throughput)} req/s` : '—');
+    const mark = (value: number | undefined, ok: (value: number) => boolean, format: (value: number) => string) =>
+      value === undefined ? '—' : `${format(value)} ${ok(value) ? 'met' : '**missed**'}`;
+    rows.push([
+      title,
+      rate('direct'),
+      rate('bare'),
+      rate('controller'),
+      mark(
+        f.ofBare,
+        (value) => value >= TARGET.throughputOfBare,
+        (value) => value.toFixed(2),
+      ),
+      list ? `${ms(list.direct.p50)} / ${ms(list.bare.p50)} / ${ms(list.controller.p50)}` : '—',
+      mark(f.p50OverBare, (value) => value <= TARGET.p50OverBareMs, signedMs),
+      mark(f.chatOverDirect, (value) => value <= TARGET.chatP50OverDirectMs, signedMs),
+      f.kbPerSocket === undefined ? '—' : `${Math.round(f.kbPerSocket)} KB`,
+    ]);
+  }
+  return table(rows);
+}
+
+// ---- main
+
+async function runOnce(auth: Auth, db: Db): Promise<RunResult> {
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const setup = await setUp(auth, db, cleanups);
+    // Memory first: later, the garbage of the load phases would blur a before/after difference.
+    const memory = ONLY.has('sockets') ? await socketMemory(setup) : undefined;
+    const list = ONLY.has('list') ? await agentsList(setup) : undefined;
+    const chat = ONLY.has('chat') ? await chatEcho(setup) : undefined;
+    return { list, chat, memory };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  }
+}
+
+/** The run with the median controller throughput (or chat p50 when the list was not measured). */
+function medianRun(runs: RunResult[]): RunResult {
+  const key = (run: RunResult) => run.list?.controller.throughput ?? -(run.chat?.gateway.p50 ?? 0);
+  return [...runs].sort((a, b) => key(a) - key(b))[Math.floor((runs.length - 1) / 2)];
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const cleanups: (() => Promise<void>)[] = [];
-  try {
-    const setup = await setUp(cleanups);
-    console.log(
-      `proxy benchmark — auth ${AUTH}, database ${setup.database ? 'PostgreSQL server' : 'embedded'}, ` +
-        `${REQUESTS} list requests and ${MESSAGES} chat messages per side in ${ROUNDS} interleaved rounds, ` +
-        `${SOCKETS} sockets`,
-    );
-    // Memory first: later, the garbage of the load phases would blur a before/after difference.
-    const memory = ONLY.has('sockets') ? await socketMemory(setup) : undefined;
-    const list = ONLY.has('list') ? await agentsList(setup) : undefined;
-    if (list) console.log(`agents list: direct ${brief(list.direct)}\n             proxy  ${brief(list.proxy)}`);
-    const chat = ONLY.has('chat') ? await chatEcho(setup) : undefined;
-    if (chat) console.log(`chat echo:   direct ${brief(chat.direct)}\n             gateway ${brief(chat.gateway)}`);
-    report(list, chat, memory);
-  } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup();
+  console.log(
+    `proxy benchmark — ${AUTHS.join(' and ')} on the ${DATABASES.map((db) => DB_NAMES[db]).join(' and ')}; ` +
+      `${RUNS} run(s) each; per run ${REQUESTS} list requests per side in ${ROUNDS} interleaved rounds ` +
+      `(${CONCURRENCY} in flight, ${WARM_UP} warm-up), ${MESSAGES} chat messages, ${SOCKETS} sockets; ` +
+      `load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}`,
+  );
+  const results: { title: string; median: RunResult }[] = [];
+  for (const db of DATABASES) {
+    for (const auth of AUTHS) {
+      const title = `${auth}, ${DB_NAMES[db]}`;
+      const runs: RunResult[] = [];
+      for (let run = 1; run <= RUNS; run++) {
+        console.log(`\n${title}: run ${run} of ${RUNS} (load average ${loadavg()[0].toFixed(1)})`);
+        const result = await runOnce(auth, db);
+        const f = figures(result);
+        console.log(
+          `  → controller ${result.list?.controller.throughput ?? '—'} req/s, ÷ bare ${f.ofBare?.toFixed(2) ?? '—'}, ` +
+            `p50 over bare ${f.p50OverBare === undefined ? '—' : signedMs(f.p50OverBare)}, ` +
+            `chat ${f.chatOverDirect === undefined ? '—' : signedMs(f.chatOverDirect)}`,
+        );
+        runs.push(result);
+      }
+      const median = medianRun(runs);
+      reportSetup(title, runs, median);
+      results.push({ title, median });
+    }
   }
-  console.log(`(${Math.round((performance.now() - started) / 1000)} s in all)`);
-}
-
-function brief({ latencies: _latencies, ...summary }: LoadResult): string {
-  return JSON.stringify(summary);
+  console.log(`\n### Summary (median runs)\n\n${summaryTable(results)}`);
+  console.log(
+    `\n(${Math.round((performance.now() - started) / 1000)} s in all; load average at the end ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')})`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -58,11 +58,37 @@ export async function startBenchSimulator(args: string[]): Promise<BenchSimulato
       const response = await fetch(`${listening['url']}/_simulator/state`, { headers: control });
       return ((await response.json()) as { counts: { connectedSockets: number } }).counts.connectedSockets;
     },
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => stopChild(child),
   };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export interface BareProxy {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts tools/bench/bare-proxy.ts in its own process (through ts-node, as the benchmarks run) in front of `target`. */
+export async function startBareProxy(target: string): Promise<BareProxy> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register', resolve(__dirname, 'bare-proxy.ts'), target], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error('the bare proxy did not start within 15 s')), 15_000);
+    child.once('exit', (code) => fail(new Error(`the bare proxy exited with ${code}`)));
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!stdout.includes('\n')) return;
+      clearTimeout(timer);
+      done((JSON.parse(stdout.split('\n')[0]) as { port: number }).port);
+    });
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }
