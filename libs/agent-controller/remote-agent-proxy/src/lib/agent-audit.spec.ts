@@ -1,15 +1,17 @@
 import { CallHandler, ExecutionContext, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants';
-import { Reflector } from '@nestjs/core';
+import { MetadataScanner, Reflector } from '@nestjs/core';
 import type { AuditEntry, AuditService } from '@agent-controller/audit';
 import { DomainError, RequestValidationError } from '@agent-controller/core';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { AGENT_AUDIT_ACTION, AgentAuditInterceptor, AuditedAgentOperation } from './agent-audit';
+import {
+  RemoteDeploymentsController,
+  RemoteEnvironmentController,
+  RemoteFilesController,
+  RemoteVcsController,
+} from './proxy-controllers';
 import { RemoteAgentsController } from './remote-agents.controller';
-import { RemoteDeploymentsController } from './remote-deployments.controller';
-import { RemoteEnvironmentController } from './remote-environment.controller';
-import { RemoteFilesController } from './remote-files.controller';
-import { RemoteVcsController } from './remote-vcs.controller';
 
 class Routes {
   @AuditedAgentOperation('agent.file.write')
@@ -105,7 +107,8 @@ describe('AgentAuditInterceptor', () => {
       RemoteVcsController,
       RemoteDeploymentsController,
     ]) {
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+      // Inherited too: the table's routes are methods of the class each controller extends.
+      for (const name of new MetadataScanner().getAllMethodNames(controller.prototype)) {
         const handler: unknown = (controller.prototype as unknown as Record<string, unknown>)[name];
         if (typeof handler !== 'function') continue;
         const method: RequestMethod | undefined = Reflect.getMetadata(METHOD_METADATA, handler);

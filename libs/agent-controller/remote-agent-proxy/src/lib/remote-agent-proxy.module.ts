@@ -10,12 +10,14 @@ import { ClientAgentCredentialEntity } from './client-agent-credential.entity';
 import { ClientRateLimiter } from './client-rate-limiter';
 import { ClientsGateway } from './gateway/clients.gateway';
 import { LastUsedTracker } from './last-used.tracker';
+import {
+  RemoteDeploymentsController,
+  RemoteEnvironmentController,
+  RemoteFilesController,
+  RemoteVcsController,
+} from './proxy-controllers';
 import { RemoteAgentsController } from './remote-agents.controller';
 import { RemoteAgentsService } from './remote-agents.service';
-import { RemoteEnvironmentController } from './remote-environment.controller';
-import { RemoteFilesController } from './remote-files.controller';
-import { RemoteVcsController } from './remote-vcs.controller';
-import { RemoteDeploymentsController } from './remote-deployments.controller';
 
 export const REMOTE_AGENT_PROXY_ENTITIES = [ClientAgentCredentialEntity];
 

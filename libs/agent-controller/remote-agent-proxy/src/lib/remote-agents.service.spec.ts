@@ -1,9 +1,12 @@
 import { RemoteCallError } from '@agent-controller/agent-manager-client';
 import { DomainError, RequestPrincipal } from '@agent-controller/core';
 import { z } from 'zod';
+import { RemoteRoute } from './proxied-routes';
 import { RemoteAgentsService } from './remote-agents.service';
 
 const ADMIN: RequestPrincipal = { kind: 'api-key', isGlobalAdmin: true, userId: null, email: null };
+const READ_AGENTS: RemoteRoute = { method: 'GET', path: '/agents', action: 'read' };
+const C1 = { id: 'c1' };
 const CLIENT = {
   id: 'c1',
   name: 'remote',
@@ -37,7 +40,7 @@ function setUp(client: Record<string, unknown> = CLIENT, remoteBody = '{}', remo
 describe('RemoteAgentsService', () => {
   it('checks the action for the caller, loads secrets, forwards below /api and marks the client used', async () => {
     const { service, clients, agentManager, lastUsed, rateLimiter } = setUp(CLIENT, '[{"id":"a"}]');
-    await expect(service.forward(ADMIN, 'c1', 'read', 'GET', '/agents?limit=5')).resolves.toEqual({
+    await expect(service.forward(ADMIN, READ_AGENTS, { params: C1, query: { limit: 5 } })).resolves.toEqual({
       status: 200,
       body: [{ id: 'a' }],
     });
@@ -54,11 +57,20 @@ describe('RemoteAgentsService', () => {
 
   it('records each call once with its route group, status, duration and error code', async () => {
     const { service, agentManager, metrics } = setUp(CLIENT, '[]');
-    await service.forward(ADMIN, 'c1', 'read', 'GET', '/agents/a1/environment?limit=5');
+    await service.forward(
+      ADMIN,
+      { method: 'GET', path: '/agents/:agentId/environment', action: 'read' },
+      {
+        params: { id: 'c1', agentId: 'a1' },
+        query: { limit: 5 },
+      },
+    );
     agentManager.send.mockRejectedValueOnce(new RemoteCallError('server_error', 'The remote failed (HTTP 503)', 503));
-    await expect(service.forward(ADMIN, 'c1', 'operate', 'POST', '/agents/a1/start')).rejects.toThrow(RemoteCallError);
+    const start: RemoteRoute = { method: 'POST', path: '/agents/a1/start', action: 'operate' };
+    await expect(service.forward(ADMIN, start, { params: C1 })).rejects.toThrow(RemoteCallError);
     agentManager.send.mockRejectedValueOnce(new RemoteCallError('rejected', 'Agent not found', 404));
-    await expect(service.forward(ADMIN, 'c1', 'read', 'GET', '/agents/a2')).rejects.toThrow(RemoteCallError);
+    const getAgent: RemoteRoute = { method: 'GET', path: '/agents/a2', action: 'read' };
+    await expect(service.forward(ADMIN, getAgent, { params: C1 })).rejects.toThrow(RemoteCallError);
 
     expect(metrics.recordProxyCall.mock.calls).toEqual([
       [
@@ -96,7 +108,8 @@ describe('RemoteAgentsService', () => {
     const { service, agentManager, metrics } = setUp();
     const failure = new Error('bug');
     agentManager.send.mockRejectedValueOnce(failure);
-    await expect(service.forward(ADMIN, 'c1', 'read', 'GET', '/config')).rejects.toBe(failure);
+    const config: RemoteRoute = { method: 'GET', path: '/config', action: 'read' };
+    await expect(service.forward(ADMIN, config, { params: C1 })).rejects.toBe(failure);
     expect(metrics.recordProxyCall).toHaveBeenCalledWith(
       expect.objectContaining({ routeGroup: 'config', status: 500, errorCode: 'INTERNAL_ERROR' }),
     );
@@ -105,13 +118,15 @@ describe('RemoteAgentsService', () => {
   it('does not record a caller the policy refuses: the client id may not exist', async () => {
     const { service, clients, metrics } = setUp();
     clients.authorizeClient.mockRejectedValueOnce(new DomainError('NOT_FOUND', 'Client not found'));
-    await expect(service.forward(ADMIN, 'nope', 'read', 'GET', '/agents')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(service.forward(ADMIN, READ_AGENTS, { params: { id: 'nope' } })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(metrics.recordProxyCall).not.toHaveBeenCalled();
   });
 
   it('refuses an inactive client with CLIENT_INACTIVE without calling it', async () => {
     const { service, agentManager, metrics } = setUp({ ...CLIENT, status: 'inactive' });
-    const error = await service.forward(ADMIN, 'c1', 'read', 'GET', '/agents').catch((caught: unknown) => caught);
+    const error = await service.forward(ADMIN, READ_AGENTS, { params: C1 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: 'CLIENT_INACTIVE', status: 409 });
     expect(agentManager.send).not.toHaveBeenCalled();
@@ -121,10 +136,9 @@ describe('RemoteAgentsService', () => {
   });
 
   it('passes an empty body on as undefined and refuses a non-JSON body as REMOTE_INCOMPATIBLE', async () => {
-    expect(
-      (await setUp(CLIENT, '', 204).service.forward(ADMIN, 'c1', 'configure', 'DELETE', '/agents/a')).body,
-    ).toBeUndefined();
-    await expect(setUp(CLIENT, '<html>').service.forward(ADMIN, 'c1', 'read', 'GET', '/x')).rejects.toMatchObject({
+    const deleteAgent: RemoteRoute = { method: 'DELETE', path: '/agents/a', action: 'configure' };
+    expect((await setUp(CLIENT, '', 204).service.forward(ADMIN, deleteAgent, { params: C1 })).body).toBeUndefined();
+    await expect(setUp(CLIENT, '<html>').service.forward(ADMIN, READ_AGENTS, { params: C1 })).rejects.toMatchObject({
       code: 'REMOTE_INCOMPATIBLE',
       status: 502,
     });
@@ -132,8 +146,8 @@ describe('RemoteAgentsService', () => {
 
   it('checks the body against the route schema and uses the long time limit where asked', async () => {
     const { service, agentManager } = setUp(CLIENT, '{"unexpected":true}');
-    const options = { responseSchema: z.array(z.object({ id: z.string() })), timeout: 'long' as const };
-    await expect(service.forward(ADMIN, 'c1', 'read', 'GET', '/agents', undefined, options)).rejects.toMatchObject({
+    const route: RemoteRoute = { ...READ_AGENTS, response: z.array(z.object({ id: z.string() })), timeout: 'long' };
+    await expect(service.forward(ADMIN, route, { params: C1 })).rejects.toMatchObject({
       code: 'REMOTE_INCOMPATIBLE',
     });
     expect(agentManager.send).toHaveBeenCalledWith(expect.anything(), 'GET', '/api/agents', {
@@ -158,14 +172,14 @@ describe('RemoteAgentsService', () => {
 
   it('deletes the stored credential with the agent', async () => {
     const { service, credentials } = setUp(CLIENT, '', 204);
-    await service.deleteAgent(ADMIN, 'c1', 'a1');
+    await service.deleteAgent(ADMIN, { id: 'c1', agentId: 'a1' });
     expect(credentials.delete).toHaveBeenCalledWith('c1', 'a1');
   });
 
   describe('storeAgentCredentials', () => {
     it('asks the remote for the agent under the manage right, then stores the password', async () => {
       const { service, clients, agentManager, credentials } = setUp(CLIENT, '{"id":"a2","name":"elsewhere"}');
-      await service.storeAgentCredentials(ADMIN, 'c1', 'a2', 'secret');
+      await service.storeAgentCredentials(ADMIN, { id: 'c1', agentId: 'a2' }, 'secret');
       expect(clients.authorizeClient).toHaveBeenCalledWith(ADMIN, 'c1', 'manage', { withSecrets: true });
       expect(agentManager.send).toHaveBeenCalledWith(
         expect.objectContaining({ clientId: 'c1' }),
@@ -181,7 +195,7 @@ describe('RemoteAgentsService', () => {
       agentManager.send.mockRejectedValueOnce(
         new RemoteCallError('rejected', 'Agent with ID a9 not found', 404).forClient('c1'),
       );
-      const refused = service.storeAgentCredentials(ADMIN, 'c1', 'a9', 'secret');
+      const refused = service.storeAgentCredentials(ADMIN, { id: 'c1', agentId: 'a9' }, 'secret');
       await expect(refused).rejects.toBeInstanceOf(DomainError);
       await expect(refused).rejects.toMatchObject({
         code: 'NOT_FOUND',
@@ -199,13 +213,17 @@ describe('RemoteAgentsService', () => {
     ])('passes a %s remote on as %s and stores nothing', async (_name, code, failure) => {
       const { service, agentManager, credentials } = setUp();
       agentManager.send.mockRejectedValueOnce(failure);
-      await expect(service.storeAgentCredentials(ADMIN, 'c1', 'a2', 'secret')).rejects.toMatchObject({ code });
+      await expect(service.storeAgentCredentials(ADMIN, { id: 'c1', agentId: 'a2' }, 'secret')).rejects.toMatchObject({
+        code,
+      });
       expect(credentials.upsert).not.toHaveBeenCalled();
     });
 
     it('refuses an inactive client before asking the remote', async () => {
       const { service, agentManager, credentials } = setUp({ ...CLIENT, status: 'inactive' });
-      await expect(service.storeAgentCredentials(ADMIN, 'c1', 'a2', 'secret')).rejects.toBeInstanceOf(DomainError);
+      await expect(service.storeAgentCredentials(ADMIN, { id: 'c1', agentId: 'a2' }, 'secret')).rejects.toBeInstanceOf(
+        DomainError,
+      );
       expect(agentManager.send).not.toHaveBeenCalled();
       expect(credentials.upsert).not.toHaveBeenCalled();
     });
