@@ -1,9 +1,10 @@
-import { AppConfig, DomainError, FleetThrottlerStorage, loadAppConfig, RedisConnection } from '@agent-controller/core';
+import { AppConfig, DomainError, FleetThrottlerStorage, RedisConnection } from '@agent-controller/core';
 import { ClientRateLimiter } from './client-rate-limiter';
 
 describe('ClientRateLimiter', () => {
-  // Without REDIS_URL: this process's counters.
-  const storage = new FleetThrottlerStorage(new RedisConnection(loadAppConfig({ NODE_ENV: 'test' })));
+  // Without Redis: this process's counters. (Loading the whole configuration here wrote development secrets
+  // into the library's folder.)
+  const storage = new FleetThrottlerStorage(new RedisConnection({} as AppConfig));
   const limiter = new ClientRateLimiter({ remote: { clientRateLimitPerMinute: 2 } } as AppConfig, storage);
 
   it('allows the budget per client and then refuses with CLIENT_RATE_LIMITED and a retry delay', async () => {
