@@ -2,9 +2,9 @@
 /// <reference path="./pglite-node-postgres.d.ts" />
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGlitePgConfig } from '@electric-sql/pglite/node-postgres';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { DataDirLock } from './data-dir-lock';
 
 /**
@@ -23,10 +23,10 @@ export class EmbeddedPostgres {
     mkdirSync(dirname(dataDir), { recursive: true });
     const lock = DataDirLock.acquire(`${dataDir}.lock`);
     try {
-      if (!existsSync(join(dataDir, 'PG_VERSION'))) await initializeInWorker(dataDir);
+      if (!existsSync(join(dataDir, 'PG_VERSION'))) await initializeInChildProcess(dataDir);
       const { PGlite } = await import('@electric-sql/pglite');
       const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-      const pglite = await PGlite.create(dataDir);
+      const pglite = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...SETTINGS] });
       return new EmbeddedPostgres(pglite, createPgConfig(pglite), lock);
     } catch (error) {
       lock.release();
@@ -43,29 +43,49 @@ export class EmbeddedPostgres {
   }
 }
 
+/**
+ * Added to PGlite's own start parameters. In WASM, shared memory lives in the module's heap, which never
+ * shrinks: initdb's `shared_buffers = 128MB` alone cost ~140 MB of resident memory, where one session on a
+ * small database reads its data files from the OS page cache just as well.
+ */
+const SETTINGS = ['-c', 'shared_buffers=16MB'];
+
 // Resolved from the working directory (the app's root in every way we start it), since a bundled
-// module path would not exist inside an eval'd worker.
+// module path would not exist in a separate `node -e`. The child ends when the server does (the IPC
+// channel closes), as a worker thread would.
 const INITIALIZE_SOURCE = `
-  const { workerData, parentPort } = require('node:worker_threads');
   const { PGlite } = require('@electric-sql/pglite');
-  PGlite.create(workerData.dataDir).then((db) => db.close()).then(() => parentPort.postMessage('initialized'));
+  const [dataDir, settings] = process.argv.slice(1);
+  process.on('disconnect', () => process.exit(1));
+  PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...JSON.parse(settings)] })
+    .then((db) => db.close())
+    .then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
 `;
 
 /**
- * initdb in WASM peaks at ~800 MB; doing it in a worker that then exits returns that memory, so the
- * server keeps only what an existing database costs to open (~300 MB).
+ * initdb in WASM peaks at ~800 MB. In a child process, all of it goes back to the system when the child
+ * exits; a worker thread left ~120 MB of its allocations (malloc arenas, the main heap) in the server for good.
  */
-function initializeInWorker(dataDir: string): Promise<void> {
+function initializeInChildProcess(dataDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    let initialized = false;
-    const worker = new Worker(INITIALIZE_SOURCE, { eval: true, workerData: { dataDir } });
-    worker.once('message', () => {
-      initialized = true;
-      void worker.terminate();
+    const child = spawn(process.execPath, ['-e', INITIALIZE_SOURCE, dataDir, JSON.stringify(SETTINGS)], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    worker.once('error', reject);
-    worker.once('exit', () =>
-      initialized ? resolve() : reject(new Error('Embedded database initialisation stopped before it finished')),
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(`Embedded database initialisation failed (${signal ?? `exit code ${code}`}): ${stderr.trim()}`),
+          ),
     );
   });
 }
