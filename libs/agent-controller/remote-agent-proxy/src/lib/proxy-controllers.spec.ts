@@ -104,7 +104,7 @@ describe('the proxy controllers', () => {
   afterAll(() => app.close());
 
   beforeEach(() => {
-    forward.mockReset().mockResolvedValue({ status: 202, body: { relayed: true } });
+    forward.mockReset().mockResolvedValue({ status: 202, json: '{"relayed":true}', body: { relayed: true } });
     audit.recordOutsideTransaction.mockReset();
   });
 
@@ -147,6 +147,21 @@ describe('the proxy controllers', () => {
       expect(forward).not.toHaveBeenCalled();
     },
   );
+
+  it('relays the JSON as the remote sent it, and no body when it sent none', async () => {
+    const [status, start] = ['getVcsStatus', 'startAgent'].map((name) => ROWS.find(({ route }) => route.name === name));
+    const sent = '{ "clean": false,\n  "files": ["a.ts"] }';
+    forward.mockResolvedValueOnce({ status: 200, json: sent, body: JSON.parse(sent) });
+    const relayed = await request(app.getHttpServer()).get(urlOf(status?.route as ProxiedRoute));
+    expect([relayed.status, relayed.headers['content-type'], relayed.text]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      sent,
+    ]);
+    forward.mockResolvedValueOnce({ status: 204, json: '', body: undefined });
+    const empty = await request(app.getHttpServer()).post(urlOf(start?.route as ProxiedRoute));
+    expect([empty.status, empty.text]).toEqual([204, '']);
+  });
 
   it('refuses a body field the route does not know, naming it', async () => {
     const commit = PROXIED_ROUTES.vcs.find((route) => route.name === 'commit') as ProxiedRoute;

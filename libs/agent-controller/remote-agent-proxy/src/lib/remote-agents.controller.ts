@@ -23,7 +23,10 @@ export class RemoteAgentsController extends proxyController(PROXIED_ROUTES.agent
     @Body() body: CreateAgentRequestDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return relay(response, await this.agents.createAgent(principal, params.id, body));
+    const created = await this.agents.createAgent(principal, params.id, body);
+    // Parsed, not relayed as text: the audit row takes the new agent's id from it.
+    response.status(created.status);
+    return created.body;
   }
 
   @Delete('agents/:agentId')

@@ -42,6 +42,7 @@ describe('RemoteAgentsService', () => {
     const { service, clients, agentManager, lastUsed, rateLimiter } = setUp(CLIENT, '[{"id":"a"}]');
     await expect(service.forward(ADMIN, READ_AGENTS, { params: C1, query: { limit: 5 } })).resolves.toEqual({
       status: 200,
+      json: '[{"id":"a"}]',
       body: [{ id: 'a' }],
     });
     expect(clients.authorizeClient).toHaveBeenCalledWith(ADMIN, 'c1', 'read', { withSecrets: true });
@@ -159,7 +160,7 @@ describe('RemoteAgentsService', () => {
   it('stores the one-time password of a created agent, under the configure right', async () => {
     const { service, clients, credentials } = setUp(CLIENT, '{"id":"a1","name":"n","password":"p4ss"}', 201);
     const response = await service.createAgent(ADMIN, 'c1', { name: 'n' });
-    expect(response).toEqual({ status: 201, body: { id: 'a1', name: 'n', password: 'p4ss' } });
+    expect(response).toMatchObject({ status: 201, body: { id: 'a1', name: 'n', password: 'p4ss' } });
     expect(clients.authorizeClient).toHaveBeenCalledWith(ADMIN, 'c1', 'configure', { withSecrets: true });
     expect(credentials.upsert).toHaveBeenCalledWith('c1', 'a1', 'p4ss');
   });

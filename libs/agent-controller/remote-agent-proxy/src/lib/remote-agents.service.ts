@@ -12,6 +12,9 @@ import { actionOf, remotePath, RemoteRoute, RouteParams, RouteQuery } from './pr
 
 export interface ProxiedResponse {
   status: number;
+  /** The remote's JSON as it sent it (`''` for none): passed on as it is, not serialised again. */
+  json: string;
+  /** The same, parsed (`undefined` for none). */
   body: unknown;
 }
 
@@ -23,11 +26,11 @@ export interface ProxiedRequest {
 }
 
 /** Every remote answer with a body is JSON (contract §5); anything else means it is not an agent-manager. */
-function parseBody(text: string, schema: z.ZodType | undefined, clientId: string): unknown {
-  if (text === '') return undefined;
+function parseBody(json: string, schema: z.ZodType | undefined, clientId: string): unknown {
+  if (json === '') return undefined;
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(json);
   } catch {
     throw new RemoteCallError('incompatible', 'The remote answered with a body that is not JSON', undefined, clientId);
   }
@@ -119,7 +122,8 @@ export class RemoteAgentsService {
         body,
         timeoutMs,
       });
-      return { status: response.status, body: parseBody(response.body, route.response, client.id) };
+      const json = response.body;
+      return { status: response.status, json, body: parseBody(json, route.response, client.id) };
     } finally {
       this.lastUsed.markUsed(client.id);
     }
