@@ -23,7 +23,7 @@ function serve(target: URL): void {
         answer.pipe(response);
       },
     );
-    upstream.on('error', () => response.writeHead(502).end());
+    upstream.on('error', (error) => response.writeHead(502).end(error.message));
     request.pipe(upstream);
   });
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));

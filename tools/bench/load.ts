@@ -9,6 +9,8 @@ export interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
+  /** Why the first failed request failed (its status or error), to tell a race from a broken path. */
+  firstError?: string;
   /** Every latency (ms), sorted. */
   latencies: number[];
 }
@@ -21,11 +23,12 @@ export function percentile(sorted: number[], p: number): number {
 const round = (value: number) => Math.round(value * 100) / 100;
 
 /** Percentiles (ms, two decimals) and throughput of a set of measured latencies, e.g. merged from several rounds. */
-export function summarize(latencies: number[], seconds: number, errors = 0): LoadResult {
+export function summarize(latencies: number[], seconds: number, errors = 0, firstError?: string): LoadResult {
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     requests: sorted.length,
     errors,
+    ...(firstError === undefined ? {} : { firstError }),
     seconds: round(seconds),
     throughput: Math.round(sorted.length / seconds),
     p50: round(percentile(sorted, 50)),
@@ -35,12 +38,14 @@ export function summarize(latencies: number[], seconds: number, errors = 0): Loa
   };
 }
 
+/** `send` answers whether the request succeeded; a string (or a thrown error) is a failure and says why. */
 export async function runLoad(
-  send: () => Promise<boolean>,
+  send: () => Promise<boolean | string>,
   { concurrency, requests }: { concurrency: number; requests: number },
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
+  let firstError: string | undefined;
   let issued = 0;
   const started = performance.now();
   await Promise.all(
@@ -48,13 +53,16 @@ export async function runLoad(
       while (issued < requests) {
         issued++;
         const begin = performance.now();
-        const ok = await send().catch(() => false);
+        const outcome = await send().catch((error: unknown) => String(error));
         latencies.push(performance.now() - begin);
-        if (!ok) errors++;
+        if (outcome !== true) {
+          errors++;
+          firstError ??= outcome || 'failed';
+        }
       }
     }),
   );
-  return summarize(latencies, (performance.now() - started) / 1000, errors);
+  return summarize(latencies, (performance.now() - started) / 1000, errors, firstError);
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });

@@ -162,6 +162,7 @@ async function interleaved<K extends string>(
         results.flatMap((result) => result.latencies),
         results.reduce((sum, result) => sum + result.seconds, 0),
         results.reduce((sum, result) => sum + result.errors, 0),
+        results.find((result) => result.firstError !== undefined)?.firstError,
       ),
     ]),
   ) as Record<K, LoadResult>;
@@ -185,8 +186,11 @@ async function agentsList(setup: Setup): Promise<Record<ListSide, LoadResult>> {
   if ((JSON.parse(bodies[0]) as unknown[]).length !== AGENTS || bodies.some((body) => body !== bodies[0])) {
     throw new Error(`the proxies do not answer what the remote does:\n${bodies.join('\n')}`);
   }
-  const load = (side: ListSide, requests: number) =>
-    runLoad(async () => (await httpGet(...targets[side])).status === 200, { concurrency: CONCURRENCY, requests });
+  const send = async (side: ListSide) => {
+    const { status, body } = await httpGet(...targets[side]);
+    return status === 200 || `${status} ${body.toString().slice(0, 200)}`;
+  };
+  const load = (side: ListSide, requests: number) => runLoad(() => send(side), { concurrency: CONCURRENCY, requests });
   // Warm-up: the controller's path needs a few thousand requests before V8 has optimised it.
   for (const side of sides) await load(side, WARM_UP);
   const perRound = Math.ceil(REQUESTS / ROUNDS);
@@ -456,7 +460,9 @@ function reportSetup(title: string, runs: RunResult[], median: RunResult): void 
   }
   if (targets.length > 1) console.log(table(targets));
   if (list) {
-    const errors = (Object.keys(list) as ListSide[]).map((side) => `${side} ${list[side].errors}`).join(', ');
+    const errors = (Object.keys(list) as ListSide[])
+      .map((side) => `${side} ${list[side].errors}${list[side].firstError ? ` (first: ${list[side].firstError})` : ''}`)
+      .join(', ');
     console.log(`\nlist errors: ${errors}`);
   }
   if (memory) {
