@@ -9,7 +9,8 @@ import { createTestDatabase } from '@agent-controller/database/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { BenchController, firstAdminToken, newUser, startBenchController } from './controller';
-import { httpGet, runLoad } from './load';
+import { loadavg } from 'node:os';
+import { httpGet, markdownTable, runLoad } from './load';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 10_000);
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 5_000);
@@ -113,12 +114,15 @@ async function main(): Promise<void> {
         target: TARGET_P95_MS,
       },
     ];
+    const load = () =>
+      `load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}`;
     console.log(
       `GET /api/clients — ${CLIENTS} clients, ${OTHER_USERS * OTHER_MEMBERSHIPS_EACH + MEMBER_OF} memberships, ` +
-        `${CONCURRENCY} concurrent, ${REQUESTS} requests per scenario (users mode)\n`,
+        `${CONCURRENCY} concurrent, ${REQUESTS} requests per scenario (users mode); ${load()}`,
     );
-    console.log('| scenario | concurrency | p50 | p95 | p99 | throughput | errors | target |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    const rows = [['scenario', 'concurrency', 'p50', 'p95', 'p99', 'throughput', 'errors', 'target']];
     const only = process.env['BENCH_SCENARIO'];
     for (const { name, path, token, expectedTotal, target } of scenarios.filter(
       ({ name }) => !only || name.startsWith(only),
@@ -127,20 +131,28 @@ async function main(): Promise<void> {
       const send = async () => {
         const response = await httpGet(`${controller.baseUrl}${path}`, headers);
         const total = response.headers['x-total-count'];
-        return (
+        const ok =
           response.status === 200 &&
           total !== undefined &&
-          (expectedTotal === undefined || Number(total) === expectedTotal)
-        );
+          (expectedTotal === undefined || Number(total) === expectedTotal);
+        return ok || `${response.status}, X-Total-Count ${total}`;
       };
       await runLoad(send, { concurrency: CONCURRENCY, requests: 500 }); // warm-up
       const result = await runLoad(send, { concurrency: CONCURRENCY, requests: REQUESTS });
       const verdict = target === undefined ? '' : `p95 ≤ ${target} ms: ${result.p95 <= target ? 'met' : '**missed**'}`;
-      console.log(
-        `| ${name} | ${CONCURRENCY} | ${result.p50} ms | ${result.p95} ms | ${result.p99} ms | ` +
-          `${result.throughput} req/s | ${result.errors} | ${verdict} |`,
-      );
+      console.log(`${name}: ${JSON.stringify({ ...result, latencies: undefined })}`);
+      rows.push([
+        name,
+        String(CONCURRENCY),
+        `${result.p50} ms`,
+        `${result.p95} ms`,
+        `${result.p99} ms`,
+        `${result.throughput} req/s`,
+        String(result.errors),
+        verdict,
+      ]);
     }
+    console.log(`\n${markdownTable(rows)}\n\n(${load()})`);
   } finally {
     await controller.stop();
     await database.drop();

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { io, Socket } from 'socket.io-client';
 import { BenchController, callJson, firstAdminToken, rssMb, sleep, startBenchController } from './controller';
-import { httpGet, LoadResult, runLoad, summarize } from './load';
+import { httpGet, LoadResult, markdownTable, runLoad, summarize } from './load';
 import { BareProxy, BenchSimulator, startBareProxy, startBenchSimulator } from './simulator';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -371,16 +371,6 @@ const signedMs = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 const thousands = (value: number) => value.toLocaleString('en-US');
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-  return [
-    line(rows[0]),
-    `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`,
-    ...rows.slice(1).map(line),
-  ].join('\n');
-}
-
 /** What the targets compare, from one run. */
 function figures({ list, chat, memory }: RunResult) {
   return {
@@ -421,7 +411,7 @@ function reportSetup(title: string, runs: RunResult[], median: RunResult): void 
         (result.throughput / list.bare.throughput).toFixed(2),
       ]);
     }
-    console.log(`${table(rows)}\n`);
+    console.log(`${markdownTable(rows)}\n`);
   }
   const targets = [['target', 'measured', '']];
   if (f.ofBare !== undefined && f.p50OverBare !== undefined) {
@@ -458,7 +448,7 @@ function reportSetup(title: string, runs: RunResult[], median: RunResult): void 
       targets.push(['… V8 heap used', perSocket(memory.heapBeforeMb, memory.heapAfterMb), '']);
     }
   }
-  if (targets.length > 1) console.log(table(targets));
+  if (targets.length > 1) console.log(markdownTable(targets));
   if (list) {
     const errors = (Object.keys(list) as ListSide[])
       .map((side) => `${side} ${list[side].errors}${list[side].firstError ? ` (first: ${list[side].firstError})` : ''}`)
@@ -531,7 +521,7 @@ function summaryTable(results: { title: string; median: RunResult }[]): string {
       f.kbPerSocket === undefined ? '—' : `${Math.round(f.kbPerSocket)} KB`,
     ]);
   }
-  return table(rows);
+  return markdownTable(rows);
 }
 
 // ---- main
