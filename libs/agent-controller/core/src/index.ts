@@ -19,3 +19,5 @@ export * from './lib/redis/redis.module';
 export * from './lib/events/fleet-event';
 export * from './lib/events/fleet-events';
 export * from './lib/events/events.module';
+export * from './lib/events/event-transport';
+export * from './lib/cache/versioned-cache';

@@ -14,6 +14,11 @@ export type FleetEvent =
    * or deleted (no `userId`: everyone linked to it).
    */
   | { type: 'accessChanged'; clientId: string; userId?: string }
+  /**
+   * A client's row changed without narrowing who may use it (endpoint, credentials, name, activated): caches of
+   * the row are dropped; open links are not re-checked.
+   */
+  | { type: 'clientChanged'; clientId: string }
   /** A user was locked, deleted, given another role or a new password: their sessions must be checked again. */
   | { type: 'userAccessChanged'; userId: string };
 

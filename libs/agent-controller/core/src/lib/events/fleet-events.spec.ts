@@ -3,8 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../config/app-config';
 import { RedisConnection } from '../redis/redis-connection';
+import { NoEventTransport } from './event-transport';
 import { FleetEvent } from './fleet-event';
 import { FleetEvents } from './fleet-events';
+import { collectAccessEvents, until } from './events.testing';
+import { RedisEventTransport } from './redis-event-transport';
 import { freeLoopbackPort } from '../redis/redis.testing';
 
 /** A real Redis when TEST_REDIS_URL is set (CI sets it); each test uses its own key prefix. */
@@ -17,24 +20,9 @@ const connections: RedisConnection[] = [];
 function busFor(redisConfig?: AppConfig['redis']): FleetEvents {
   const redis = new RedisConnection({ redis: redisConfig } as AppConfig);
   connections.push(redis);
-  const events = new FleetEvents(redis);
+  const events = new FleetEvents(redis.enabled ? new RedisEventTransport(redis) : new NoEventTransport());
   events.onModuleInit();
   return events;
-}
-
-function collect(events: FleetEvents): FleetEvent[] {
-  const received: FleetEvent[] = [];
-  events.on('accessChanged').subscribe((event) => received.push(event));
-  events.on('userAccessChanged').subscribe((event) => received.push(event));
-  return received;
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
 }
 
 afterEach(async () => {
@@ -45,7 +33,8 @@ afterEach(async () => {
 describe('FleetEvents', () => {
   it('without Redis, delivers each event once, at once, to the listeners of its type only', () => {
     const events = busFor();
-    const received = collect(events);
+    expect(events.delivering).toBe(true);
+    const received = collectAccessEvents(events);
     const progress: FleetEvent[] = [];
     events.on('provisioningProgress').subscribe((event) => progress.push(event));
 
@@ -62,7 +51,7 @@ describe('FleetEvents', () => {
   withRedis('with Redis, every replica (the publisher too) hears each event exactly once', async () => {
     const env = { url: REDIS_URL ?? '', keyPrefix: `ac-test-${randomUUID()}:` };
     const [a, b] = [busFor(env), busFor(env)];
-    const [receivedByA, receivedByB] = [collect(a), collect(b)];
+    const [receivedByA, receivedByB] = [collectAccessEvents(a), collectAccessEvents(b)];
     const channel = `${env.keyPrefix}events`;
     const probe = connections[0].client;
     await connections[0].waitUntilUp();
@@ -71,6 +60,8 @@ describe('FleetEvents', () => {
       return Number(subscribers) === 2;
     });
 
+    // Delivering only once subscribed: caches trust nothing before.
+    await until(() => a.delivering && b.delivering);
     a.publish({ type: 'accessChanged', clientId: 'c1' });
     b.publish({ type: 'userAccessChanged', userId: 'u1' });
 
@@ -92,7 +83,7 @@ describe('FleetEvents', () => {
   withRedis('ignores what is not an event on its channel', async () => {
     const env = { url: REDIS_URL ?? '', keyPrefix: `ac-test-${randomUUID()}:` };
     const events = busFor(env);
-    const received = collect(events);
+    const received = collectAccessEvents(events);
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const channel = `${env.keyPrefix}events`;
     const probe = connections[0].client;
@@ -113,14 +104,15 @@ describe('FleetEvents', () => {
   it('with Redis down, still delivers on this replica, never throws, and logs the outage once', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const events = busFor({ url: `redis://127.0.0.1:${await freeLoopbackPort()}`, keyPrefix: '' });
-    const received = collect(events);
+    const received = collectAccessEvents(events);
 
+    expect(events.delivering).toBe(false);
     for (let i = 0; i < 5; i++)
       expect(() => events.publish({ type: 'userAccessChanged', userId: `u${i}` })).not.toThrow();
 
     expect(received.map((event) => (event as { userId: string }).userId)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
-    await until(() => warn.mock.calls.some(([message]) => /stay on this replica/.test(String(message))));
+    await until(() => warn.mock.calls.some(([message]) => /wait on this replica/.test(String(message))));
     await sleep(100);
-    expect(warn.mock.calls.filter(([message]) => /stay on this replica/.test(String(message)))).toHaveLength(1);
+    expect(warn.mock.calls.filter(([message]) => /wait on this replica/.test(String(message)))).toHaveLength(1);
   });
 });

@@ -1,19 +1,28 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { filter, Observable, Subject } from 'rxjs';
-import { RedisConnection } from '../redis/redis-connection';
+import { BehaviorSubject, distinctUntilChanged, filter, Observable, Subject } from 'rxjs';
+import { EventTooLargeError, EventTransport } from './event-transport';
 import { FleetEvent, FleetEventOf, FleetEventType } from './fleet-event';
 
-/** An event as it travels through Redis: who sent it, so the sender does not hear it twice. */
+/** The transport FleetEvents uses (see events.module.ts for the choice). */
+export const FLEET_EVENT_TRANSPORT = Symbol('FLEET_EVENT_TRANSPORT');
+
+/** An event as it travels between replicas: who sent it, so the sender does not hear it twice. */
 interface Envelope {
   origin: string;
   event: FleetEvent;
 }
 
+/** Events that could not be sent wait for the transport to come back; beyond this many the oldest are dropped. */
+const MAX_PENDING = 1_000;
+
 /**
- * The controller's one internal event bus (DESIGN §8). Without Redis it is this process's own; with `REDIS_URL`
- * every replica hears every event once: the publisher at once, the others through Redis pub/sub. Publishing
- * never fails: while Redis is away events stay on this replica (logged once per change of state).
+ * The controller's one internal event bus (DESIGN §8). The publisher's own listeners hear an event at once; the
+ * other replicas through the transport (Redis pub/sub, PostgreSQL NOTIFY, or none in a single process).
+ * Publishing never fails: while the transport is away events are kept (bounded) and sent when it is back.
+ *
+ * `delivering` says whether other replicas' events are known to arrive: caches of shared state are only
+ * trusted while it is true.
  *
  * Publish after the change is committed: a listener that reads it back must find it.
  */
@@ -21,53 +30,77 @@ interface Envelope {
 export class FleetEvents implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('FleetEvents');
   private readonly events = new Subject<FleetEvent>();
+  private readonly up = new BehaviorSubject(false);
   private readonly origin = randomUUID();
-  private readonly channel: string;
+  private readonly pending: string[] = [];
   private publishFailing = false;
 
-  constructor(private readonly redis: RedisConnection) {
-    this.channel = `${redis.keyPrefix}events`;
-  }
+  constructor(@Inject(FLEET_EVENT_TRANSPORT) private readonly transport: EventTransport) {}
 
   onModuleInit(): void {
-    if (!this.redis.enabled) return;
-    const subscriber = this.redis.duplicate('events');
-    subscriber.on('message', (_channel: string, message: string) => this.receive(message));
-    // Waits for the connection when Redis is away at start-up; re-subscribes by itself after a reconnect.
-    subscriber.subscribe(this.channel).catch((error: unknown) => {
-      this.logger.warn(`Not subscribed to ${this.channel}: ${String(error)}; other replicas' events are missed`);
-    });
+    this.transport.start(
+      (message) => this.receive(message),
+      (up) => {
+        this.up.next(up);
+        if (up) this.flush();
+      },
+    );
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.events.complete();
+    this.up.next(false);
+    this.up.complete();
+    await this.transport.stop();
+  }
+
+  /** Whether events published on any replica reach this one now (always, in a single process). */
+  get delivering(): boolean {
+    return this.up.value;
+  }
+
+  /** `delivering` as it changes. */
+  deliveringChanges(): Observable<boolean> {
+    return this.up.pipe(distinctUntilChanged());
   }
 
   publish(event: FleetEvent): void {
     this.events.next(event);
-    const client = this.redis.client;
-    if (!client) return;
-    const envelope: Envelope = { origin: this.origin, event };
-    client.publish(this.channel, JSON.stringify(envelope)).then(
+    if (this.transport.name === 'none') return;
+    this.send(JSON.stringify({ origin: this.origin, event } satisfies Envelope));
+  }
+
+  /**
+   * Events of one type, from this replica and every other. A listener handles its own failures: rxjs rethrows a
+   * listener's error outside any caller, where it would end the process.
+   */
+  on<T extends FleetEventType>(type: T): Observable<FleetEventOf<T>> {
+    return this.events.pipe(filter((event): event is FleetEventOf<T> => event.type === type));
+  }
+
+  private send(message: string): void {
+    this.transport.publish(message).then(
       () => {
         if (!this.publishFailing) return;
         this.publishFailing = false;
         this.logger.log('Events reach the other replicas again');
       },
       (error: unknown) => {
+        if (error instanceof EventTooLargeError) {
+          this.logger.warn(`An event stays on this replica: ${String(error)}`);
+          return;
+        }
+        this.pending.push(message);
+        if (this.pending.length > MAX_PENDING) this.pending.shift();
         if (this.publishFailing) return;
         this.publishFailing = true;
-        this.logger.warn(`Events stay on this replica until Redis is back: ${String(error)}`);
+        this.logger.warn(`Events wait on this replica until ${this.transport.name} is back: ${String(error)}`);
       },
     );
   }
 
-  /**
-   * Events of one type, from this replica and (with Redis) every other. A listener handles its own failures:
-   * rxjs rethrows a listener's error outside any caller, where it would end the process.
-   */
-  on<T extends FleetEventType>(type: T): Observable<FleetEventOf<T>> {
-    return this.events.pipe(filter((event): event is FleetEventOf<T> => event.type === type));
+  private flush(): void {
+    for (const message of this.pending.splice(0)) this.send(message);
   }
 
   private receive(message: string): void {
@@ -75,7 +108,7 @@ export class FleetEvents implements OnModuleInit, OnApplicationShutdown {
     try {
       envelope = JSON.parse(message) as Envelope;
     } catch {
-      this.logger.warn(`Ignored a message on ${this.channel} that is not JSON`);
+      this.logger.warn(`Ignored a ${this.transport.name} event message that is not JSON`);
       return;
     }
     if (envelope.origin === this.origin || typeof envelope.event?.type !== 'string') return;
