@@ -371,6 +371,77 @@ describeFleet('a fleet of three replicas behind a load balancer', () => {
     );
   }, 30_000);
 
+  it('2b. a member removed and a user locked through one replica are refused a proxied request by every replica within 1 s', async () => {
+    const revoker = fleet.names[1];
+    // A client of its own, so no other test spends its per-client budget.
+    const created = await fleet.api.post('/api/clients', clientBody(`revoke-${randomUUID().slice(0, 8)}`), {
+      token: admin,
+    });
+    expect(created.status).toBe(201);
+    const clientId: string = created.body.id;
+    const emails = [
+      `proxy-member-${randomUUID().slice(0, 8)}@example.com`,
+      `proxy-locked-${randomUUID().slice(0, 8)}@example.com`,
+    ];
+    const [member, locked] = await Promise.all(emails.map((email) => userToken(email)));
+    const memberships: string[] = [];
+    for (const email of emails) {
+      const added = await fleet.api.post(`/api/clients/${clientId}/users`, { email, role: 'user' }, { token: admin });
+      expect(added.status).toBe(201);
+      memberships.push(added.body.id);
+    }
+    const agentsOn = (name: string, token: string) =>
+      fleet.replica(name).direct.get(`/api/clients/${clientId}/agents`, { token });
+
+    /** Each replica, asked directly, until it refuses `token` with `code`: how long after `since` it took. */
+    async function refusedEverywhere(token: string, code: string, since: number): Promise<Record<string, number>> {
+      const after: Record<string, number> = {};
+      await Promise.all(
+        fleet.names.map(async (name) => {
+          const answer = await eventuallyValue(
+            () => agentsOn(name, token),
+            (response) => response.body?.code === code,
+            2_000,
+          );
+          expect({ replica: name, status: answer.status, code: answer.body?.code }).toEqual({
+            replica: name,
+            status: expect.any(Number),
+            code,
+          });
+          after[name] = Date.now() - since;
+        }),
+      );
+      return after;
+    }
+
+    // Every replica has checked both callers once, so each holds them in its access cache.
+    for (const name of fleet.names) {
+      for (const user of [member, locked]) expect((await agentsOn(name, user.token)).status).toBe(200);
+    }
+
+    const removed = await fleet
+      .replica(revoker)
+      .direct.delete(`/api/clients/${clientId}/users/${memberships[0]}`, { token: admin });
+    expect(removed.status).toBe(204);
+    const removedAfter = await refusedEverywhere(member.token, 'NOT_FOUND', Date.now());
+
+    const lock = await fleet.replica(revoker).direct.post(`/api/users/${locked.id}/lock`, undefined, { token: admin });
+    expect(lock.status).toBe(200);
+    const lockedAfter = await refusedEverywhere(locked.token, 'ACCOUNT_LOCKED', Date.now());
+
+    process.stdout.write(
+      `test 2b: through ${revoker}, a removed member was refused after ${JSON.stringify(removedAfter)} ms and a ` +
+        `locked user after ${JSON.stringify(lockedAfter)} ms (per replica, asked directly)\n`,
+    );
+    for (const after of [removedAfter, lockedAfter]) {
+      for (const name of fleet.names)
+        expect({ replica: name, withinOneSecond: after[name] <= 1_000 }).toEqual({
+          replica: name,
+          withinOneSecond: true,
+        });
+    }
+  }, 30_000);
+
   it('3. requests spread over the replicas meet 429 at the one shared budget', async () => {
     // Proxied calls per client: a client of its own, so no other test spends its budget.
     const created = await fleet.api.post('/api/clients', clientBody(`budget-${randomUUID().slice(0, 8)}`), {

@@ -5,6 +5,8 @@ export { ClientAccessPolicy, clientInactive } from './lib/client-access.policy';
 export { toRemoteTarget } from './lib/client-remote-target';
 export type { RemoteTargetSource } from './lib/client-remote-target';
 export { ClientsService } from './lib/clients.service';
+export { ClientAccess } from './lib/client-access';
+export type { ClientGrant } from './lib/client-access';
 export type { ClientAction, ClientRelation } from './lib/client-access.policy';
 export { ClientServers } from './lib/client-servers';
 export type { ClientServer, ClientServerSource } from './lib/client-servers';

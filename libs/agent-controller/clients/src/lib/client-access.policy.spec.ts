@@ -5,11 +5,11 @@ import {
   ClientAccessPolicy,
   ClientAction,
   ClientRelation,
-  ClientWithMembership,
   clientNotFound,
   membershipAction,
 } from './client-access.policy';
 import type { ClientEntity } from './client.entity';
+import type { ClientWithMembership } from './clients.repository';
 
 const ALICE = '11111111-1111-4111-8111-111111111111';
 const BOB = '22222222-2222-4222-8222-222222222222';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, RequestPrincipal } from '@agent-controller/core';
 import { ClientRole } from '@agent-controller/shared-contracts';
 import { ClientEntity } from './client.entity';
-import { ClientVisibility } from './clients.repository';
+import type { ClientVisibility, ClientWithMembership } from './clients.repository';
 
 /** How a caller relates to one client. `none` means the client is invisible to them. */
 export type ClientRelation = 'global_admin' | 'creator' | 'client_admin' | 'client_user' | 'none';
@@ -40,12 +40,6 @@ export const clientNotFound = () => new DomainError('NOT_FOUND', 'Client not fou
 /** Inactive clients are kept and listed, but never called. */
 export const clientInactive = (client: Pick<ClientEntity, 'id' | 'name'>) =>
   new DomainError('CLIENT_INACTIVE', `Client ${client.name} is inactive; activate it first`, { clientId: client.id });
-
-/** A client row together with the caller's membership role on it (if any), as read in one query. */
-export interface ClientWithMembership {
-  client: ClientEntity;
-  memberRole: ClientRole | null;
-}
 
 /**
  * The one permission policy for clients (DESIGN.md §4), used by every route and socket event. A client the

@@ -8,7 +8,7 @@ import type { ClientUserEntity } from './client-user.entity';
 import type { ClientUsersRepository, MemberRow } from './client-users.repository';
 import { ClientUsersService } from './client-users.service';
 import type { ClientEntity } from './client.entity';
-import type { ClientsService } from './clients.service';
+import type { ClientAccess } from './client-access';
 
 const CLIENT_ID = '0a4f5c7e-2d1b-4c3a-9e8f-7b6a5d4c3b2a';
 const OTHER_CLIENT_ID = '1b5a6d8f-3e2c-4d4b-8f9a-8c7b6e5d4c3b';
@@ -122,10 +122,10 @@ class FakeClientUsersRepository {
 }
 
 /**
- * Stands in for ClientsService.authorizeClient: the real policy applied to the configured client and the
+ * Stands in for ClientAccess.authorizeClient: the real policy applied to the configured client and the
  * caller's membership role, read from the fake client_users table so role changes take effect at once.
  */
-class FakeClientsService {
+class FakeClientAccess {
   private readonly policy = new ClientAccessPolicy();
 
   constructor(
@@ -167,13 +167,13 @@ function setUp({ aliceRole, method = 'users', creatorId = BOB }: SetUpOptions = 
     .addMember(ERIN_MEMBERSHIP, CLIENT_ID, ERIN, 'admin', ERIN_JOINED);
   if (aliceRole) members.addMember('a1000000-0000-4000-8000-000000000000', CLIENT_ID, ALICE, aliceRole, ERIN_JOINED);
   const client = { id: CLIENT_ID, name: 'alpha', userId: creatorId, createdAt: CLIENT_CREATED } as ClientEntity;
-  const clients = new FakeClientsService(client, members);
+  const clients = new FakeClientAccess(client, members);
   const audit = { record: jest.fn(async (_entry: AuditEntry, _manager?: EntityManager) => undefined) };
   const config = { auth: { method } } as AppConfig;
   const events = { publish: jest.fn() };
   const service = new ClientUsersService(
     members as unknown as ClientUsersRepository,
-    clients as unknown as ClientsService,
+    clients as unknown as ClientAccess,
     audit as unknown as AuditService,
     events as unknown as FleetEvents,
     config,
@@ -292,7 +292,7 @@ describe('ClientUsersService', () => {
 
   describe('addClientUser', () => {
     it('lets a client admin add a user, inside one transaction, and audits it there', async () => {
-      const { service, members, clients, audit } = setUp({ aliceRole: 'admin' });
+      const { service, members, clients, audit, events } = setUp({ aliceRole: 'admin' });
 
       const added = await service.addClientUser(alice, CLIENT_ID, { email: 'carol@example.com', role: 'user' });
 
@@ -320,6 +320,8 @@ describe('ClientUsersService', () => {
         },
         members.manager,
       );
+      // Caches remember Carol without a role here: they must forget it.
+      expect(events.publish).toHaveBeenCalledWith({ type: 'accessChanged', clientId: CLIENT_ID, userId: CAROL });
     });
 
     it('refuses a client admin adding an admin with FORBIDDEN, adding and auditing nothing', async () => {

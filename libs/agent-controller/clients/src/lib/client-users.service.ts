@@ -6,7 +6,7 @@ import { AddClientUserRequest, ClientRole, ClientUser } from '@agent-controller/
 import { membershipAction } from './client-access.policy';
 import { ClientUserEntity } from './client-user.entity';
 import { ClientUsersRepository } from './client-users.repository';
-import { ClientsService } from './clients.service';
+import { ClientAccess } from './client-access';
 
 const memberNotFound = () => new DomainError('NOT_FOUND', 'Membership not found');
 
@@ -19,7 +19,7 @@ const memberNotFound = () => new DomainError('NOT_FOUND', 'Membership not found'
 export class ClientUsersService {
   constructor(
     private readonly members: ClientUsersRepository,
-    private readonly clients: ClientsService,
+    private readonly clients: ClientAccess,
     private readonly audit: AuditService,
     private readonly events: FleetEvents,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
@@ -53,7 +53,7 @@ export class ClientUsersService {
   ): Promise<ClientUser> {
     this.requireUserMode();
     try {
-      return await this.members.transaction(async (manager) => {
+      const added = await this.members.transaction(async (manager) => {
         const client = await this.clients.authorizeClient(principal, clientId, membershipAction(request.role), {
           manager,
         });
@@ -77,6 +77,9 @@ export class ClientUsersService {
         );
         return toResponse(member, user.email);
       });
+      // Caches remember that the new member had no role here.
+      this.events.publish({ type: 'accessChanged', clientId, userId: added.userId });
+      return added;
     } catch (error) {
       if (isUniqueViolation(error, 'UQ_client_users_client_user')) {
         throw new DomainError('CONFLICT', 'This user is already a member of the client');

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentManagerClientModule } from '@agent-controller/agent-manager-client';
 import { AuditModule } from '@agent-controller/audit';
+import { ClientAccess } from './client-access';
 import { ClientAccessPolicy } from './client-access.policy';
 import { ClientHealthEventEntity } from './client-health-event.entity';
 import { ClientHealthProber } from './client-health.prober';
@@ -23,6 +24,7 @@ export const CLIENT_ENTITIES = [ClientEntity, ClientHealthEventEntity, ClientUse
   imports: [AgentManagerClientModule, AuditModule],
   controllers: [ClientsController, ClientUsersController],
   providers: [
+    ClientAccess,
     ClientAccessPolicy,
     ClientHealthProber,
     ClientHealthRecorder,
@@ -33,6 +35,6 @@ export const CLIENT_ENTITIES = [ClientEntity, ClientHealthEventEntity, ClientUse
     ClientUsersService,
     ConnectionChecker,
   ],
-  exports: [ClientsRepository, ClientAccessPolicy, ClientsService, ClientServers],
+  exports: [ClientAccess, ClientsRepository, ClientAccessPolicy, ClientsService, ClientServers],
 })
 export class ClientsModule {}

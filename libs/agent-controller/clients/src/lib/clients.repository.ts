@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClientRole, ListClientsQuery } from '@agent-controller/shared-contracts';
-import type { ClientWithMembership } from './client-access.policy';
 import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { ClientHealthEventEntity } from './client-health-event.entity';
 import { ClientEntity } from './client.entity';
 
 /** Which clients a caller may see: every one, or those the user created. Applied in SQL, never in memory. */
 export type ClientVisibility = { kind: 'all' } | { kind: 'user'; userId: string };
+
+/** A client row together with the caller's membership role on it (if any), as read in one query. */
+export interface ClientWithMembership {
+  client: ClientEntity;
+  memberRole: ClientRole | null;
+}
 
 export type HealthUpdate = Pick<
   ClientEntity,

@@ -3,11 +3,13 @@ import { AuditEntry, AuditService } from '@agent-controller/audit';
 import { AppConfig, DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
 import { ClientRole, CreateClientRequest, UpdateClientRequest } from '@agent-controller/shared-contracts';
 import { EntityManager } from 'typeorm';
-import { ClientAccessPolicy, ClientWithMembership } from './client-access.policy';
+import { EMPTY, of } from 'rxjs';
+import { ClientAccess } from './client-access';
+import { ClientAccessPolicy } from './client-access.policy';
 import type { ClientHealthEventEntity } from './client-health-event.entity';
 import type { ClientHealthRecorder } from './client-health.recorder';
 import type { ClientEntity } from './client.entity';
-import type { ClientsRepository, ClientVisibility } from './clients.repository';
+import type { ClientsRepository, ClientVisibility, ClientWithMembership } from './clients.repository';
 import type { CheckResult } from './connection-checker';
 import type { ClientServer, ClientServers } from './client-servers';
 import { ClientsService, generateApiKey } from './clients.service';
@@ -203,10 +205,18 @@ function build(repository: FakeClientsRepository, policy?: EndpointPolicy) {
     deleteServer: jest.fn(async (_server: ClientServer) => undefined),
     keepServer: jest.fn(async (_server: ClientServer, _manager: EntityManager) => undefined),
   };
-  const events = { publish: jest.fn() };
+  const events = { publish: jest.fn(), on: () => EMPTY, deliveringChanges: () => of(false) };
+  const accessPolicy = new ClientAccessPolicy();
+  const access = new ClientAccess(
+    repository as unknown as ClientsRepository,
+    accessPolicy,
+    events as unknown as FleetEvents,
+    { accessCache: { ttlMs: 60_000, maxEntries: 100 } } as AppConfig,
+  );
   const service = new ClientsService(
     repository as unknown as ClientsRepository,
-    new ClientAccessPolicy(),
+    accessPolicy,
+    access,
     endpoints as unknown as EndpointPolicy,
     tokens as unknown as KeycloakTokenProvider,
     health as unknown as ClientHealthRecorder,
@@ -214,7 +224,7 @@ function build(repository: FakeClientsRepository, policy?: EndpointPolicy) {
     servers as unknown as ClientServers,
     events as unknown as FleetEvents,
   );
-  return { service, repository, endpoints, tokens, health, audit, servers, events };
+  return { service, access, repository, endpoints, tokens, health, audit, servers, events };
 }
 
 function checkAnswer(accepted: boolean): CheckResult {
@@ -289,6 +299,15 @@ describe('ClientsService.updateClient', () => {
         repository.manager,
       );
       expect(health.checkAndRecord).not.toHaveBeenCalled();
+    });
+
+    it('tells the bus the client changed once committed, and nothing when nothing changed', async () => {
+      const { service, events } = setUp(apiKeyClient());
+
+      await service.updateClient(alice, CLIENT_ID, { name: 'alpha' });
+      expect(events.publish).not.toHaveBeenCalled();
+      await service.updateClient(alice, CLIENT_ID, { apiKey: NEW_KEY });
+      expect(events.publish.mock.calls).toEqual([[{ type: 'clientChanged', clientId: CLIENT_ID }]]);
     });
 
     it('normalises a new endpoint and re-verifies an active client after the transaction', async () => {
@@ -1115,17 +1134,31 @@ describe('ClientsService.bulkUpdateClients', () => {
       details: { bulk: true },
     });
   });
+
+  it('activates in bulk and tells the bus each client changed, after the commit', async () => {
+    const { service, repository, events } = setUp(apiKeyClient({ status: 'inactive' }));
+    repository.transaction.mockImplementationOnce(async (work) => {
+      const result = await work(repository.manager);
+      expect(events.publish).not.toHaveBeenCalled();
+      return result;
+    });
+
+    await service.bulkUpdateClients(userPrincipal(ALICE), { action: 'activate', ids: [CLIENT_ID], dryRun: false });
+
+    expect(repository.rows.get(CLIENT_ID)?.status).toBe('active');
+    expect(events.publish.mock.calls).toEqual([[{ type: 'clientChanged', clientId: CLIENT_ID }]]);
+  });
 });
 
 describe('ClientsService with client memberships', () => {
   const alice = userPrincipal(ALICE);
   const stranger = userPrincipal('55555555-5555-4555-8555-555555555555');
 
-  describe('authorizeClient', () => {
+  describe('ClientAccess.authorizeClient', () => {
     it("looks the client up with the caller's visibility, user id and options, and returns it", async () => {
-      const { service, repository } = setUpMembership('user');
+      const { access, repository } = setUpMembership('user');
 
-      const client = await service.authorizeClient(alice, CLIENT_ID, 'operate', {
+      const client = await access.authorizeClient(alice, CLIENT_ID, 'operate', {
         manager: repository.manager,
         withSecrets: true,
       });
@@ -1138,18 +1171,18 @@ describe('ClientsService with client memberships', () => {
     });
 
     it('looks the client up for the API-key holder with visibility all and no user id', async () => {
-      const { service, repository } = setUp(apiKeyClient());
+      const { access, repository } = setUp(apiKeyClient());
 
-      await service.authorizeClient(API_KEY_PRINCIPAL, CLIENT_ID, 'manage');
+      await access.authorizeClient(API_KEY_PRINCIPAL, CLIENT_ID, 'manage');
 
       expect(repository.findWithMembership).toHaveBeenCalledWith({ kind: 'all' }, null, CLIENT_ID, {});
     });
 
     it('refuses a short role with FORBIDDEN and an invisible client with NOT_FOUND', async () => {
-      const { service } = setUpMembership('user');
+      const { access } = setUpMembership('user');
 
-      expect((await refusal(service.authorizeClient(alice, CLIENT_ID, 'configure'))).code).toBe('FORBIDDEN');
-      expect((await refusal(service.authorizeClient(stranger, CLIENT_ID, 'read'))).code).toBe('NOT_FOUND');
+      expect((await refusal(access.authorizeClient(alice, CLIENT_ID, 'configure'))).code).toBe('FORBIDDEN');
+      expect((await refusal(access.authorizeClient(stranger, CLIENT_ID, 'read'))).code).toBe('NOT_FOUND');
     });
   });
 
@@ -1167,9 +1200,10 @@ describe('ClientsService with client memberships', () => {
       );
     });
 
-    it('may change the status, rotate the key and delete the client; deactivating and deleting tell the bus', async () => {
+    it('may change the status, rotate the key and delete the client, each told on the bus', async () => {
       const { service, repository, events } = setUpMembership('admin');
       const accessChanged = { type: 'accessChanged', clientId: CLIENT_ID };
+      const clientChanged = { type: 'clientChanged', clientId: CLIENT_ID };
 
       await expect(service.setClientStatus(alice, CLIENT_ID, 'inactive')).resolves.toMatchObject({
         status: 'inactive',
@@ -1179,7 +1213,7 @@ describe('ClientsService with client memberships', () => {
       expect(repository.rows.get(CLIENT_ID)?.apiKey).toBe(NEW_KEY);
       await service.deleteClient(alice, CLIENT_ID);
       expect(repository.rows.has(CLIENT_ID)).toBe(false);
-      expect(events.publish.mock.calls).toEqual([[accessChanged], [accessChanged]]);
+      expect(events.publish.mock.calls).toEqual([[accessChanged], [clientChanged], [accessChanged]]);
     });
   });
 

@@ -17,14 +17,8 @@ import {
 } from '@agent-controller/shared-contracts';
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import {
-  ClientAccessPolicy,
-  ClientAction,
-  clientInactive,
-  clientNotFound,
-  ClientRelation,
-  ClientWithMembership,
-} from './client-access.policy';
+import { ClientAccess } from './client-access';
+import { ClientAccessPolicy, ClientAction, clientInactive, clientNotFound } from './client-access.policy';
 import { ClientHealthEventEntity } from './client-health-event.entity';
 import { ClientEntity } from './client.entity';
 import { toClientResponse } from './client.mapper';
@@ -131,6 +125,7 @@ export class ClientsService {
   constructor(
     private readonly clients: ClientsRepository,
     private readonly policy: ClientAccessPolicy,
+    private readonly access: ClientAccess,
     private readonly endpoints: EndpointPolicy,
     private readonly tokens: KeycloakTokenProvider,
     private readonly health: ClientHealthRecorder,
@@ -143,36 +138,8 @@ export class ClientsService {
     return this.clients.findPage(this.policy.visibility(principal), query);
   }
 
-  /** A client the caller may act on with `action`: 404 when they cannot see it, 403 when their role is short. */
-  async authorizeClient(
-    principal: RequestPrincipal,
-    id: string,
-    action: ClientAction,
-    options: { manager?: EntityManager; withSecrets?: boolean } = {},
-  ): Promise<ClientEntity> {
-    return (await this.authorizeClientAccess(principal, id, action, options)).client;
-  }
-
-  /** As `authorizeClient`, also returning how the caller relates to the client (for per-event checks later). */
-  async authorizeClientAccess(
-    principal: RequestPrincipal,
-    id: string,
-    action: ClientAction,
-    options: { manager?: EntityManager; withSecrets?: boolean } = {},
-  ): Promise<{ client: ClientEntity; relation: ClientRelation }> {
-    const found = await this.clients.findWithMembership(
-      this.policy.visibility(principal),
-      principal.userId,
-      id,
-      options,
-    );
-    const client = this.policy.authorize(principal, found, action);
-    // authorize() refused every caller without a relation.
-    return { client, relation: this.policy.relation(principal, found as ClientWithMembership) };
-  }
-
   getClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {
-    return this.authorizeClient(principal, id, 'read');
+    return this.access.authorizeClient(principal, id, 'read');
   }
 
   async createClient(principal: RequestPrincipal, request: CreateClientRequest): Promise<ClientWithKey> {
@@ -223,7 +190,7 @@ export class ClientsService {
   async updateClient(principal: RequestPrincipal, id: string, request: UpdateClientRequest): Promise<ClientEntity> {
     const endpoint = request.endpoint === undefined ? undefined : await this.endpoints.checkEndpoint(request.endpoint);
     const keycloakAuthServerUrl = await this.checkKeycloakServer(request.keycloakAuthServerUrl);
-    const { client, reverify } = await this.inTransaction(async (manager) => {
+    const { client, reverify, changed } = await this.inTransaction(async (manager) => {
       const client = await this.lockManageable(principal, id, manager);
       const before = { ...client };
       applyUpdate(client, { ...request, endpoint, keycloakAuthServerUrl });
@@ -233,9 +200,10 @@ export class ClientsService {
       const connectionChanged = Object.keys(changes).some(
         (field) => field !== 'name' && field !== 'description' && field !== 'status',
       );
-      return { client: saved, reverify: connectionChanged };
+      return { client: saved, reverify: connectionChanged, changed: Object.keys(changes).length > 0 };
     });
     this.tokens.forget(client.id);
+    if (changed) this.clientChanged(id);
     return reverify && client.status === 'active' ? this.health.checkAndRecord(client) : client;
   }
 
@@ -245,7 +213,7 @@ export class ClientsService {
    * failure keeps the client), `keep` leaves it running and lists it as an orphan.
    */
   async deleteClient(principal: RequestPrincipal, id: string, serverChoice?: ServerOnDelete): Promise<void> {
-    const found = await this.authorizeClient(principal, id, 'manage');
+    const found = await this.access.authorizeClient(principal, id, 'manage');
     const server = (await this.servers.findServers([id])).get(id);
     if (server && !serverChoice) throw clientHasServer(found, server);
     // Outside the transaction: a slow cloud never holds a lock, and a failure leaves the client as it was.
@@ -280,7 +248,7 @@ export class ClientsService {
   }
 
   async verifyClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {
-    const client = await this.authorizeClient(principal, id, 'operate', { withSecrets: true });
+    const client = await this.access.authorizeClient(principal, id, 'operate', { withSecrets: true });
     if (client.status === 'inactive') throw clientInactive(client);
     const verified = await this.health.checkAndRecord(client);
     await this.clients.touchLastUsed([id], new Date());
@@ -298,7 +266,7 @@ export class ClientsService {
     id: string,
     request: RotateClientKeyRequest,
   ): Promise<ClientWithKey> {
-    const current = await this.authorizeClient(principal, id, 'manage', { withSecrets: true });
+    const current = await this.access.authorizeClient(principal, id, 'manage', { withSecrets: true });
     assertRotatable(current);
     if (current.status === 'inactive' && !request.force) throw inactiveRotation(current);
     // Checked outside the transaction: a slow or dead remote never holds a lock.
@@ -330,6 +298,7 @@ export class ClientsService {
       );
       return saved;
     });
+    this.clientChanged(id);
     const client = check ? await this.health.recordResult(saved, check) : saved;
     return { client, apiKey: request.apiKey };
   }
@@ -340,6 +309,7 @@ export class ClientsService {
       return this.applyStatus(client, status, manager);
     });
     if (status === 'inactive') this.accessChanged(id);
+    else this.clientChanged(id);
     return client;
   }
 
@@ -348,7 +318,7 @@ export class ClientsService {
     id: string,
     paging: PagingQuery,
   ): Promise<[ClientHealthEventEntity[], number]> {
-    await this.authorizeClient(principal, id, 'read');
+    await this.access.authorizeClient(principal, id, 'read');
     return this.clients.findHealthHistory(id, paging.limit, paging.offset);
   }
 
@@ -414,8 +384,9 @@ export class ClientsService {
       }
     });
     if (request.action === 'delete') for (const client of actionable) this.tokens.forget(client.id);
-    if (request.action === 'delete' || request.action === 'deactivate') {
-      for (const client of actionable) this.accessChanged(client.id);
+    for (const client of actionable) {
+      if (request.action === 'activate') this.clientChanged(client.id);
+      else this.accessChanged(client.id);
     }
     return { action: request.action, dryRun: false, results };
   }
@@ -465,8 +436,14 @@ export class ClientsService {
     return saved;
   }
 
+  /** Who may use the client narrowed (deactivated, deleted): open links are checked again, caches dropped. */
   private accessChanged(clientId: string): void {
     this.events.publish({ type: 'accessChanged', clientId });
+  }
+
+  /** The row changed (connection, credentials, name, activated): cached copies are dropped on every replica. */
+  private clientChanged(clientId: string): void {
+    this.events.publish({ type: 'clientChanged', clientId });
   }
 
   /** The Keycloak server is called like the remote itself, so it meets the same endpoint policy when saved. */
@@ -476,7 +453,7 @@ export class ClientsService {
 
   /** Finds a client the caller can see (else 404), checks management rights (else 403), and locks it. */
   private async lockManageable(principal: RequestPrincipal, id: string, manager: EntityManager): Promise<ClientEntity> {
-    await this.authorizeClient(principal, id, 'manage', { manager });
+    await this.access.authorizeClient(principal, id, 'manage', { manager });
     const locked = await this.clients.lockById(id, manager);
     if (!locked) throw clientNotFound();
     return locked;

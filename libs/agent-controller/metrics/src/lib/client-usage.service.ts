@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ClientsService } from '@agent-controller/clients';
+import { ClientAccess } from '@agent-controller/clients';
 import { RequestPrincipal } from '@agent-controller/core';
 import { ClientUsage } from '@agent-controller/shared-contracts';
 import { toClientUsageResponse, usageWindowStart } from './client-usage.mapper';
@@ -9,12 +9,12 @@ import { ClientUsageRepository } from './client-usage.repository';
 @Injectable()
 export class ClientUsageService {
   constructor(
-    private readonly clients: ClientsService,
+    private readonly access: ClientAccess,
     private readonly usage: ClientUsageRepository,
   ) {}
 
   async getClientUsage(principal: RequestPrincipal, clientId: string, now = new Date()): Promise<ClientUsage> {
-    const client = await this.clients.authorizeClient(principal, clientId, 'read');
+    const { client } = await this.access.authorize(principal, clientId, 'read');
     return toClientUsageResponse(client.id, await this.usage.findSince(client.id, usageWindowStart(now)), now);
   }
 }

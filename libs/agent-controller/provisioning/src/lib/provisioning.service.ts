@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EndpointPolicy } from '@agent-controller/agent-manager-client';
 import { AuditService } from '@agent-controller/audit';
-import { ClientsRepository, ClientsService } from '@agent-controller/clients';
+import { ClientAccess, ClientsRepository, ClientsService } from '@agent-controller/clients';
 import { AppConfig, appConfig, DomainError, RequestPrincipal } from '@agent-controller/core';
 import {
   JobStatus,
@@ -29,6 +29,7 @@ export class ProvisioningService {
     private readonly jobs: ProvisioningJobsRepository,
     private readonly runner: ProvisioningRunner,
     private readonly clients: ClientsService,
+    private readonly access: ClientAccess,
     private readonly clientRows: ClientsRepository,
     private readonly audit: AuditService,
     private readonly endpoints: EndpointPolicy,
@@ -139,7 +140,7 @@ export class ProvisioningService {
 
   /** Read only: where the client's server is, from the job that made it. */
   async info(principal: RequestPrincipal, clientId: string): Promise<ProvisioningInfo> {
-    await this.clients.authorizeClient(principal, clientId, 'read');
+    await this.access.authorize(principal, clientId, 'read');
     const { job, serverId } = await this.provisionedBy(clientId);
     return {
       clientId,
@@ -156,7 +157,7 @@ export class ProvisioningService {
 
   /** Deletes the server first; if the cloud refuses, the client stays (502) so nothing is lost track of. */
   async deprovision(principal: RequestPrincipal, clientId: string): Promise<void> {
-    await this.clients.authorizeClient(principal, clientId, 'delete_server');
+    await this.access.authorize(principal, clientId, 'delete_server');
     await this.provisionedBy(clientId);
     await this.clients.deleteClient(principal, clientId, 'delete');
   }

@@ -17,7 +17,7 @@ const CLIENT = {
 };
 
 function setUp(client: Record<string, unknown> = CLIENT, remoteBody = '{}', remoteStatus = 200) {
-  const clients = { authorizeClient: jest.fn(async () => client) };
+  const clients = { authorize: jest.fn(async () => ({ client, relation: 'global_admin' })) };
   const agentManager = {
     send: jest.fn(async () => ({ status: remoteStatus, body: remoteBody, headers: {}, latencyMs: 1 })),
   };
@@ -45,7 +45,7 @@ describe('RemoteAgentsService', () => {
       json: '[{"id":"a"}]',
       body: [{ id: 'a' }],
     });
-    expect(clients.authorizeClient).toHaveBeenCalledWith(ADMIN, 'c1', 'read', { withSecrets: true });
+    expect(clients.authorize).toHaveBeenCalledWith(ADMIN, 'c1', 'read');
     expect(agentManager.send).toHaveBeenCalledWith(
       expect.objectContaining({ clientId: 'c1' }),
       'GET',
@@ -118,7 +118,7 @@ describe('RemoteAgentsService', () => {
 
   it('does not record a caller the policy refuses: the client id may not exist', async () => {
     const { service, clients, metrics } = setUp();
-    clients.authorizeClient.mockRejectedValueOnce(new DomainError('NOT_FOUND', 'Client not found'));
+    clients.authorize.mockRejectedValueOnce(new DomainError('NOT_FOUND', 'Client not found'));
     await expect(service.forward(ADMIN, READ_AGENTS, { params: { id: 'nope' } })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
@@ -161,7 +161,7 @@ describe('RemoteAgentsService', () => {
     const { service, clients, credentials } = setUp(CLIENT, '{"id":"a1","name":"n","password":"p4ss"}', 201);
     const response = await service.createAgent(ADMIN, 'c1', { name: 'n' });
     expect(response).toMatchObject({ status: 201, body: { id: 'a1', name: 'n', password: 'p4ss' } });
-    expect(clients.authorizeClient).toHaveBeenCalledWith(ADMIN, 'c1', 'configure', { withSecrets: true });
+    expect(clients.authorize).toHaveBeenCalledWith(ADMIN, 'c1', 'configure');
     expect(credentials.upsert).toHaveBeenCalledWith('c1', 'a1', 'p4ss');
   });
 
@@ -181,7 +181,7 @@ describe('RemoteAgentsService', () => {
     it('asks the remote for the agent under the manage right, then stores the password', async () => {
       const { service, clients, agentManager, credentials } = setUp(CLIENT, '{"id":"a2","name":"elsewhere"}');
       await service.storeAgentCredentials(ADMIN, { id: 'c1', agentId: 'a2' }, 'secret');
-      expect(clients.authorizeClient).toHaveBeenCalledWith(ADMIN, 'c1', 'manage', { withSecrets: true });
+      expect(clients.authorize).toHaveBeenCalledWith(ADMIN, 'c1', 'manage');
       expect(agentManager.send).toHaveBeenCalledWith(
         expect.objectContaining({ clientId: 'c1' }),
         'GET',

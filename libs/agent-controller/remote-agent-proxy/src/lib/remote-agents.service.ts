@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AgentManagerClient, RemoteCallError } from '@agent-controller/agent-manager-client';
-import { ClientEntity, clientInactive, ClientsService, toRemoteTarget } from '@agent-controller/clients';
+import { ClientAccess, ClientEntity, clientInactive, toRemoteTarget } from '@agent-controller/clients';
 import { AppConfig, appConfig, DomainError, RequestPrincipal } from '@agent-controller/core';
 import { ProxyMetrics, proxyRouteGroup } from '@agent-controller/metrics';
 import { remoteAgentSchema } from '@agent-controller/shared-contracts';
@@ -73,7 +73,7 @@ const CHECK_AGENT: RemoteRoute = {
 @Injectable()
 export class RemoteAgentsService {
   constructor(
-    private readonly clients: ClientsService,
+    private readonly access: ClientAccess,
     private readonly agentManager: AgentManagerClient,
     private readonly credentials: AgentCredentialsRepository,
     private readonly lastUsed: LastUsedTracker,
@@ -89,7 +89,7 @@ export class RemoteAgentsService {
     const action = actionOf(route, request.query);
     const path = remotePath(route, request.params, request.query);
     // A refused caller is not measured: the id may not even exist, and labels must stay bounded.
-    const client = await this.clients.authorizeClient(principal, clientId, action, { withSecrets: true });
+    const { client } = await this.access.authorize(principal, clientId, action);
     const record = (status: number, errorCode?: DomainError['code']) =>
       this.metrics.recordProxyCall({
         clientId: client.id,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig, appConfig, DomainError, RequestValidationError } from '@agent-controller/core';
+import { AppConfig, appConfig, DomainError, FleetEvents, RequestValidationError } from '@agent-controller/core';
 import { ChangePasswordRequest, LoginRequest, TokenResponse } from '@agent-controller/shared-contracts';
 import { AuditService } from '@agent-controller/audit';
 import { PasswordHasher } from '../users/password-hasher';
@@ -17,6 +17,7 @@ export class AuthService {
     private readonly accessTokens: AccessTokenService,
     private readonly audit: AuditService,
     private readonly loginThrottle: LoginThrottle,
+    private readonly events: FleetEvents,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -84,7 +85,8 @@ export class AuthService {
       );
       return saved;
     });
-    // Other sessions end; this one continues with a new token.
+    // Other sessions end (on every replica); this one continues with a new token.
+    this.events.publish({ type: 'userAccessChanged', userId: updated.id });
     return this.accessTokens.issue(updated);
   }
 

@@ -27,8 +27,8 @@ const emailTaken = () =>
 /**
  * Global-admin user management. Keeps at least one active admin at all times: every change first locks the
  * active admins' rows (in id order, so concurrent changes queue instead of deadlocking), then the target.
- * A user locked, deleted, given another role or a new password is told on the event bus once committed, so
- * their open sockets are checked again at once.
+ * A user changed or deleted is told on the event bus once committed, so cached copies are dropped and their
+ * open sockets are checked again at once.
  */
 @Injectable()
 export class UsersService {
@@ -80,7 +80,7 @@ export class UsersService {
     this.requireGlobalAdmin(principal);
     const passwordHash = request.password === undefined ? undefined : await this.hasher.hash(request.password);
     try {
-      const { saved, accessChanged } = await this.users.transaction(async (manager) => {
+      const saved = await this.users.transaction(async (manager) => {
         const activeAdmins = await this.users.lockActiveAdminIds(manager);
         const user = await this.lockUserOrFail(manager, id);
         const losesAdmin = user.role === 'admin' && (request.role === 'user' || request.locked === true);
@@ -106,9 +106,10 @@ export class UsersService {
           },
           manager,
         );
-        return { saved, accessChanged: endsSessions || saved.role !== before.role };
+        return saved;
       });
-      if (accessChanged) this.events.publish({ type: 'userAccessChanged', userId: saved.id });
+      // Any change: the row is cached for sessions (e-mail and role are part of the principal).
+      this.events.publish({ type: 'userAccessChanged', userId: saved.id });
       return saved;
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken();

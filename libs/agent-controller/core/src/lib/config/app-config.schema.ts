@@ -97,6 +97,14 @@ export const envSchema = z.object({
   GATEWAY_ACCESS_RECHECK_SECONDS: positiveInt.max(3600).default(30),
   GATEWAY_RECONNECT_ATTEMPTS: positiveInt.max(100).default(5),
   GATEWAY_RECONNECT_DELAY_MS: positiveInt.max(60_000).default(1000),
+  ACCESS_CACHE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(60)
+    .describe('how long a cached user, client or membership is trusted without an invalidation; 0 turns the cache off'),
+  ACCESS_CACHE_MAX_ENTRIES: positiveInt.max(1_000_000).default(10_000).describe('entries per access cache'),
   METRICS_ENABLED: bool.default(true),
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   USAGE_FLUSH_INTERVAL_MS: positiveInt

@@ -108,6 +108,11 @@ export interface AppConfig {
     reconnectAttempts: number;
     reconnectDelayMs: number;
   };
+  /**
+   * The access caches (users, clients with their credentials, memberships): memory only, dropped on every change
+   * told on the event bus, and bypassed while the bus cannot hear other replicas.
+   */
+  accessCache: { ttlMs: number; maxEntries: number };
   /** `GET /metrics`: with a token, scrapers send it as a bearer; without, a global admin's credentials are needed. */
   metrics: {
     enabled: boolean;
@@ -274,6 +279,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       reconnectAttempts: e.GATEWAY_RECONNECT_ATTEMPTS,
       reconnectDelayMs: e.GATEWAY_RECONNECT_DELAY_MS,
     },
+    accessCache: { ttlMs: e.ACCESS_CACHE_TTL_SECONDS * 1000, maxEntries: e.ACCESS_CACHE_MAX_ENTRIES },
     metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN, usageFlushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
     keycloak: { authServerUrl: e.KEYCLOAK_AUTH_SERVER_URL },

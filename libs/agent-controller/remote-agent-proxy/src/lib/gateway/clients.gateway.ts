@@ -10,7 +10,7 @@ import {
 } from '@nestjs/websockets';
 import { AgentsSocketConnector } from '@agent-controller/agent-manager-client';
 import { CredentialsAuthenticator } from '@agent-controller/auth';
-import { ClientAccessPolicy, clientInactive, ClientsService, toRemoteTarget } from '@agent-controller/clients';
+import { ClientAccess, ClientAccessPolicy, clientInactive, toRemoteTarget } from '@agent-controller/clients';
 import { AppConfig, appConfig, DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
 import { isDatabaseUnavailable } from '@agent-controller/database';
 import { ProxyMetrics } from '@agent-controller/metrics';
@@ -64,7 +64,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
 
   constructor(
     private readonly authenticator: CredentialsAuthenticator,
-    private readonly clients: ClientsService,
+    private readonly access: ClientAccess,
     private readonly policy: ClientAccessPolicy,
     private readonly connector: AgentsSocketConnector,
     private readonly credentials: AgentCredentialsRepository,
@@ -148,9 +148,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
       .serialize(async () => {
         const { clientId } = setClientRequestSchema.parse(body);
         unlink(socket, session);
-        const { client, relation } = await this.clients.authorizeClientAccess(session.principal, clientId, 'read', {
-          withSecrets: true,
-        });
+        const { client, relation } = await this.access.authorize(session.principal, clientId, 'read');
         if (client.status === 'inactive') throw clientInactive(client);
         const remoteSocket = await this.connector.create(toRemoteTarget(client), client.agentWsPort);
         const link = await RemoteAgentLink.open(
@@ -204,7 +202,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
       loadPassword: (agentId) => this.credentials.findPassword(clientId, agentId),
       // Re-read with the caller's rights: a rotated key or a new Keycloak token is used for the next attempt.
       refreshCredentials: async (remoteSocket) => {
-        const client = await this.clients.authorizeClient(session.principal, clientId, 'read', { withSecrets: true });
+        const { client } = await this.access.authorize(session.principal, clientId, 'read');
         await this.connector.refreshCredentials(remoteSocket, toRemoteTarget(client));
       },
       toBrowser: (event, payload) => socket.emit(event, payload),
@@ -253,7 +251,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     const link = session.link;
     if (!link) return;
     try {
-      const { client, relation } = await this.clients.authorizeClientAccess(session.principal, link.clientId, 'read');
+      const { client, relation } = await this.access.authorize(session.principal, link.clientId, 'read');
       if (client.status === 'inactive') throw clientInactive(client);
       session.relation = relation;
     } catch (error) {
