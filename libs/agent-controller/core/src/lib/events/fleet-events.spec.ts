@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../config/app-config';
 import { RedisConnection } from '../redis/redis-connection';
-import { NoEventTransport } from './event-transport';
+import { EventTransport, NoEventTransport } from './event-transport';
 import { FleetEvent } from './fleet-event';
 import { FleetEvents } from './fleet-events';
 import { collectAccessEvents, until } from './events.testing';
@@ -114,5 +114,29 @@ describe('FleetEvents', () => {
     await until(() => warn.mock.calls.some(([message]) => /wait on this replica/.test(String(message))));
     await sleep(100);
     expect(warn.mock.calls.filter(([message]) => /wait on this replica/.test(String(message)))).toHaveLength(1);
+  });
+
+  it('sends what failed again, in order, though the transport never reported a drop', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const sent: string[] = [];
+    let failures = 1;
+    const transport: EventTransport = {
+      name: 'flaky',
+      start: (_receive, connected) => connected(true),
+      publish: async (message) => {
+        if (failures-- > 0) throw new Error('connection reset');
+        sent.push((JSON.parse(message) as { event: { userId: string } }).event.userId);
+      },
+      stop: async () => undefined,
+    };
+    const events = new FleetEvents(transport);
+    events.onModuleInit();
+
+    events.publish({ type: 'userAccessChanged', userId: 'first' });
+    events.publish({ type: 'userAccessChanged', userId: 'second' });
+
+    await until(() => sent.length === 2, 3_000);
+    expect(sent).toEqual(['first', 'second']);
+    await events.onApplicationShutdown();
   });
 });

@@ -15,11 +15,14 @@ interface Envelope {
 
 /** Events that could not be sent wait for the transport to come back; beyond this many the oldest are dropped. */
 const MAX_PENDING = 1_000;
+/** How soon a failed send is tried again (also as soon as the transport reconnects). */
+const RETRY_MS = 1_000;
 
 /**
  * The controller's one internal event bus (DESIGN §8). The publisher's own listeners hear an event at once; the
  * other replicas through the transport (Redis pub/sub, PostgreSQL NOTIFY, or none in a single process).
- * Publishing never fails: while the transport is away events are kept (bounded) and sent when it is back.
+ * Publishing never fails: events go out in order, and while the transport is away they are kept (bounded) and
+ * sent when it is back.
  *
  * `delivering` says whether other replicas' events are known to arrive: caches of shared state are only
  * trusted while it is true.
@@ -34,6 +37,8 @@ export class FleetEvents implements OnModuleInit, OnApplicationShutdown {
   private readonly origin = randomUUID();
   private readonly pending: string[] = [];
   private publishFailing = false;
+  private draining = false;
+  private retry?: NodeJS.Timeout;
 
   constructor(@Inject(FLEET_EVENT_TRANSPORT) private readonly transport: EventTransport) {}
 
@@ -42,12 +47,13 @@ export class FleetEvents implements OnModuleInit, OnApplicationShutdown {
       (message) => this.receive(message),
       (up) => {
         this.up.next(up);
-        if (up) this.flush();
+        if (up) void this.drain();
       },
     );
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.retry);
     this.events.complete();
     this.up.next(false);
     this.up.complete();
@@ -67,7 +73,9 @@ export class FleetEvents implements OnModuleInit, OnApplicationShutdown {
   publish(event: FleetEvent): void {
     this.events.next(event);
     if (this.transport.name === 'none') return;
-    this.send(JSON.stringify({ origin: this.origin, event } satisfies Envelope));
+    this.pending.push(JSON.stringify({ origin: this.origin, event } satisfies Envelope));
+    if (this.pending.length > MAX_PENDING) this.pending.shift();
+    void this.drain();
   }
 
   /**
@@ -78,29 +86,35 @@ export class FleetEvents implements OnModuleInit, OnApplicationShutdown {
     return this.events.pipe(filter((event): event is FleetEventOf<T> => event.type === type));
   }
 
-  private send(message: string): void {
-    this.transport.publish(message).then(
-      () => {
-        if (!this.publishFailing) return;
-        this.publishFailing = false;
-        this.logger.log('Events reach the other replicas again');
-      },
-      (error: unknown) => {
-        if (error instanceof EventTooLargeError) {
+  /** Sends what is pending, in order, one at a time; on failure tries again in a second (or once reconnected). */
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.pending.length > 0) {
+        try {
+          await this.transport.publish(this.pending[0]);
+        } catch (error) {
+          if (!(error instanceof EventTooLargeError)) return this.failed(error);
           this.logger.warn(`An event stays on this replica: ${String(error)}`);
-          return;
         }
-        this.pending.push(message);
-        if (this.pending.length > MAX_PENDING) this.pending.shift();
-        if (this.publishFailing) return;
-        this.publishFailing = true;
-        this.logger.warn(`Events wait on this replica until ${this.transport.name} is back: ${String(error)}`);
-      },
-    );
+        this.pending.shift();
+        if (this.publishFailing) this.logger.log('Events reach the other replicas again');
+        this.publishFailing = false;
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
-  private flush(): void {
-    for (const message of this.pending.splice(0)) this.send(message);
+  private failed(error: unknown): void {
+    if (!this.publishFailing) {
+      this.logger.warn(`Events wait on this replica until ${this.transport.name} is back: ${String(error)}`);
+    }
+    this.publishFailing = true;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => void this.drain(), RETRY_MS);
+    this.retry.unref();
   }
 
   private receive(message: string): void {
