@@ -1,7 +1,7 @@
 import { RemoteCallError } from '@agent-controller/agent-manager-client';
 import { DomainError, RequestPrincipal } from '@agent-controller/core';
 import { z } from 'zod';
-import { RemoteRoute } from './proxied-routes';
+import { PROXIED_ROUTES, RemoteRoute } from './proxied-routes';
 import { RemoteAgentsService } from './remote-agents.service';
 
 const ADMIN: RequestPrincipal = { kind: 'api-key', isGlobalAdmin: true, userId: null, email: null };
@@ -154,6 +154,17 @@ describe('RemoteAgentsService', () => {
     expect(agentManager.send).toHaveBeenCalledWith(expect.anything(), 'GET', '/api/agents', {
       body: undefined,
       timeoutMs: 9000,
+    });
+  });
+
+  it('passes on fields the contract does not name: the check accepts them and the text is relayed as sent', async () => {
+    const sent = '[{"id":"a1","name":"n","vnc":{"port":5900},"status":"running"}]';
+    const { service } = setUp(CLIENT, sent);
+    const listAgents = PROXIED_ROUTES.agents.find((route) => route.name === 'listAgents') as RemoteRoute;
+    await expect(service.forward(ADMIN, listAgents, { params: C1, query: { limit: 10, offset: 0 } })).resolves.toEqual({
+      status: 200,
+      json: sent,
+      body: JSON.parse(sent),
     });
   });
 
