@@ -6,7 +6,7 @@ import { RunningCloudSimulator, startCloudSimulator } from '../support/cloud-sim
 import { freePort, RunningController, startController } from '../support/controller-process';
 import { GatewayClient } from '../support/gateway-client';
 import { Api, setUpFirstAdmin } from '../support/http';
-import { RunningSimulator, startSimulator } from '../support/simulator-process';
+import { RunningSimulator, simulatorClient, startSimulator } from '../support/simulator-process';
 
 /** Replicas need a shared PostgreSQL server and Redis (CI sets both). */
 const REDIS_URL = process.env['TEST_REDIS_URL'];
@@ -125,17 +125,7 @@ describeReplicas('the gateway across replicas (one PostgreSQL database, one Redi
     admin = await setUpFirstAdmin(apiA, a.setupToken());
     b = await startController({ env, database });
     apiB = new Api(b.baseUrl);
-    const created = await apiA.post(
-      '/api/clients',
-      {
-        name: 'Replicated remote',
-        endpoint: remote.url,
-        authenticationType: 'api_key',
-        apiKey: remote.apiKey,
-        agentWsPort: remote.wsPort,
-      },
-      { token: admin },
-    );
+    const created = await apiA.post('/api/clients', simulatorClient(remote, 'Replicated remote'), { token: admin });
     expect(created.status).toBe(201);
     clientId = created.body.id;
   }, 180_000);

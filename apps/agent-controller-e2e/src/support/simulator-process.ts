@@ -25,6 +25,17 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
+/** The `POST /api/clients` body that registers `simulator` as an api_key client named `name`. */
+export function simulatorClient(simulator: RunningSimulator, name: string) {
+  return {
+    name,
+    endpoint: simulator.url,
+    authenticationType: 'api_key',
+    apiKey: simulator.apiKey,
+    agentWsPort: simulator.wsPort,
+  };
+}
+
 /** Starts a simulated remote agent-manager process (tools/agent-manager-simulator) on a free port or `port`. */
 export async function startSimulator(
   options: { apiKey?: string; port?: number; args?: string[] } = {},
