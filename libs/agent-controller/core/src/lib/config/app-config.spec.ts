@@ -196,6 +196,24 @@ describe('loadAppConfig', () => {
       expect(error.problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['DB_SSL', 'LOG_LEVEL', 'PORT']);
     });
 
+    it.each([
+      ['ACCESS_CACHE_TTL_SECONDS', '-1'],
+      ['ACCESS_CACHE_TTL_SECONDS', '3601'],
+      ['ACCESS_CACHE_TTL_SECONDS', 'soon'],
+      ['ACCESS_CACHE_MAX_ENTRIES', '0'],
+      ['ACCESS_CACHE_MAX_ENTRIES', '2.5'],
+    ])('refuses %s=%p and names the variable', (name, value) => {
+      expect(configError({ [name]: value }).problems).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+    });
+
+    it('keeps the access cache 60 s and 10,000 entries by default; 0 s turns it off', () => {
+      expect(load().accessCache).toEqual({ ttlMs: 60_000, maxEntries: 10_000 });
+      expect(load({ ACCESS_CACHE_TTL_SECONDS: '0', ACCESS_CACHE_MAX_ENTRIES: '500' }).accessCache).toEqual({
+        ttlMs: 0,
+        maxEntries: 500,
+      });
+    });
+
     it('refuses an unknown NODE_ENV', () => {
       expect(configError({ NODE_ENV: 'staging' }).problems).toEqual([expect.stringMatching(/^NODE_ENV: /)]);
     });
