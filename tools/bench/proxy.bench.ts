@@ -58,7 +58,7 @@ interface Setup {
 /** Starts everything; `cleanups` gets each process's stop (and the database's drop) as soon as it exists. */
 async function setUp(auth: Auth, db: Db, cleanups: (() => Promise<void>)[]): Promise<Setup> {
   const simulator = await startBenchSimulator([
-    ...['--api-key', randomBytes(32).toString('base64url')],
+    `--api-key=${randomBytes(32).toString('base64url')}`, // one word: a key may start with '-'
     ...['--git-repository-url', 'https://git.example.com/r.git'],
     // The default (10,000 a minute) would throttle the benchmark. The simulator's throttler is the real manager's
     // (@nestjs/throttler: one entry per hit, filtered on every request), so a 1 s window keeps that list short.

@@ -273,7 +273,7 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<void>)[] = [];
   try {
     const simulator = await startBenchSimulator([
-      ...['--api-key', randomBytes(32).toString('base64url')],
+      `--api-key=${randomBytes(32).toString('base64url')}`,
       ...['--git-repository-url', 'https://git.example.com/r.git'],
       ...['--rate-limit', '100000000', '--rate-limit-ttl', '1'],
     ]);
