@@ -34,6 +34,10 @@ async function bootstrap(): Promise<void> {
 
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.set('trust proxy', config.http.trustProxy);
+  // No ETag: hashing every answer (a relayed agents list included) costs CPU on each request and only pays when a
+  // caller revalidates, which API callers do not. The console's assets keep theirs (express.static); its index.html
+  // revalidates by Last-Modified.
+  app.set('etag', false);
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityDirectives(config) } }));
   app.use(requestIdMiddleware);
   app.use(jsonOnlyMiddleware);
