@@ -7,6 +7,7 @@ import { notApplicableInMode } from '../authentication/not-applicable';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { SetupTokenRepository } from './setup-token.repository';
+import { consoleUrl, printSetupBanner } from './setup-banner';
 import { AuditService } from '@agent-controller/audit';
 
 function hashToken(token: string): string {
@@ -38,6 +39,7 @@ export class SetupService implements OnApplicationBootstrap {
     this.logger.warn(
       `No users exist yet. Create the first admin with this one-time setup token (valid until used or until the next restart): ${token}`,
     );
+    printSetupBanner(process.stderr, token, consoleUrl(this.config.http.host, this.config.http.port));
   }
 
   async status(): Promise<SetupStatus> {
