@@ -1,4 +1,4 @@
-import { parseCli } from './cli';
+import { OPTIONS, parseCli, USAGE } from './cli';
 
 describe('parseCli', () => {
   it('reads the Socket.IO flags and WEBSOCKET_PORT', () => {
@@ -100,5 +100,12 @@ describe('parseCli', () => {
 
   it('recognises --help', () => {
     expect(parseCli(['-h']).help).toBe(true);
+    expect(parseCli(['--help']).help).toBe(true);
+  });
+
+  it('lists every flag it takes in the --help text', () => {
+    for (const name of Object.keys(OPTIONS)) {
+      expect(USAGE).toMatch(new RegExp(`^ +(-h, )?--${name}(?=[ ,]|$)`, 'm'));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 
 import type { AuthMode } from './auth';
 import { type FaultPatch, GARBAGE_MODES, type GarbageMode } from './faults';
@@ -42,6 +42,33 @@ On start one JSON line goes to stdout:
   {"event":"listening","url":...,"apiUrl":...,"controlUrl":...,"wsUrl":...,"apiKey":...,"controlToken":...,"pid":...}
 `;
 
+/** Every flag the command line takes (each one is in USAGE: cli.spec.ts checks). */
+export const OPTIONS = {
+  port: { type: 'string' },
+  'ws-port': { type: 'string' },
+  'stats-interval-ms': { type: 'string' },
+  host: { type: 'string' },
+  'api-key': { type: 'string' },
+  auth: { type: 'string' },
+  'keycloak-issuer': { type: 'string' },
+  'git-repository-url': { type: 'string' },
+  production: { type: 'boolean' },
+  'cors-origin': { type: 'string', multiple: true },
+  'rate-limit': { type: 'string' },
+  'rate-limit-ttl': { type: 'string' },
+  'rate-limit-scope': { type: 'string' },
+  'control-token': { type: 'string' },
+  'log-requests': { type: 'boolean' },
+  'latency-ms': { type: 'string' },
+  'jitter-ms': { type: 'string' },
+  'fail-status': { type: 'string' },
+  'fail-rate': { type: 'string' },
+  garbage: { type: 'string' },
+  'drop-connections': { type: 'boolean' },
+  'fault-path': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsOptionsConfig;
+
 export interface CliResult {
   help: boolean;
   options: SimulatorOptions;
@@ -60,31 +87,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliResult
     args: argv,
     strict: true,
     allowPositionals: false,
-    options: {
-      port: { type: 'string' },
-      'ws-port': { type: 'string' },
-      'stats-interval-ms': { type: 'string' },
-      host: { type: 'string' },
-      'api-key': { type: 'string' },
-      auth: { type: 'string' },
-      'keycloak-issuer': { type: 'string' },
-      'git-repository-url': { type: 'string' },
-      production: { type: 'boolean' },
-      'cors-origin': { type: 'string', multiple: true },
-      'rate-limit': { type: 'string' },
-      'rate-limit-ttl': { type: 'string' },
-      'rate-limit-scope': { type: 'string' },
-      'control-token': { type: 'string' },
-      'log-requests': { type: 'boolean' },
-      'latency-ms': { type: 'string' },
-      'jitter-ms': { type: 'string' },
-      'fail-status': { type: 'string' },
-      'fail-rate': { type: 'string' },
-      garbage: { type: 'string' },
-      'drop-connections': { type: 'boolean' },
-      'fault-path': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: OPTIONS,
   });
 
   const options: SimulatorOptions = {};

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 
 import { CLOUD_PROVIDERS, type CloudProviderName, type CloudSimulatorsOptions } from './options';
 
@@ -41,6 +41,28 @@ On start one JSON line per simulator goes to stdout:
    "controlToken":...,"pid":...}
 `;
 
+/** Every flag the command line takes (each one is in USAGE: cli.spec.ts checks). */
+export const OPTIONS = {
+  'hetzner-port': { type: 'string' },
+  'digitalocean-port': { type: 'string' },
+  providers: { type: 'string' },
+  host: { type: 'string' },
+  token: { type: 'string' },
+  'hetzner-token': { type: 'string' },
+  'hetzner-readonly-token': { type: 'string' },
+  'digitalocean-token': { type: 'string' },
+  'control-token': { type: 'string' },
+  'boot-ms': { type: 'string' },
+  'delete-ms': { type: 'string' },
+  'log-requests': { type: 'boolean' },
+  'agent-manager-bin': { type: 'string' },
+  'no-agent-manager': { type: 'boolean' },
+  'address-prefix': { type: 'string' },
+  'agent-manager-port': { type: 'string' },
+  'agent-manager-ws-port': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsOptionsConfig;
+
 export interface CliResult {
   help: boolean;
   options: CloudSimulatorsOptions;
@@ -58,26 +80,7 @@ export function parseCli(argv: string[]): CliResult {
     args: argv,
     strict: true,
     allowPositionals: false,
-    options: {
-      'hetzner-port': { type: 'string' },
-      'digitalocean-port': { type: 'string' },
-      providers: { type: 'string' },
-      host: { type: 'string' },
-      token: { type: 'string' },
-      'hetzner-token': { type: 'string' },
-      'hetzner-readonly-token': { type: 'string' },
-      'digitalocean-token': { type: 'string' },
-      'control-token': { type: 'string' },
-      'boot-ms': { type: 'string' },
-      'delete-ms': { type: 'string' },
-      'log-requests': { type: 'boolean' },
-      'agent-manager-bin': { type: 'string' },
-      'no-agent-manager': { type: 'boolean' },
-      'address-prefix': { type: 'string' },
-      'agent-manager-port': { type: 'string' },
-      'agent-manager-ws-port': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: OPTIONS,
   });
 
   const options: CloudSimulatorsOptions = {};
