@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { expectErrorBody } from '../support/error-body';
 import { Api, setUpFirstAdmin } from '../support/http';
 import { RunningController, startController } from '../support/controller-process';
 import { RunningSimulator, startSimulator } from '../support/simulator-process';
@@ -554,6 +555,98 @@ describe('client registry against simulated agent-managers', () => {
       } finally {
         await slow.stop();
       }
+    });
+  });
+
+  describe('fleet summary and sorting', () => {
+    interface Summary {
+      total: number;
+      byHealth: Record<string, number>;
+      byStatus: Record<string, number>;
+      healthChanged: { count: number; clients: { id: string; name: string; health: string; changedAt: string }[] };
+      provisioningJobsInFlight: { count: number; jobs: unknown[] };
+    }
+    const summary = async (token: string) => {
+      const response = await api.get('/api/clients/summary', { token });
+      expect(response.status).toBe(200);
+      return response.body as Summary;
+    };
+    const totalOf = async (query: string, token: string) =>
+      Number((await api.get(`/api/clients?limit=1&${query}`, { token })).headers.get('x-total-count'));
+
+    it('counts for a global admin everything the list shows, by health and by status', async () => {
+      const all = await summary(admin);
+      expect(all.total).toBe(await totalOf('', admin));
+      expect(all.byStatus).toEqual({
+        active: await totalOf('status=active', admin),
+        inactive: await totalOf('status=inactive', admin),
+      });
+      // Health states move with the prober, so only their sum is compared (it comes from the same query).
+      expect(Object.values(all.byHealth).reduce((sum, n) => sum + n, 0)).toBe(all.total);
+      expect(all.provisioningJobsInFlight).toEqual({ count: 0, jobs: [] });
+    });
+
+    it('shows a member only their clients, and counts a health change at once', async () => {
+      await api.post('/api/users', { email: 'summary-member@example.com', password: PASSWORD }, { token: admin });
+      const member = (await api.post('/api/auth/login', { email: 'summary-member@example.com', password: PASSWORD }))
+        .body.accessToken;
+      expect((await summary(member)).total).toBe(0);
+
+      const remote = await startSimulator({ apiKey: remoteKey });
+      const id = (
+        await create({
+          name: 'Summary watched',
+          endpoint: remote.url,
+          authenticationType: 'api_key',
+          apiKey: remoteKey,
+        })
+      ).body.id;
+      const added = await api.post(
+        `/api/clients/${id}/users`,
+        { email: 'summary-member@example.com', role: 'user' },
+        { token: admin },
+      );
+      expect(added.status).toBe(201);
+      const mine = await summary(member);
+      expect(mine).toMatchObject({ total: 1, byStatus: { active: 1, inactive: 0 }, byHealth: { healthy: 1 } });
+      expect(mine.healthChanged.clients.map((client) => client.id)).toEqual([id]);
+      expect(await totalOf('', member)).toBe(1);
+
+      await remote.stop();
+      const after = await waitFor(
+        () => summary(member),
+        (seen) => seen.byHealth.unreachable === 1,
+      );
+      expect(after.byHealth.healthy).toBe(0);
+      expect(after.healthChanged).toMatchObject({
+        count: 1,
+        clients: [{ id, name: 'Summary watched', health: 'unreachable' }],
+      });
+      const everyone = await summary(admin);
+      expect(everyone.total).toBeGreaterThan(1);
+      expect(everyone.healthChanged.clients.find((client) => client.id === id)?.health).toBe('unreachable');
+    });
+
+    it('sorts the list on the server, stable across pages, and names a bad sort', async () => {
+      const names = async (query: string) =>
+        ((await api.get(`/api/clients?${query}`, { token: admin })).body as { name: string }[]).map(
+          (client) => client.name,
+        );
+      const byName = await names('sort=name&limit=100');
+      expect(byName).toEqual([...byName].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+      expect(await names('sort=-name&limit=100')).toEqual([...byName].reverse());
+      const paged = [...(await names('sort=-name&limit=3')), ...(await names('sort=-name&limit=100&offset=3'))];
+      expect(paged).toEqual([...byName].reverse());
+      const healthy = (await api.get('/api/clients?health=healthy&sort=-latency&limit=100', { token: admin })).body as {
+        health: { state: string; latencyMs: number | null };
+      }[];
+      const latencies = healthy.map((client) => client.health.latencyMs ?? -1);
+      expect(latencies).toEqual([...latencies].sort((a, b) => b - a));
+      expectErrorBody(await api.get('/api/clients?sort=size', { token: admin }), {
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        field: { name: 'sort', location: 'query' },
+      });
     });
   });
 });

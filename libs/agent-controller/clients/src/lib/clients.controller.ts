@@ -16,6 +16,7 @@ import {
   BulkClientResponseDto,
   ClientDto,
   ClientHealthEventDto,
+  ClientsSummaryDto,
   ClientWithSecretDto,
   CreateClientRequestDto,
   DeleteClientQueryDto,
@@ -41,7 +42,7 @@ export class ClientsController {
   @ZodResponse({
     status: 200,
     type: [ClientDto],
-    description: 'Newest first; from the database only, never calls a remote',
+    description: 'Newest first unless `sort` says otherwise; from the database only, never calls a remote',
   })
   async listClients(
     @CurrentPrincipal() principal: RequestPrincipal,
@@ -68,6 +69,20 @@ export class ClientsController {
   @ZodResponse({ status: 200, type: BulkClientResponseDto, description: 'One result per id; dryRun changes nothing' })
   bulkUpdateClients(@CurrentPrincipal() principal: RequestPrincipal, @Body() body: BulkClientRequestDto) {
     return this.clients.bulkUpdateClients(principal, body);
+  }
+
+  // Declared before ":id" so "summary" is not taken for an id.
+  @Get('summary')
+  @ApiOperation({
+    summary: 'Fleet overview',
+    description:
+      'Counts of the clients the caller may see by health state and by status, the clients whose health changed ' +
+      'in the last hour, and the running provisioning jobs (global admins: all; others: the ones they started). ' +
+      'One database query; never calls a remote.',
+  })
+  @ZodResponse({ status: 200, type: ClientsSummaryDto })
+  summarizeClients(@CurrentPrincipal() principal: RequestPrincipal) {
+    return this.clients.summarizeClients(principal);
   }
 
   @Get(':id')

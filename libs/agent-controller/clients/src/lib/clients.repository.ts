@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ClientRole, ListClientsQuery } from '@agent-controller/shared-contracts';
+import {
+  ClientRole,
+  ClientSortField,
+  CLIENT_STATUSES,
+  HEALTH_SORT_ORDER,
+  HealthState,
+  HEALTH_STATES,
+  ListClientsQuery,
+} from '@agent-controller/shared-contracts';
 import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { ClientHealthEventEntity } from './client-health-event.entity';
 import { ClientEntity } from './client.entity';
@@ -36,6 +44,28 @@ const LISTED_TO_USER = (alias: string) =>
 /** The caller's membership role on the row, read in the same query. */
 const MEMBER_ROLE = (alias: string) =>
   `(SELECT member.role FROM client_users member WHERE member.client_id = ${alias}.id AND member.user_id = :memberUserId)`;
+
+/** The SQL each sort field orders by; `health` follows HEALTH_SORT_ORDER rather than the alphabet. */
+const SORT_EXPRESSIONS: Record<ClientSortField, string> = {
+  name: 'lower(client.name)',
+  health: `array_position(ARRAY[${HEALTH_SORT_ORDER.map((state) => `'${state}'`).join(', ')}]::varchar[], client.health_state)`,
+  lastSeen: 'client.health_last_seen_at',
+  latency: 'client.health_latency_ms',
+  createdAt: 'client.created_at',
+};
+
+/** What the fleet summary counts and names, as read in one query. */
+export interface ClientsSummaryRow {
+  byHealth: Record<HealthState, number>;
+  byStatus: Record<ClientEntity['status'], number>;
+  changedCount: number;
+  changed: { id: string; name: string; health: HealthState; changedAt: Date }[];
+  jobsCount: number;
+  jobs: { id: string; clientName: string; createdAt: Date }[];
+}
+
+/** Whose provisioning jobs the summary counts: all, or those one user started (as the jobs list shows them). */
+export type JobOwnerFilter = { kind: 'all' } | { kind: 'owner'; userId: string | null };
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, '\\$&');
@@ -84,10 +114,18 @@ export class ClientsRepository {
     };
     const page = filtered('client', this.dataSource.manager.createQueryBuilder(ClientEntity, 'client'))
       .addSelect((sub) => filtered('counted', sub.select('COUNT(*)').from(ClientEntity, 'counted')), 'total_count')
-      .orderBy('client.created_at', 'DESC')
-      .addOrderBy('client.id', 'DESC')
       .limit(query.limit)
       .offset(query.offset);
+    // `-createdAt` is the default order; taking the default path keeps its index walk (created_at is never null).
+    if (query.sort && query.sort !== '-createdAt') {
+      const descending = query.sort.startsWith('-');
+      const field = (descending ? query.sort.slice(1) : query.sort) as ClientSortField;
+      const direction = descending ? 'DESC' : 'ASC';
+      page.orderBy(SORT_EXPRESSIONS[field], direction, 'NULLS LAST').addOrderBy('client.id', direction);
+    } else {
+      // Newest first along the created_at index, so the first page stays cheap on a large fleet.
+      page.orderBy('client.created_at', 'DESC').addOrderBy('client.id', 'DESC');
+    }
     const { entities, raw } = await page.getRawAndEntities<{ total_count: string }>();
     if (raw.length > 0) return [entities, Number(raw[0].total_count)];
     const total =
@@ -95,6 +133,80 @@ export class ClientsRepository {
         ? await filtered('client', this.dataSource.manager.createQueryBuilder(ClientEntity, 'client')).getCount()
         : 0;
     return [entities, total];
+  }
+
+  /**
+   * The fleet at a glance in one statement: counts by health and status, the clients whose health changed since
+   * `since` (from client_health_events) and the running provisioning jobs, all limited to what the caller may see.
+   * The jobs table belongs to the provisioning module (which depends on this one), hence plain SQL here.
+   */
+  async summarize(
+    visibility: ClientVisibility,
+    jobOwner: JobOwnerFilter,
+    since: Date,
+    limit: number,
+  ): Promise<ClientsSummaryRow> {
+    const visibleClients =
+      visibility.kind === 'user'
+        ? `SELECT * FROM clients client WHERE ${LISTED_TO_USER('client')}`
+        : 'SELECT * FROM clients';
+    const visibleJobs =
+      jobOwner.kind === 'all'
+        ? 'TRUE'
+        : jobOwner.userId === null
+          ? 'job.created_by IS NULL'
+          : 'job.created_by = :jobOwner';
+    const sql = `
+      WITH visible AS (${visibleClients}),
+      changed AS (
+        SELECT DISTINCT ON (event.client_id) event.client_id, event.at
+        FROM client_health_events event JOIN visible ON visible.id = event.client_id
+        WHERE event.at > :since ORDER BY event.client_id, event.at DESC
+      ),
+      running AS (SELECT job.id, job.client_name, job.created_at FROM provisioning_jobs job
+        WHERE job.status = 'running' AND ${visibleJobs})
+      SELECT
+        (SELECT COALESCE(json_object_agg(health_state, n), '{}') FROM
+          (SELECT health_state, COUNT(*) AS n FROM visible GROUP BY health_state) counted) AS by_health,
+        (SELECT COALESCE(json_object_agg(status, n), '{}') FROM
+          (SELECT status, COUNT(*) AS n FROM visible GROUP BY status) counted) AS by_status,
+        (SELECT COUNT(*) FROM changed) AS changed_count,
+        (SELECT COALESCE(json_agg(json_build_object('id', latest.id, 'name', latest.name,
+            'health', latest.health_state, 'changedAt', latest.at) ORDER BY latest.at DESC, latest.id), '[]')
+          FROM (SELECT visible.id, visible.name, visible.health_state, changed.at
+            FROM changed JOIN visible ON visible.id = changed.client_id
+            ORDER BY changed.at DESC, visible.id LIMIT :limit) latest) AS changed,
+        (SELECT COUNT(*) FROM running) AS jobs_count,
+        (SELECT COALESCE(json_agg(json_build_object('id', newest.id, 'clientName', newest.client_name,
+            'createdAt', newest.created_at) ORDER BY newest.created_at DESC, newest.id), '[]')
+          FROM (SELECT * FROM running ORDER BY created_at DESC, id LIMIT :limit) newest) AS jobs`;
+    const [query, parameters] = this.dataSource.driver.escapeQueryWithParameters(
+      sql,
+      {
+        since,
+        limit,
+        userId: visibility.kind === 'user' ? visibility.userId : null,
+        jobOwner: jobOwner.kind === 'owner' ? jobOwner.userId : null,
+      },
+      {},
+    );
+    const [row] = await this.dataSource.query(query, parameters);
+    const counts = <K extends string>(keys: readonly K[], found: Record<string, string | number>) =>
+      Object.fromEntries(keys.map((key) => [key, Number(found[key] ?? 0)])) as Record<K, number>;
+    const json = <T>(value: T | string): T => (typeof value === 'string' ? JSON.parse(value) : value);
+    return {
+      byHealth: counts(HEALTH_STATES, json(row.by_health)),
+      byStatus: counts(CLIENT_STATUSES, json(row.by_status)),
+      changedCount: Number(row.changed_count),
+      changed: json<{ id: string; name: string; health: HealthState; changedAt: string }[]>(row.changed).map(
+        (client) => ({ ...client, changedAt: new Date(client.changedAt) }),
+      ),
+      jobsCount: Number(row.jobs_count),
+      jobs: json<{ id: string; clientName: string; createdAt: string }[]>(row.jobs).map((job) => ({
+        ...job,
+        createdAt: new Date(job.createdAt),
+      })),
+    };
   }
 
   /** One visible client with the caller's membership role on it, in one query. */

@@ -7,6 +7,8 @@ import {
   BulkClientRequest,
   BulkClientResponse,
   ClientStatus,
+  CLIENTS_SUMMARY_LIST_LIMIT,
+  ClientsSummary,
   CreateClientRequest,
   isWeakApiKey,
   ListClientsQuery,
@@ -136,6 +138,34 @@ export class ClientsService {
 
   listClients(principal: RequestPrincipal, query: ListClientsQuery): Promise<[ClientEntity[], number]> {
     return this.clients.findPage(this.policy.visibility(principal), query);
+  }
+
+  /** The fleet overview: what the caller may see, counted in one query; "recently" is the last hour. */
+  async summarizeClients(principal: RequestPrincipal, now = new Date()): Promise<ClientsSummary> {
+    const since = new Date(now.getTime() - 60 * 60 * 1000);
+    const jobOwner = principal.isGlobalAdmin
+      ? { kind: 'all' as const }
+      : { kind: 'owner' as const, userId: principal.userId };
+    const summary = await this.clients.summarize(
+      this.policy.visibility(principal),
+      jobOwner,
+      since,
+      CLIENTS_SUMMARY_LIST_LIMIT,
+    );
+    return {
+      total: summary.byStatus.active + summary.byStatus.inactive,
+      byHealth: summary.byHealth,
+      byStatus: summary.byStatus,
+      healthChanged: {
+        since: since.toISOString(),
+        count: summary.changedCount,
+        clients: summary.changed.map((client) => ({ ...client, changedAt: client.changedAt.toISOString() })),
+      },
+      provisioningJobsInFlight: {
+        count: summary.jobsCount,
+        jobs: summary.jobs.map((job) => ({ ...job, createdAt: job.createdAt.toISOString() })),
+      },
+    };
   }
 
   getClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {

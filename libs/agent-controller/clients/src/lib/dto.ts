@@ -4,6 +4,7 @@ import {
   bulkClientResponseSchema,
   clientHealthEventSchema,
   clientSchema,
+  clientsSummarySchema,
   clientWithSecretSchema,
   createClientRequestSchema,
   deleteClientQuerySchema,
@@ -26,3 +27,4 @@ export class BulkClientResponseDto extends createZodDto(bulkClientResponseSchema
 export class ClientHealthEventDto extends createZodDto(clientHealthEventSchema) {}
 export class VerifyClientResponseDto extends createZodDto(verifyClientResponseSchema) {}
 export class DeleteClientQueryDto extends createZodDto(deleteClientQuerySchema) {}
+export class ClientsSummaryDto extends createZodDto(clientsSummarySchema) {}

@@ -344,6 +344,25 @@ describe('listClientsQuerySchema', () => {
 
   it('coerces paging from query strings and refuses unknown keys', () => {
     expect(listClientsQuerySchema.parse({ limit: '25', offset: '50' })).toMatchObject({ limit: 25, offset: 50 });
-    expect(listClientsQuerySchema.safeParse({ sort: 'name' }).success).toBe(false);
+    expect(listClientsQuerySchema.safeParse({ order: 'asc' }).success).toBe(false);
+  });
+
+  it.each([
+    'name',
+    '-name',
+    'health',
+    '-health',
+    'lastSeen',
+    '-lastSeen',
+    'latency',
+    '-latency',
+    'createdAt',
+    '-createdAt',
+  ])('accepts sort=%s', (sort) => {
+    expect(listClientsQuerySchema.parse({ sort }).sort).toBe(sort);
+  });
+
+  it.each(['Name', '+name', '--name', 'id', 'name,-latency', ''])('refuses sort=%s, naming the field', (sort) => {
+    expect(refusedPaths(listClientsQuerySchema, { sort })).toEqual(['sort']);
   });
 });

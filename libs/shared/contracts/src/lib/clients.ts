@@ -182,13 +182,74 @@ export const clientWithSecretSchema = clientSchema.extend({
 });
 export type ClientWithSecret = z.infer<typeof clientWithSecretSchema>;
 
+/** Fields `GET /api/clients` sorts by: the name ascending, or `-name` descending. */
+export const CLIENT_SORT_FIELDS = ['name', 'health', 'lastSeen', 'latency', 'createdAt'] as const;
+export type ClientSortField = (typeof CLIENT_SORT_FIELDS)[number];
+export const CLIENT_SORTS = [
+  ...CLIENT_SORT_FIELDS,
+  ...CLIENT_SORT_FIELDS.map((field) => `-${field}` as const),
+] as const satisfies readonly [string, ...string[]];
+export type ClientSort = (typeof CLIENT_SORTS)[number];
+
+/** Healthy first, then worse and worse, unknown (never checked) last: what `sort=health` follows. */
+export const HEALTH_SORT_ORDER = [
+  'healthy',
+  'degraded',
+  'incompatible',
+  'auth_failed',
+  'unreachable',
+  'unknown',
+] as const satisfies readonly HealthState[];
+
 export const listClientsQuerySchema = z.strictObject({
   ...pagingQueryShape,
   search: z.string().trim().max(255).optional().describe('Matches name, description or endpoint (case-insensitive)'),
   status: z.enum(CLIENT_STATUSES).optional(),
   health: z.enum(HEALTH_STATES).optional(),
+  sort: z
+    .enum(CLIENT_SORTS)
+    .optional()
+    .describe(
+      'Order of the list: a field, ascending, or with a leading `-` descending (`-latency`: slowest first). ' +
+        '`health` runs from healthy to worst (healthy, degraded, incompatible, auth_failed, unreachable, unknown). ' +
+        'Clients without a value (never seen, no latency) come last either way; ties go by id. ' +
+        'Without it: newest first (`-createdAt`)',
+    ),
 });
 export type ListClientsQuery = z.infer<typeof listClientsQuerySchema>;
+
+/** How many recently changed clients and jobs in flight the summary names (their counts are complete). */
+export const CLIENTS_SUMMARY_LIST_LIMIT = 10;
+
+export const clientsSummarySchema = z.object({
+  total: z.number().int().describe('Clients the caller may see'),
+  byHealth: z.record(z.enum(HEALTH_STATES), z.number().int()).describe('Every health state, 0 when none'),
+  byStatus: z.record(z.enum(CLIENT_STATUSES), z.number().int()).describe('Every status, 0 when none'),
+  healthChanged: z.object({
+    since: z.iso.datetime().describe('An hour before the answer'),
+    count: z.number().int().describe('Clients whose health state changed since then'),
+    clients: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          name: z.string(),
+          health: z.enum(HEALTH_STATES).describe('The state now'),
+          changedAt: z.iso.datetime().describe('The latest change'),
+        }),
+      )
+      .describe(`The ${CLIENTS_SUMMARY_LIST_LIMIT} most recently changed, latest first`),
+  }),
+  provisioningJobsInFlight: z.object({
+    count: z
+      .number()
+      .int()
+      .describe('Running provisioning jobs the caller may see (global admins: all; others: their own)'),
+    jobs: z
+      .array(z.object({ id: z.uuid(), clientName: z.string(), createdAt: z.iso.datetime() }))
+      .describe(`The ${CLIENTS_SUMMARY_LIST_LIMIT} newest`),
+  }),
+});
+export type ClientsSummary = z.infer<typeof clientsSummarySchema>;
 
 export const setClientStatusRequestSchema = z.strictObject({ status: z.enum(CLIENT_STATUSES) });
 export type SetClientStatusRequest = z.infer<typeof setClientStatusRequestSchema>;
