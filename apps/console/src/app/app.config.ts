@@ -1,13 +1,20 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
+import {
+  ApplicationConfig,
+  inject,
+  provideAppInitializer,
+  provideBrowserGlobalErrorListeners,
+  provideZonelessChangeDetection,
+} from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import {
   authInterceptor,
   errorInterceptor,
   provideKeycloakSignIn,
   requestIdInterceptor,
+  SessionStore,
 } from '@agent-controller/console-core';
-import { appRoutes } from './app.routes';
+import { appRoutes, loadClientsPage, loadShell } from './app.routes';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -16,5 +23,11 @@ export const appConfig: ApplicationConfig = {
     provideRouter(appRoutes, withComponentInputBinding()),
     provideHttpClient(withInterceptors([requestIdInterceptor, authInterceptor, errorInterceptor])),
     provideKeycloakSignIn(),
+    provideAppInitializer(() => {
+      // With a stored credential the first screen is the shell, most often on the clients list: fetch their chunks
+      // while the session is checked instead of after it (the router's imports then find them loaded). A failure
+      // here is the router's to report when it imports them itself.
+      if (inject(SessionStore).token() !== null) Promise.all([loadShell(), loadClientsPage()]).catch(() => undefined);
+    }),
   ],
 };

@@ -1,6 +1,10 @@
 import { Route } from '@angular/router';
 import { globalAdminGuard, signedInGuard, usersAdminGuard } from '@agent-controller/console-core';
 
+/** The signed-in frame and the screen most visits open on; app.config fetches both early on a signed-in load. */
+export const loadShell = () => import('./shell').then((m) => m.Shell);
+export const loadClientsPage = () => import('@agent-controller/console-clients-feature').then((m) => m.ClientsPage);
+
 /** Every screen is its own lazy chunk: the log-in route loads only what it needs. */
 export const appRoutes: Route[] = [
   {
@@ -16,13 +20,13 @@ export const appRoutes: Route[] = [
   {
     path: '',
     canMatch: [signedInGuard],
-    loadComponent: () => import('./shell').then((m) => m.Shell),
+    loadComponent: loadShell,
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'clients' },
       {
         path: 'clients',
         title: 'Clients · Agent Controller',
-        loadComponent: () => import('@agent-controller/console-clients-feature').then((m) => m.ClientsPage),
+        loadComponent: loadClientsPage,
       },
       {
         path: 'clients/:id',
