@@ -9,7 +9,12 @@ import { ClientAccessPolicy } from './client-access.policy';
 import type { ClientHealthEventEntity } from './client-health-event.entity';
 import type { ClientHealthRecorder } from './client-health.recorder';
 import type { ClientEntity } from './client.entity';
-import type { ClientsRepository, ClientVisibility, ClientWithMembership } from './clients.repository';
+import type {
+  ClientsRepository,
+  ClientsSummaryRow,
+  ClientVisibility,
+  ClientWithMembership,
+} from './clients.repository';
 import type { CheckResult } from './connection-checker';
 import type { ClientServer, ClientServers } from './client-servers';
 import { ClientsService, generateApiKey } from './clients.service';
@@ -122,6 +127,16 @@ class FakeClientsRepository {
   });
   readonly touchLastUsed = jest.fn(async () => undefined);
   readonly findHealthHistory = jest.fn(async (): Promise<[ClientHealthEventEntity[], number]> => [[], 0]);
+  readonly summarize = jest.fn(
+    async (..._args: Parameters<ClientsRepository['summarize']>): Promise<ClientsSummaryRow> => ({
+      byHealth: { unknown: 1, healthy: 2, degraded: 0, unreachable: 1, auth_failed: 0, incompatible: 0 },
+      byStatus: { active: 3, inactive: 1 },
+      changedCount: 1,
+      changed: [{ id: CLIENT_ID, name: 'alpha', health: 'unreachable', changedAt: KEY_CREATED }],
+      jobsCount: 0,
+      jobs: [],
+    }),
+  );
 
   add(client: ClientEntity): this {
     this.rows.set(client.id, { ...client });
@@ -1379,5 +1394,39 @@ describe('ClientsService with client memberships', () => {
         expect.objectContaining({ id: CLIENT_ID, apiKey: OLD_KEY }),
       ]);
     });
+  });
+});
+
+describe('ClientsService.summarizeClients', () => {
+  const NOW = new Date('2026-01-01T12:00:00.000Z');
+
+  it('summarizes everything for a global admin, over the last hour, with the total of both statuses', async () => {
+    const { service, repository } = setUp();
+    const summary = await service.summarizeClients(userPrincipal(ALICE, true), NOW);
+    expect(repository.summarize).toHaveBeenCalledWith(
+      { kind: 'all' },
+      { kind: 'all' },
+      new Date('2026-01-01T11:00:00.000Z'),
+      10,
+    );
+    expect(summary).toMatchObject({
+      total: 4,
+      byStatus: { active: 3, inactive: 1 },
+      healthChanged: {
+        since: '2026-01-01T11:00:00.000Z',
+        count: 1,
+        clients: [{ id: CLIENT_ID, name: 'alpha', health: 'unreachable', changedAt: KEY_CREATED.toISOString() }],
+      },
+      provisioningJobsInFlight: { count: 0, jobs: [] },
+    });
+  });
+
+  it('limits a user to their clients and the provisioning jobs they started', async () => {
+    const { service, repository } = setUp();
+    await service.summarizeClients(userPrincipal(BOB), NOW);
+    expect(repository.summarize.mock.calls[0].slice(0, 2)).toEqual([
+      { kind: 'user', userId: BOB },
+      { kind: 'owner', userId: BOB },
+    ]);
   });
 });
