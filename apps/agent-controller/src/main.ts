@@ -11,6 +11,7 @@ import {
   loadAppConfig,
   requestIdMiddleware,
 } from '@agent-controller/core';
+import compression from 'compression';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app/app.module';
@@ -39,6 +40,9 @@ async function bootstrap(): Promise<void> {
   // revalidates by Last-Modified.
   app.set('etag', false);
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityDirectives(config) } }));
+  // Answers of 1 KB or more (API JSON, metrics) compressed for callers that accept it; the console's assets come
+  // precompressed (their Content-Encoding makes this pass them by), Socket.IO does not go through Express.
+  app.use(compression({ threshold: 1024 }));
   app.use(requestIdMiddleware);
   app.use(jsonOnlyMiddleware);
   // strict: false lets a bare JSON value through to validation, which names what was expected.

@@ -127,6 +127,28 @@ describe('console first load in a browser', () => {
     expect(plain.headers.get('content-type')).toMatch(/^text\/javascript/);
   });
 
+  it('compresses API answers of 1 KB or more for callers that accept it, and small ones not', async () => {
+    const list = (encoding: string) =>
+      fetch(`${controller.baseUrl}/api/clients?limit=100`, {
+        headers: { authorization: `Bearer ${token}`, 'accept-encoding': encoding },
+      });
+    const plain = await list('identity');
+    const plainText = await plain.text();
+    expect(plainText.length).toBeGreaterThanOrEqual(1024);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    for (const encoding of ['br', 'gzip']) {
+      const response = await list(encoding);
+      expect(response.headers.get('content-encoding')).toBe(encoding);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(response.headers.get('vary')).toMatch(/Accept-Encoding/i);
+      expect(await response.text()).toBe(plainText);
+    }
+    const small = await fetch(`${controller.baseUrl}/api/health`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(small.status).toBe(200);
+    expect((await small.text()).length).toBeLessThan(1024);
+    expect(small.headers.get('content-encoding')).toBeNull();
+  });
+
   it(`shows the first client row within ${FIRST_ROW_BUDGET_MS} ms of navigation (with a margin on a shared machine)`, async () => {
     const timeToFirstRow = async (context: BrowserContext): Promise<number> => {
       const page = await context.newPage();
