@@ -216,3 +216,38 @@ describe('DeleteClientDialog', () => {
     expect(button(element, 'Delete').disabled).toBe(true);
   });
 });
+
+describe('BulkDialog', () => {
+  let BulkDialog: Awaited<ReturnType<typeof feature>>['BulkDialog'];
+  const OTHER = { id: '22222222-2222-4222-8222-222222222222', name: 'Spare farm' };
+
+  beforeAll(async () => {
+    ({ BulkDialog } = await feature());
+  });
+
+  async function preview(action: 'delete' | 'deactivate') {
+    const opened = open(BulkDialog, { action, clients: [{ id: ID, name: 'Build farm' }, OTHER] });
+    opened.fixture.detectChanges();
+    const request = opened.http.expectOne('/api/clients/bulk');
+    expect(request.request.body).toEqual({ action, ids: [ID, OTHER.id], dryRun: true });
+    request.flush({
+      dryRun: true,
+      results: [
+        { id: ID, result: 'ok' },
+        { id: OTHER.id, result: 'forbidden', message: 'Not yours' },
+      ],
+    });
+    await settle(opened.fixture);
+    return opened;
+  }
+
+  it('styles bulk delete as destructive, like a single delete, and other actions not', async () => {
+    const deleting = await preview('delete');
+    expect(deleting.element.textContent).toContain('Build farm: would be deleted');
+    expect(deleting.element.textContent).toContain('Spare farm: forbidden — Not yours');
+    expect(button(deleting.element, 'Delete').classList).toContain('danger');
+    TestBed.resetTestingModule();
+    const deactivating = await preview('deactivate');
+    expect(button(deactivating.element, 'Deactivate').classList).not.toContain('danger');
+  });
+});

@@ -54,7 +54,13 @@ const VERBS: Record<BulkAction, string> = { activate: 'Activate', deactivate: 'D
     <mat-dialog-actions align="end">
       <button #dismiss mat-button type="button" [mat-dialog-close]="done()">{{ done() ? 'Close' : 'Cancel' }}</button>
       @if (!done()) {
-        <button mat-flat-button type="button" (click)="run()" [disabled]="loading() || !runnable()">
+        <button
+          mat-flat-button
+          type="button"
+          [class.danger]="data.action === 'delete'"
+          (click)="run()"
+          [disabled]="loading() || !runnable()"
+        >
           {{ verb }}
         </button>
       }
