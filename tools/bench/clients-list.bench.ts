@@ -11,10 +11,11 @@ import { Client } from 'pg';
 import { BenchController, firstAdminToken, newUser, startBenchController } from './controller';
 import { loadavg } from 'node:os';
 import { httpGet, markdownTable, runLoad } from './load';
+import { env } from './settings';
 
-const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 10_000);
-const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 5_000);
-const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 10);
+const CLIENTS = env('BENCH_CLIENTS', 10_000);
+const REQUESTS = env('BENCH_REQUESTS', 5_000);
+const CONCURRENCY = env('BENCH_CONCURRENCY', 10);
 /** The member's clients, spread evenly over the list (every CLIENTS / MEMBER_OF-th): no page of others to skip. */
 const MEMBER_OF = 100;
 /** Other users' memberships, so the benchmark user's 100 are a small part of client_users, as in production. */

@@ -1,5 +1,7 @@
 import http from 'node:http';
 
+export const round1 = (value: number) => Math.round(value * 10) / 10;
+
 /** A small closed-loop load generator: `concurrency` workers each send requests back to back. */
 export interface LoadResult {
   requests: number;

@@ -17,11 +17,10 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { io, Socket } from 'socket.io-client';
 import { BenchController, callJson, firstAdminToken, rssMb, sleep, startBenchController } from './controller';
-import { httpGet, LoadResult, markdownTable, runLoad, summarize } from './load';
+import { httpGet, LoadResult, markdownTable, round1, runLoad, summarize } from './load';
+import { env, list } from './settings';
 import { BareProxy, BenchSimulator, startBareProxy, startBenchSimulator } from './simulator';
 
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const list = (name: string, fallback: string) => (process.env[name] || fallback).split(',').filter(Boolean);
 const REQUESTS = env('BENCH_REQUESTS', 5_000);
 const CONCURRENCY = env('BENCH_CONCURRENCY', 10);
 const ROUNDS = env('BENCH_ROUNDS', 5);
@@ -41,8 +40,6 @@ const TARGET = { throughputOfBare: 0.5, p50OverBareMs: 1, chatP50OverDirectMs: 0
 type Auth = 'users' | 'api-key';
 type Db = 'embedded' | 'server';
 const DB_NAMES: Record<Db, string> = { embedded: 'embedded database', server: 'PostgreSQL server' };
-
-const round1 = (value: number) => Math.round(value * 10) / 10;
 
 interface Setup {
   simulator: BenchSimulator;

@@ -22,11 +22,11 @@ import {
   SERVED_BY_HEADER,
   startHaproxy,
 } from '../../apps/agent-controller-e2e/src/support/haproxy-process';
-import { BenchController, rssMb, startBenchController } from './controller';
-import { httpGet, LoadResult, runLoad, summarize } from './load';
+import { BenchController, rssMb, sleep, startBenchController } from './controller';
+import { httpGet, LoadResult, round1, runLoad, summarize } from './load';
+import { env } from './settings';
 import { BenchSimulator, startBenchSimulator } from './simulator';
 
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const REQUESTS = env('BENCH_REQUESTS', 3_000);
 const WARM_UP = env('BENCH_WARM_UP', 1_500);
 const CONCURRENCY = env('BENCH_CONCURRENCY', 10);
@@ -35,9 +35,6 @@ const SOCKETS = env('BENCH_SOCKETS', 600);
 const SOCKET_BATCH = 50;
 const SETTLE_MS = 3_000;
 const REDIS_URL = process.env['TEST_REDIS_URL'];
-
-const sleep = (ms: number) => new Promise((wait) => setTimeout(wait, ms));
-const round1 = (value: number) => Math.round(value * 10) / 10;
 
 interface Setup {
   name: string;

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase } from '@agent-controller/database/testing';
 import { freePort, rssMb } from './controller';
+import { env } from './settings';
 
 const MAIN = resolve(__dirname, '../../dist/apps/agent-controller/main.js');
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const RUNS = env('BENCH_RUNS', 3);
 const IDLE_MS = 5000;
 
 /** Spawns the controller, returns ms until /api/health answers and RSS after IDLE_MS of idling. */
