@@ -1,5 +1,7 @@
 import { DatabaseConfig } from '@agent-controller/core';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { EmbeddedPostgres } from './embedded/embedded-postgres';
 import { ADVISORY_LOCKS } from './fleet/advisory-locks';
 import { MIGRATIONS } from './migrations';
@@ -102,12 +104,29 @@ export async function openDataSource(config: DatabaseConfig, entities: Entities)
   }
   try {
     await dataSource.initialize();
+    if (config.kind === 'server')
+      hearErrorsOfCheckedOutConnections((dataSource.driver as PostgresDriver).master as Pool);
     await runMigrations(dataSource, config.kind);
     return dataSource;
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * pg-pool listens for errors on idle connections only; a checked-out connection's 'error' is heard only if its
+ * borrower listens, and an unheard one ends the process. The database outage suite saw the process end once that
+ * way during a fast shutdown of the server (not reproduced since), so every connection gets a listener of its own
+ * the first time it is handed out: its next query fails (503), and the pool drops it when it comes back unusable.
+ */
+function hearErrorsOfCheckedOutConnections(pool: Pool): void {
+  const heard = new WeakSet<PoolClient>();
+  pool.on('acquire', (client) => {
+    if (heard.has(client)) return;
+    heard.add(client);
+    client.on('error', () => undefined);
+  });
 }
 
 /**
