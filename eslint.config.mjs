@@ -33,6 +33,12 @@ export default [
               onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'],
               bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'express'],
             },
+            // agentctl (apps/agentctl) talks to the API through the SDK and the shared contracts only.
+            {
+              sourceTag: 'scope:cli',
+              onlyDependOnLibsWithTags: ['scope:shared'],
+              bannedExternalImports: ['@nestjs/*', 'typeorm', '@angular/*', 'pg', 'express', 'socket.io'],
+            },
             // Tools (simulators, benchmarks) stand outside the product: nothing in the product imports them.
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },

@@ -28,6 +28,26 @@ export default [
     },
   },
   {
+    // The main entry's zod schemas would ride along into a page's chunk (482 KB raw on the clients list): the
+    // console takes types from it, and values from its zod-free entry points.
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@agent-controller/shared-contracts',
+              allowTypeImports: true,
+              message: 'Import values from @agent-controller/shared-contracts/rules or /api-paths (no zod).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.html'],
     // Override or add rules here
     rules: {},

@@ -101,7 +101,7 @@ describe('agent operations proxied to a remote agent-manager', () => {
     const cleared = await api.delete(env(), { token: admin });
     expect(cleared.status).toBe(200);
     expect(cleared.body).toEqual({ deletedCount: 1 });
-    const invalid = await api.post(env(), { variable: '1BAD', content: '' }, { token: admin });
+    const invalid = await api.post(env(), { variable: 'HAS SPACE', content: '' }, { token: admin });
     expect(invalid.status).toBe(400);
     expect(invalid.body.details.fields[0].field).toBe('variable');
   });
@@ -306,7 +306,9 @@ describe('agent operations proxied to a remote agent-manager', () => {
     const unknown = randomUUID();
     expect((await api.post(agents(`/${unknown}/stop`), undefined, { token: admin })).status).toBe(404);
     // Refused by validation: nothing was attempted, nothing to audit.
-    expect((await api.post(agents(`/${id}/environment`), { variable: '1BAD' }, { token: admin })).status).toBe(400);
+    expect((await api.post(agents(`/${id}/environment`), { variable: 'HAS SPACE' }, { token: admin })).status).toBe(
+      400,
+    );
 
     const trail = await api.get<AuditRow[]>(
       `/api/audit?targetId=${clientId}&action=agent.&from=${encodeURIComponent(since)}&limit=100`,

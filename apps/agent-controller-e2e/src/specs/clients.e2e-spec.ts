@@ -483,6 +483,19 @@ describe('client registry against simulated agent-managers', () => {
       });
       expect(creation.changes.apiKey).toEqual({ to: '[redacted]' });
       expect(creation.changes.name).toEqual({ to: 'Audited' });
+      // Every row names its target as it is called now.
+      expect(events.body.map((event: { targetName: string }) => event.targetName)).toEqual(['Audited', 'Audited']);
+      await api.post(`/api/clients/${created.body.id}`, { name: 'Audited renamed' }, { token: admin });
+      const renamed = await api.get(`/api/audit?targetId=${created.body.id}`, { token: admin });
+      expect(new Set(renamed.body.map((event: { targetName: string }) => event.targetName))).toEqual(
+        new Set(['Audited renamed']),
+      );
+      // Users are named by their e-mail; a deleted client by the name its deletion recorded.
+      const setup = (await api.get('/api/audit?action=auth.setup', { token: admin })).body[0];
+      expect(setup).toMatchObject({ targetType: 'user', targetName: 'admin@example.com' });
+      expect((await api.delete(`/api/clients/${created.body.id}`, { token: admin })).status).toBe(204);
+      const afterDelete = await api.get(`/api/audit?targetId=${created.body.id}`, { token: admin });
+      expect(afterDelete.body[0]).toMatchObject({ action: 'client.delete', targetName: 'Audited renamed' });
 
       const everything = JSON.stringify((await api.get('/api/audit?limit=100', { token: admin })).body);
       expect(everything).not.toContain('audit-secret-key-value');

@@ -147,9 +147,39 @@ describe('console agents and chat in a browser', () => {
     await expectAccessible();
   });
 
-  it('deletes the agent after a confirmation naming it', async () => {
-    await page.getByRole('link', { name: 'Agents', exact: true }).click();
+  it('names the client in every breadcrumb, and opens the terminal from the agent page', async () => {
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+    // Chat: Clients / Agent farm / Agents / Ada / Chat.
+    await crumbs.getByText('Agent farm').waitFor();
+    expect((await crumbs.getByRole('listitem').allTextContents()).map((text) => text.trim())).toEqual([
+      'Clients',
+      'Agent farm',
+      'Agents',
+      'Ada',
+      'Chat',
+    ]);
+    await crumbs.getByRole('link', { name: 'Ada', exact: true }).click();
+    await page.getByRole('heading', { name: 'Ada', level: 1 }).waitFor();
+    await crumbs.getByRole('link', { name: 'Agent farm' }).waitFor();
+
+    // The agent page's Terminal opens the chat with its terminal already open.
+    await page.getByRole('link', { name: 'Terminal', exact: true }).click();
+    await page.waitForURL('**/chat?terminal=open');
+    await page.getByRole('region', { name: 'Terminal', exact: true }).locator('.xterm-rows').waitFor();
+    await screenshots(page, '26-terminal-from-agent');
+
+    await crumbs.getByRole('link', { name: 'Agents', exact: true }).click();
     await page.waitForURL(`**/clients/${clientId}/agents`);
+    await crumbs.getByRole('link', { name: 'Agent farm' }).click();
+    await page.waitForURL(`**/clients/${clientId}`);
+    await crumbs.getByText('Agent farm').waitFor();
+    // A deep page opened afresh (nothing known yet) names the client too.
+    await page.goto(`${controller.baseUrl}/clients/${clientId}/agents`);
+    await crumbs.getByRole('link', { name: 'Agent farm' }).waitFor();
+    await expectAccessible();
+  });
+
+  it('deletes the agent after a confirmation naming it', async () => {
     await page.getByRole('button', { name: 'Delete Ada' }).click();
     const dialog = await openedDialog(page);
     await dialog.getByRole('heading', { name: 'Delete agent Ada?' }).waitFor();

@@ -201,7 +201,7 @@ describe('client detail and bulk actions in a browser', () => {
     await openTab('Overview');
     await page.getByRole('button', { name: 'Rotate key' }).click();
     const dialog = await openedDialog(page, { name: 'Rotate the API key of Build farm' });
-    expect(await dialog.textContent()).toContain('The key belongs to the remote agent-manager');
+    expect(await dialog.textContent()).toContain("The key must already be the remote's");
     await dialog.getByLabel('New API key of the remote').fill('a-key-the-remote-does-not-know');
     await dialog.getByRole('button', { name: 'Check and store' }).click();
     await dialog.getByText('The remote refused the new key').waitFor();
@@ -211,15 +211,50 @@ describe('client detail and bulk actions in a browser', () => {
     consoleErrors.splice(refusal, 1);
     await expectAccessible();
     await screenshots(page, '16-client-key-refused');
-    await dialog.getByLabel('New API key of the remote').fill(remote.apiKey);
+
+    // A short key is flagged while typed and after storing, never refused; stored by force, the check's answer shows.
+    const key = dialog.getByLabel('New API key of the remote');
+    await key.fill('short-key');
+    await dialog.getByText('flagged as weak').waitFor();
+    await dialog.getByRole('checkbox', { name: 'Store the key even if the remote refuses it' }).check();
     await dialog.getByRole('button', { name: 'Check and store' }).click();
-    await dialog.waitFor({ state: 'detached' });
-    await page.getByText('Key stored. Health: healthy').waitFor();
-    expect((await api.get(`/api/clients/${clientId}`, { token: admin })).body.keyRotatedAt).not.toBeNull();
+    const forced = await openedDialog(page, { name: 'Key stored' });
+    await forced
+      .getByRole('status')
+      .filter({ hasText: 'Stored although the remote did not accept it (auth_failed' })
+      .waitFor();
+    await forced.getByText('Weak key', { exact: true }).waitFor();
+    await expectAccessible();
+    await screenshots(page, '16-client-key-forced-weak');
+    await forced.getByRole('button', { name: 'Done' }).click();
+    await forced.waitFor({ state: 'detached' });
+    await page.getByRole('main').getByText('Weak key', { exact: true }).first().waitFor();
+    expect((await api.get(`/api/clients/${clientId}`, { token: admin })).body).toMatchObject({
+      weakApiKey: true,
+      health: { state: 'auth_failed' },
+    });
+
+    // The remote's real key: accepted, with its health and latency, and no longer weak.
+    await page.getByRole('button', { name: 'Rotate key' }).click();
+    const again = await openedDialog(page, { name: 'Rotate the API key of Build farm' });
+    await again.getByLabel('New API key of the remote').fill(remote.apiKey);
+    await again.getByRole('button', { name: 'Check and store' }).click();
+    const accepted = await openedDialog(page, { name: 'Key stored' });
+    const verdict = accepted.getByRole('status').filter({ hasText: 'The remote accepted the new key (healthy' });
+    await verdict.waitFor();
+    expect(await verdict.textContent()).toMatch(/\d+ ms\)/);
+    expect(await accepted.getByText('Weak key', { exact: true }).count()).toBe(0);
+    await accepted.getByRole('button', { name: 'Done' }).click();
+    await accepted.waitFor({ state: 'detached' });
+    expect((await api.get(`/api/clients/${clientId}`, { token: admin })).body).toMatchObject({
+      weakApiKey: false,
+      keyRotatedAt: expect.any(String),
+      health: { state: 'healthy' },
+    });
   });
 
   it('deactivates clients in bulk after a dry-run preview', async () => {
-    await page.getByRole('link', { name: '← All clients' }).click();
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Clients' }).click();
     await page.waitForURL('**/clients');
     await page.getByRole('checkbox', { name: 'Select Spare farm' }).check();
     await page.getByRole('button', { name: 'Bulk actions' }).click();

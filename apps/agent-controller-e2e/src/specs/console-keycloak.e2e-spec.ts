@@ -100,7 +100,10 @@ describe('console sign-in with Keycloak', () => {
     await page.getByLabel('Username or email').fill(user.username);
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Sign In' }).click();
-    await page.waitForURL(`${controller.baseUrl}/clients`);
+    // Back in the console: on the page that sent the user to sign in, else its home.
+    await page.waitForURL(
+      (url) => url.origin === new URL(controller.baseUrl).origin && !/^\/(auth\/|login)/.test(url.pathname),
+    );
   }
 
   /** Through the realm's end-session endpoint (proving the session with the ID token), and back. */
@@ -129,7 +132,7 @@ describe('console sign-in with Keycloak', () => {
 
   it('sends a deep link to the log-in page, which offers "Sign in with Keycloak"', async () => {
     await page.goto(`${controller.baseUrl}/clients`);
-    await page.waitForURL('**/login');
+    await page.waitForURL('**/login?returnTo=%2Fclients');
     await page.getByRole('button', { name: 'Sign in with Keycloak' }).waitFor();
     expect(await page.title()).toBe('Sign in · Agent Controller');
     expect(await seriousViolations(page)).toEqual([]);
@@ -158,9 +161,10 @@ describe('console sign-in with Keycloak', () => {
   });
 
   it('keeps the session across a reload', async () => {
+    const before = page.url();
     await page.reload();
     await page.getByText('No clients yet').waitFor();
-    expect(page.url()).toBe(`${controller.baseUrl}/clients`);
+    expect(page.url()).toBe(before);
     await page.getByRole('link', { name: 'Audit' }).waitFor();
   });
 

@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshots, seriousViolations } from '../support/browser';
+import { launchChromium, openedDialog, screenshots, seriousViolations } from '../support/browser';
 import { RunningCloudSimulator, startCloudSimulator } from '../support/cloud-simulator-process';
 import { RunningController, startController } from '../support/controller-process';
 import { Api, setUpFirstAdmin } from '../support/http';
@@ -17,6 +17,8 @@ describe('console provisioning and audit in a browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let api: Api;
+  let token: string;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
@@ -37,7 +39,8 @@ describe('console provisioning and audit in a browser', () => {
         CLIENT_HEALTH_INTERVAL: '86400',
       },
     });
-    const token = await setUpFirstAdmin(new Api(controller.baseUrl), controller.setupToken());
+    api = new Api(controller.baseUrl);
+    token = await setUpFirstAdmin(api, controller.setupToken());
     context = await browser.newContext();
     await context.addInitScript((credential) => {
       sessionStorage.setItem('agent-controller.credential', credential);
@@ -152,6 +155,11 @@ describe('console provisioning and audit in a browser', () => {
     await page.waitForURL('**/audit');
     await page.getByRole('cell', { name: 'provisioning.start' }).waitFor();
     await page.getByRole('cell', { name: 'client.create' }).waitFor();
+    // Rows name their actor and target beside the ids.
+    const created = page.getByRole('row').filter({ hasText: 'client.create' });
+    const client = (await api.get(`/api/clients?search=${encodeURIComponent(CLIENT_NAME)}`, { token })).body[0];
+    expect(await created.textContent()).toContain(`client ${CLIENT_NAME}`);
+    expect(await created.textContent()).toContain(`id ${client.id}`);
     await expectAccessible();
     await screenshots(page, '38-audit');
 
@@ -162,6 +170,47 @@ describe('console provisioning and audit in a browser', () => {
     await page.getByText('No events match these filters.').waitFor();
     await expectAccessible();
     await screenshots(page, '39-audit-filtered-empty');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("shows the provisioned client's cloud server: provider, id, type, location, address and monthly price", async () => {
+    const client = (await api.get(`/api/clients?search=${encodeURIComponent(CLIENT_NAME)}`, { token })).body[0];
+    const info = (await api.get(`/api/clients/${client.id}/provisioning/info`, { token })).body;
+    expect(info.priceMonthly).toBeGreaterThan(0);
+    await page.goto(`${controller.baseUrl}/clients/${client.id}`);
+    const server = page.getByRole('definition').filter({ hasText: info.serverId });
+    await server.waitFor();
+    const facts = (await page.locator('dl[aria-label="Cloud server"]').textContent()) ?? '';
+    for (const fact of ['hetzner', info.serverId, info.serverName, info.serverType, info.location, info.ipv4]) {
+      expect(facts).toContain(fact);
+    }
+    // The cloud's price, as the browser formats euros.
+    expect(facts).toContain(`€${info.priceMonthly.toFixed(2)}`);
+    await expectAccessible();
+    await screenshots(page, '38b-client-cloud-server');
+  });
+
+  it('deletes the client but keeps its server when asked, which then shows as an orphan', async () => {
+    const client = (await api.get(`/api/clients?search=${encodeURIComponent(CLIENT_NAME)}`, { token })).body[0];
+    const info = (await api.get(`/api/clients/${client.id}/provisioning/info`, { token })).body;
+    await page.getByRole('button', { name: 'Delete client' }).click();
+    const dialog = await openedDialog(page, { name: `Delete ${CLIENT_NAME}` });
+    await dialog.getByText(`runs on the cloud server ${info.serverName}`).waitFor();
+    await dialog.getByRole('radio', { name: /Delete the server too/ }).waitFor();
+    await dialog.getByRole('radio', { name: /Keep the server running/ }).check();
+    await expectAccessible();
+    await screenshots(page, '38c-client-delete-keep-server');
+    await dialog.getByRole('button', { name: 'Delete client, keep server' }).click();
+    await page.waitForURL('**/clients');
+    expect((await api.get(`/api/clients/${client.id}`, { token })).status).toBe(404);
+
+    // Still running at the cloud, and listed for the operator to deal with.
+    const atCloud = await fetch(`${hetzner.url}/servers/${info.serverId}`, {
+      headers: { authorization: `Bearer ${hetzner.token}` },
+    });
+    expect(atCloud.status).toBe(200);
+    await page.goto(`${controller.baseUrl}/provisioning`);
+    await page.getByRole('table', { name: 'Orphaned servers' }).getByText(info.serverName).waitFor();
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -93,7 +93,8 @@ describe('user administration in a browser', () => {
     await dialog.getByLabel('Password').fill(ALICE_PASSWORD);
     await dialog.getByRole('button', { name: 'Create user' }).click();
     await dialog.getByText('already in use', { exact: true }).waitFor();
-    await dialog.getByRole('alert').getByText('A user with this e-mail already exists').waitFor();
+    // Shown once, beside the field: no second copy of the refusal above the buttons.
+    expect(await dialog.locator('p.error[role="alert"]').count()).toBe(0);
     expect(await dialog.getByLabel('E-mail').getAttribute('aria-invalid')).toBe('true');
     await expectAccessible();
     await screenshots(page, '41-user-create');
@@ -130,6 +131,37 @@ describe('user administration in a browser', () => {
     expect(accepted.status).toBe(200);
   });
 
+  it("shows each user's last sign-in, and offers no lock or delete of my own account", async () => {
+    const bob = await api.post(
+      '/api/users',
+      { email: 'bob@example.com', password: ALICE_PASSWORD, role: 'user' },
+      { token: admin },
+    );
+    expect(bob.status).toBe(201);
+    await page.reload();
+    const table = page.getByRole('table', { name: 'Users' });
+    const row = (email: string) => table.getByRole('row').filter({ hasText: email });
+    await row('bob@example.com').waitFor();
+    // Alice signed in (after her unlock); Bob never has.
+    expect((await storedUser(ALICE)) as unknown).toMatchObject({ lastSignInAt: expect.any(String) });
+    expect((await row(ALICE).locator('.last-sign-in').textContent())?.trim()).not.toBe('never');
+    expect((await row('bob@example.com').locator('.last-sign-in').textContent())?.trim()).toBe('never');
+
+    expect(
+      await row(ADMIN)
+        .getByRole('button', { name: /^(Lock|Unlock|Delete) / })
+        .count(),
+    ).toBe(0);
+    expect(
+      await row(ALICE)
+        .getByRole('button', { name: /^(Lock|Delete) / })
+        .count(),
+    ).toBe(2);
+    expect((await api.delete(`/api/users/${bob.body.id}`, { token: admin })).status).toBe(204);
+    await page.reload();
+    await row(ALICE).waitFor();
+  });
+
   it('refuses to demote the last admin with a readable message', async () => {
     await page.getByRole('combobox', { name: `Role of ${ADMIN}` }).click();
     await page.getByRole('option', { name: 'user' }).click();
@@ -163,7 +195,9 @@ describe('user administration in a browser', () => {
   });
 
   it('changes my password, stays signed in, and signs in with the new one', async () => {
-    await page.getByRole('button', { name: 'Change password' }).click();
+    // Changing the password is in the account menu under my name.
+    await page.getByRole('button', { name: ADMIN, exact: true }).click();
+    await page.getByRole('menuitem', { name: 'Change password' }).click();
     const dialog = await openedDialog(page, { name: 'Change my password' });
     await dialog.waitFor();
     await dialog.getByLabel('Current password').fill('not my password');
@@ -191,11 +225,37 @@ describe('user administration in a browser', () => {
     await page.getByLabel('E-mail').fill(ADMIN);
     await page.getByLabel('Password').fill(NEW_ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/clients');
+    await page.waitForURL(`${controller.baseUrl}/`);
     await page.getByRole('link', { name: 'Users', exact: true }).waitFor();
     const oldPassword = await api.post('/api/auth/login', { email: ADMIN, password: ADMIN_PASSWORD });
     expect(oldPassword.status).toBe(401);
     // Refused requests (409, 400) are logged by the browser itself; nothing else may be.
     expect(consoleErrors.filter((message) => !message.startsWith('Failed to load resource'))).toEqual([]);
+  });
+
+  it('returns to the page that sent me to sign in, and never to another site', async () => {
+    const signIn = async (tab: Page) => {
+      await tab.getByLabel('E-mail').fill(ADMIN);
+      await tab.getByLabel('Password').fill(NEW_ADMIN_PASSWORD);
+      await tab.getByRole('button', { name: 'Sign in' }).click();
+    };
+    // A tab without a session opens a deep link: sign in, then that page.
+    const fresh = await browser.newContext();
+    const tab = await fresh.newPage();
+    await tab.goto(`${controller.baseUrl}/users`);
+    await tab.waitForURL(/\/login\?returnTo=/);
+    expect(new URL(tab.url()).searchParams.get('returnTo')).toBe('/users');
+    await signIn(tab);
+    await tab.waitForURL(`${controller.baseUrl}/users`);
+    await tab.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+
+    // A return address on another site is ignored: the console opens its own home page.
+    const other = await browser.newContext();
+    const lured = await other.newPage();
+    await lured.goto(`${controller.baseUrl}/login?returnTo=${encodeURIComponent('//evil.example/steal')}`);
+    await signIn(lured);
+    await lured.waitForURL(`${controller.baseUrl}/`);
+    expect(new URL(lured.url()).origin).toBe(new URL(controller.baseUrl).origin);
+    await Promise.all([fresh.close(), other.close()]);
   });
 });

@@ -43,7 +43,7 @@ describe('operator console in a browser', () => {
 
   it('serves the console at / and sends a deep link to sign-in first', async () => {
     await page.goto(`${controller.baseUrl}/clients`);
-    await page.waitForURL('**/login');
+    await page.waitForURL('**/login?returnTo=%2Fclients');
     await page.getByText('No administrator exists yet').waitFor();
     expect(await page.title()).toBe('Sign in · Agent Controller');
     await expectAccessible();
@@ -55,6 +55,8 @@ describe('operator console in a browser', () => {
     await page.getByLabel('Administrator e-mail').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Create administrator' }).click();
+    await page.waitForURL((url) => url.pathname !== '/login');
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
     await page.waitForURL('**/clients');
     await page.getByText('No clients yet').waitFor();
     await expectAccessible();
@@ -116,7 +118,10 @@ describe('operator console in a browser', () => {
     await page.getByLabel('E-mail').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/clients');
+    // The console's home is the fleet overview.
+    await page.waitForURL(`${controller.baseUrl}/`);
+    await page.getByRole('heading', { name: 'Fleet overview' }).waitFor();
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
     await page.getByRole('row', { name: /Build farm/ }).waitFor();
     expect(consoleErrors).toEqual([]);
   });

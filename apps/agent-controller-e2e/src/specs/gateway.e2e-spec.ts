@@ -144,7 +144,7 @@ describe('Socket.IO gateway (namespace /clients)', () => {
   describe('setClient and forward', () => {
     it('answers setClientSuccess once the remote link is up, and counts sockets and links in /metrics', async () => {
       const browser = await linked();
-      expect(await browser.next('setClientSuccess')).toEqual({ clientId });
+      expect(await browser.next('setClientSuccess')).toEqual({ clientId, message: 'Linked to client Gateway remote' });
       await eventually(async () => (await remote.connectedSockets()) === 1);
       const metrics = (await api.get('/metrics', { token: admin })).text;
       expect(metrics).toMatch(/^agent_controller_gateway_open_sockets [1-9]/m);
@@ -184,7 +184,7 @@ describe('Socket.IO gateway (namespace /clients)', () => {
       const browser = await linked();
       browser.emit('forward', { event: 'login', agentId });
       expect((await browser.next('loginSuccess')).data).toMatchObject({ agentId, agentName: 'gateway-chat' });
-      expect(await browser.next('forwardAck')).toEqual({ event: 'login', agentId });
+      expect(await browser.next('forwardAck')).toEqual({ event: 'login', agentId, received: true });
 
       const beforeChat = browser.received.length;
       browser.emit('forward', {
@@ -244,8 +244,8 @@ describe('Socket.IO gateway (namespace /clients)', () => {
       await browser.next('forwardAck', (ack) => ack.agentId === two);
       const acks = browser.received.filter((entry) => entry.event === 'forwardAck').map((entry) => entry.payload);
       expect(acks).toEqual([
-        { event: 'login', agentId: one },
-        { event: 'login', agentId: two },
+        { event: 'login', agentId: one, received: true },
+        { event: 'login', agentId: two, received: true },
       ]);
       const logins = browser.received.filter((entry) => entry.event === 'loginSuccess');
       expect(logins.map((entry) => entry.payload.data.agentId)).toEqual([one, two]);
@@ -293,7 +293,7 @@ describe('Socket.IO gateway (namespace /clients)', () => {
         browser.emit('setClient', { clientId: otherClientId });
       }
       await eventually(async () => browser.names().filter((name) => name === 'setClientSuccess').length === 10);
-      expect(browser.received.filter((e) => e.event === 'setClientSuccess').at(-1)?.payload).toEqual({
+      expect(browser.received.filter((e) => e.event === 'setClientSuccess').at(-1)?.payload).toMatchObject({
         clientId: otherClientId,
       });
       await eventually(async () => (await remote.connectedSockets()) === 0 && (await other.connectedSockets()) === 1);
@@ -328,9 +328,14 @@ describe('Socket.IO gateway (namespace /clients)', () => {
       expect(await browser.next('remoteReconnectFailed', () => true, 0, 10_000)).toEqual({
         clientId: doomedId,
         attempts: 3,
+        error: 'The remote could not be reached again after 3 attempts',
       });
       const attempts = browser.received.filter((e) => e.event === 'remoteReconnecting').map((e) => e.payload.attempt);
       expect(attempts).toEqual([1, 2, 3]);
+      // Each failed attempt is reported on its own, as Agenstra's controller does.
+      const failed = browser.received.filter((e) => e.event === 'remoteReconnectError').map((e) => e.payload);
+      expect(failed.map((e) => e.attempt)).toEqual([1, 2, 3]);
+      expect(failed.every((e) => e.clientId === doomedId && typeof e.error === 'string' && e.error !== '')).toBe(true);
       browser.emit('setClient', { clientId: doomedId });
       expect((await browser.next('error', (e) => e.event === 'setClient')).error.code).toBe('REMOTE_UNREACHABLE');
     });
@@ -357,6 +362,24 @@ describe('Socket.IO gateway (namespace /clients)', () => {
       expect((await api.post(`/api/users/${locked.id}/lock`, undefined, { token: admin })).status).toBe(200);
       expect((await lockedBrowser.next('error', (e) => e.event === 'accessCheck')).error.code).toBe('ACCOUNT_LOCKED');
       await lockedBrowser.next('disconnect');
+    });
+
+    it('closes the link of a team member when the client leaves their team', async () => {
+      const member = await userToken('gw-team-member@example.com');
+      const team = await api.post('/api/teams', { name: 'gateway team' }, { token: admin });
+      const joined = await api.post(
+        `/api/teams/${team.body.id}/members`,
+        { email: 'gw-team-member@example.com', role: 'member' },
+        { token: admin },
+      );
+      expect(joined.status).toBe(201);
+      expect((await api.post(`/api/clients/${otherClientId}`, { teamId: team.body.id }, { token: admin })).status).toBe(
+        200,
+      );
+      const browser = await linked(otherClientId, member.token);
+      expect((await api.post(`/api/clients/${otherClientId}`, { teamId: null }, { token: admin })).status).toBe(200);
+      expect((await browser.next('error', (e) => e.event === 'accessCheck')).error.code).toBe('NOT_FOUND');
+      await eventually(async () => (await other.connectedSockets()) === 0);
     });
   });
 });

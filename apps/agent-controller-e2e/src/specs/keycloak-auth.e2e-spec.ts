@@ -176,6 +176,20 @@ describe('keycloak authentication mode', () => {
       expect(after.users.find((row) => row.id === response.body.user.id)).toBeDefined();
     });
 
+    it("records the user's sign-in from the token, once per Keycloak session", async () => {
+      const user = await newIdpUser();
+      const token = await tokenOf(user);
+      const claims = claimsOf(token);
+      const first = await api.get('/api/auth/me', { token });
+      // auth_time when the realm names it (Keycloak does), else the token's iat.
+      expect(Date.parse(first.body.user.lastSignInAt)).toBe((claims.auth_time ?? claims.iat) * 1000);
+      // Further requests of that session leave it (and the row's updatedAt) alone.
+      const again = await api.get('/api/auth/me', { token });
+      expect(again.body.user.lastSignInAt).toBe(first.body.user.lastSignInAt);
+      const row = (await api.get(`/api/users/${first.body.user.id}`, { token: adminToken })).body;
+      expect(row).toMatchObject({ lastSignInAt: first.body.user.lastSignInAt, updatedAt: first.body.user.updatedAt });
+    });
+
     it('makes a holder of the admin realm role a global admin who may manage users', async () => {
       const me = await api.get('/api/auth/me', { token: adminToken });
       expect(me.body).toMatchObject({ isGlobalAdmin: true, user: { role: 'admin' } });

@@ -158,6 +158,58 @@ describe('metrics and usage per client', () => {
       );
       expect((await api.get(`/api/clients/${clientId}/usage`, { token: outsider })).status).toBe(200);
     });
+
+    it('ranks the busiest clients the caller may see by requests or errors, over the hours asked for', async () => {
+      const quietId = await createClient(api, admin, remote, 'Quiet');
+      const { totals } = (await usageOnceFlushed(api, admin, clientId, 3)).body;
+      const measured = {
+        id: clientId,
+        name: 'Measured',
+        health: expect.any(String),
+        status: 'active',
+        requests: totals.requests,
+        errors: totals.errors,
+        errorRate: totals.errorRate,
+      };
+
+      const byRequests = await api.get('/api/clients/usage/top', { token: admin });
+      expect(byRequests.status).toBe(200);
+      expect(byRequests.body).toEqual({ hours: 24, by: 'requests', since: expect.any(String), clients: [measured] });
+      expect(Date.now() - Date.parse(byRequests.body.since)).toBeGreaterThan(23 * 3_600_000);
+      expect(byRequests.body.clients.map((client: { id: string }) => client.id)).not.toContain(quietId);
+      const byErrors = await api.get('/api/clients/usage/top?by=errors&hours=168&limit=1', { token: admin });
+      expect(byErrors.body).toMatchObject({ hours: 168, by: 'errors', clients: [measured] });
+
+      // The last hour starts at the current hour's start: at most the window's calls, made seconds ago.
+      const lastHour = await api.get('/api/clients/usage/top?hours=1', { token: admin });
+      expect(Date.parse(lastHour.body.since) % 3_600_000).toBe(0);
+      expect(Date.now() - Date.parse(lastHour.body.since)).toBeLessThan(3_600_000);
+      expect(lastHour.body.clients.every((client: { requests: number }) => client.requests <= totals.requests)).toBe(
+        true,
+      );
+
+      const stranger = await logInNewUser(api, admin, 'usage.stranger@example.com');
+      expect((await api.get('/api/clients/usage/top', { token: stranger })).body.clients).toEqual([]);
+      // The member from the test before sees the client they were added to.
+      const member = (await api.post('/api/auth/login', { email: 'usage.outsider@example.com', password: PASSWORD }))
+        .body.accessToken;
+      expect((await api.get('/api/clients/usage/top', { token: member })).body.clients).toEqual([measured]);
+
+      for (const [query, field] of [
+        ['hours=0', 'hours'],
+        ['hours=169', 'hours'],
+        ['by=latency', 'by'],
+        ['limit=51', 'limit'],
+        ['limit=two', 'limit'],
+        ['top=5', 'top'],
+      ]) {
+        expectErrorBody(await api.get(`/api/clients/usage/top?${query}`, { token: admin }), {
+          status: 400,
+          code: 'VALIDATION_FAILED',
+          field: { name: field, location: 'query' },
+        });
+      }
+    });
   });
 
   describe('without METRICS_TOKEN', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { RunningCloudSimulator, startCloudSimulator } from '../support/cloud-simulator-process';
+import { eventuallyValue } from '../support/eventually';
 import { GatewayClient } from '../support/gateway-client';
 import { SERVED_BY_HEADER } from '../support/haproxy-process';
 import { Api, ApiResponse } from '../support/http';
@@ -23,16 +24,6 @@ async function eventually(what: string, check: () => Promise<boolean> | boolean,
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await sleep(50);
-  }
-}
-
-/** Polls `read` until `done` holds of its value or the time is up; returns the last value either way. */
-async function eventuallyValue<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(100);
   }
 }
 
@@ -441,6 +432,32 @@ describeFleet('a fleet of three replicas behind a load balancer', () => {
         });
     }
   }, 30_000);
+
+  it('2c. a scoped API token made through one replica works on every replica, and once revoked on none', async () => {
+    const [maker, revoker] = fleet.names;
+    const made = await fleet
+      .replica(maker)
+      .direct.post(
+        '/api/tokens',
+        { name: 'fleet script', access: 'read', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+        { token: admin },
+      );
+    expect(made.status).toBe(201);
+    for (const name of fleet.names) {
+      expect((await fleet.replica(name).direct.get('/api/clients', { token: made.body.token })).status).toBe(200);
+    }
+    expect((await fleet.replica(revoker).direct.delete(`/api/tokens/${made.body.id}`, { token: admin })).status).toBe(
+      204,
+    );
+    for (const name of fleet.names) {
+      const refused = await fleet.replica(name).direct.get('/api/clients', { token: made.body.token });
+      expect({ replica: name, status: refused.status, reason: refused.body?.details?.reason }).toEqual({
+        replica: name,
+        status: 401,
+        reason: 'revoked',
+      });
+    }
+  });
 
   it('3. requests spread over the replicas meet 429 at the one shared budget', async () => {
     // Proxied calls per client: a client of its own, so no other test spends its budget.

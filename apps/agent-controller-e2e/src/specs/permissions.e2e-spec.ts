@@ -4,13 +4,23 @@ import { freePort, RunningController, startController } from '../support/control
 
 /**
  * The permission table of DESIGN.md ยง4, route by route, for every kind of caller, against a client of
- * their own (created by "creator", with "client admin" and "client user" as members) and someone else's
- * (created by the global admin). Each cell gets fresh clients, so destructive routes cannot affect others.
+ * their own (created by "creator", with "client admin" and "client user" as members, in the team whose admin is
+ * "team admin" and member "team member") and someone else's (created by the global admin, in another team).
+ * Each cell gets fresh clients, so destructive routes cannot affect others.
  *
  * Cells read "own/other": an HTTP status, or for bulk the per-item result, or for the list whether the
  * client is listed. 400 in api-key mode means "users play no role here" (NOT_APPLICABLE_IN_API_KEY_MODE).
  */
-const ACTORS = ['apiKey', 'globalAdmin', 'creator', 'clientAdmin', 'clientUser', 'stranger'] as const;
+const ACTORS = [
+  'apiKey',
+  'globalAdmin',
+  'creator',
+  'clientAdmin',
+  'clientUser',
+  'teamAdmin',
+  'teamMember',
+  'stranger',
+] as const;
 type Actor = (typeof ACTORS)[number];
 type Target = 'own' | 'other';
 
@@ -22,7 +32,7 @@ interface Fixture {
 
 interface Route {
   name: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: (fixture: Fixture) => string;
   body?: unknown;
   /** How to read the answer when it is not a plain status. */
@@ -34,8 +44,12 @@ const route = (name: string, path: Route['path'], extra: Partial<Route> = {}): R
   return { name, method, path, ...extra };
 };
 
+const AUTONOMY_AGENT = '5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e';
+
+type TeamActor = 'teamAdmin' | 'teamMember';
+
 // prettier-ignore
-const TABLE: [Route, Record<Actor, string>][] = [
+const CLIENT_TABLE: [Route, Record<Exclude<Actor, TeamActor>, string>][] = [
   //                                                                                                  api-key      admin        creator      client admin  client user  stranger
   // Routes that are not about one client answer the same for "own" and "other".
   [route('POST /api/clients (create)', () => '/api/clients', { read: 'create' }),                  { apiKey: '201/201', globalAdmin: '201/201', creator: '201/201', clientAdmin: '201/201', clientUser: '201/201', stranger: '201/201' }],
@@ -53,13 +67,25 @@ const TABLE: [Route, Record<Actor, string>][] = [
   [route('DELETE /api/clients/:id', (f) => `/api/clients/${f.clientId}`),                           { apiKey: '204/204', globalAdmin: '204/204', creator: '204/404', clientAdmin: '204/404', clientUser: '403/404', stranger: '404/404' }],
   [route('POST /api/clients/bulk (deactivate)', () => '/api/clients/bulk', { read: 'bulk' }),       { apiKey: 'ok/ok', globalAdmin: 'ok/ok', creator: 'ok/not_found', clientAdmin: 'ok/not_found', clientUser: 'forbidden/not_found', stranger: 'not_found/not_found' }],
   [route('POST /api/clients/bulk (verify)', () => '/api/clients/bulk', { read: 'bulk' }),           { apiKey: 'ok/ok', globalAdmin: 'ok/ok', creator: 'ok/not_found', clientAdmin: 'ok/not_found', clientUser: 'ok/not_found', stranger: 'not_found/not_found' }],
-  [route('GET /api/clients/:id/users', (f) => `/api/clients/${f.clientId}/users`),                  { apiKey: '400/400', globalAdmin: '200/200', creator: '200/404', clientAdmin: '200/404', clientUser: '200/404', stranger: '404/404' }],
+  [route('GET /api/clients/:id/users', (f) => `/api/clients/${f.clientId}/users`),                  { apiKey: '200/200', globalAdmin: '200/200', creator: '200/404', clientAdmin: '200/404', clientUser: '200/404', stranger: '404/404' }],
   [route('POST /api/clients/:id/users (role user)', (f) => `/api/clients/${f.clientId}/users`, { body: { email: 'newcomer@example.com', role: 'user' } }),  { apiKey: '400/400', globalAdmin: '201/201', creator: '201/404', clientAdmin: '201/404', clientUser: '403/404', stranger: '404/404' }],
   [route('POST /api/clients/:id/users (role admin)', (f) => `/api/clients/${f.clientId}/users`, { body: { email: 'newcomer@example.com', role: 'admin' } }), { apiKey: '400/400', globalAdmin: '201/201', creator: '201/404', clientAdmin: '403/404', clientUser: '403/404', stranger: '404/404' }],
   [route('POST /api/clients/:id/users/:rel (user -> admin)', (f) => `/api/clients/${f.clientId}/users/${f.userMemberId}`, { body: { role: 'admin' } }), { apiKey: '400/400', globalAdmin: '200/200', creator: '200/404', clientAdmin: '403/404', clientUser: '403/404', stranger: '404/404' }],
   [route('DELETE /api/clients/:id/users/:rel (a user)', (f) => `/api/clients/${f.clientId}/users/${f.userMemberId}`), { apiKey: '400/400', globalAdmin: '204/204', creator: '204/404', clientAdmin: '204/404', clientUser: '403/404', stranger: '404/404' }],
   [route('DELETE /api/clients/:id/users/:rel (an admin)', (f) => `/api/clients/${f.clientId}/users/${f.adminMemberId}`), { apiKey: '400/400', globalAdmin: '204/204', creator: '204/404', clientAdmin: '403/404', clientUser: '403/404', stranger: '404/404' }],
+  // Agenstra's agent-autonomy routes: kept for its console, with nothing stored (README, "Using Agenstra's console").
+  [route('GET /api/clients/:id/agent-autonomy/enabled-agent-ids', (f) => `/api/clients/${f.clientId}/agent-autonomy/enabled-agent-ids`), { apiKey: '200/200', globalAdmin: '200/200', creator: '200/404', clientAdmin: '200/404', clientUser: '200/404', stranger: '404/404' }],
+  [route('PUT /api/clients/:id/agents/:agentId/autonomy', (f) => `/api/clients/${f.clientId}/agents/${AUTONOMY_AGENT}/autonomy`, { body: { enabled: true } }), { apiKey: '501/501', globalAdmin: '501/501', creator: '501/404', clientAdmin: '501/404', clientUser: '403/404', stranger: '404/404' }],
 ];
+
+/**
+ * A team admin relates to the team's clients as a client admin and a team member as a client user, so the policy
+ * stays one table: their columns are those two, on their team's client ("own") and on another team's ("other").
+ */
+const TABLE: [Route, Record<Actor, string>][] = CLIENT_TABLE.map(([route, expected]) => [
+  route,
+  { ...expected, teamAdmin: expected.clientAdmin, teamMember: expected.clientUser },
+]);
 
 const CELLS = TABLE.flatMap(([route, expected]) =>
   ACTORS.flatMap((actor) =>
@@ -77,6 +103,8 @@ const EMAILS: Record<Exclude<Actor, 'apiKey' | 'globalAdmin'>, string> = {
   creator: 'creator@example.com',
   clientAdmin: 'client.admin@example.com',
   clientUser: 'client.user@example.com',
+  teamAdmin: 'team.admin@example.com',
+  teamMember: 'team.member@example.com',
   stranger: 'stranger@example.com',
 };
 
@@ -89,6 +117,7 @@ describe(`permission table: ${TABLE.length} routes ร— ${ACTORS.length} callers ร
   let apiKeyApi: Api;
   const staticKey = randomBytes(32).toString('base64url');
   const tokens = {} as Record<Actor, string>;
+  const teams = { own: '', other: '' };
   let remote: string;
 
   beforeAll(async () => {
@@ -109,6 +138,28 @@ describe(`permission table: ${TABLE.length} routes ร— ${ACTORS.length} callers ร
     for (const [actor, email] of Object.entries(EMAILS) as [Actor, string][]) {
       tokens[actor] = (await usersApi.post('/api/auth/login', { email, password: PASSWORD })).body.accessToken;
     }
+    // The callers' team, and another team (with members who are none of our callers).
+    const team = async (name: string, members: [string, string][]) => {
+      const created = await usersApi.post('/api/teams', { name }, { token: tokens.globalAdmin });
+      expect(created.status).toBe(201);
+      for (const [email, role] of members) {
+        const added = await usersApi.post(
+          `/api/teams/${created.body.id}/members`,
+          { email, role },
+          { token: tokens.globalAdmin },
+        );
+        expect(added.status).toBe(201);
+      }
+      return created.body.id as string;
+    };
+    teams.own = await team('own team', [
+      [EMAILS.teamAdmin, 'admin'],
+      [EMAILS.teamMember, 'member'],
+    ]);
+    teams.other = await team('other team', [
+      [FILLERS.admin, 'admin'],
+      [FILLERS.user, 'member'],
+    ]);
   }, 120_000);
 
   afterAll(async () => {
@@ -137,6 +188,13 @@ describe(`permission table: ${TABLE.length} routes ร— ${ACTORS.length} callers ร
     }
     const owner = target === 'own' ? tokens.creator : tokens.globalAdmin;
     const clientId = await createClient(usersApi, owner);
+    // Only a team's admin (or a global admin) puts a client in it; the creator is neither.
+    const moved = await usersApi.post(
+      `/api/clients/${clientId}`,
+      { teamId: teams[target] },
+      { token: tokens.globalAdmin },
+    );
+    expect(moved.status).toBe(200);
     const add = async (email: string, role: string) => {
       const response = await usersApi.post(`/api/clients/${clientId}/users`, { email, role }, { token: owner });
       expect(response.status).toBe(201);
@@ -228,8 +286,10 @@ describe(`permission table: ${TABLE.length} routes ร— ${ACTORS.length} callers ร
     );
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toBe('No such user');
-    const listed = await usersApi.get(`/api/clients/${clientId}/users`, { token: tokens.creator });
+    const listed = await usersApi.get(`/api/clients/${clientId}/users?include=creator`, { token: tokens.creator });
     expect(listed.body).toEqual([expect.objectContaining({ id: null, email: EMAILS.creator, role: 'creator' })]);
+    // Without `include=creator` only members are listed; the creator is the client's `createdBy`.
+    expect((await usersApi.get(`/api/clients/${clientId}/users`, { token: tokens.creator })).body).toEqual([]);
   });
 
   it('takes access away at once when a member is removed', async () => {

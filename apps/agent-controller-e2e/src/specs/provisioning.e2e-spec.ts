@@ -140,7 +140,11 @@ describe('provisioning cloud servers as tracked jobs', () => {
       );
       expect(server.userData).toContain('bootstrap');
       const client = (await api.get(`/api/clients/${job.clientId}`, { token: admin })).body;
-      expect(client).toMatchObject({ name: started.body.clientName, health: { state: 'healthy' } });
+      expect(client).toMatchObject({
+        name: started.body.clientName,
+        health: { state: 'healthy' },
+        isAutoProvisioned: true,
+      });
       expect(server.userData).not.toContain(client.apiKey ?? '§no key in the answer§');
 
       const agents = await api.get(`/api/clients/${job.clientId}/agents`, { token: admin });
@@ -154,6 +158,20 @@ describe('provisioning cloud servers as tracked jobs', () => {
       browser.close();
       const info = await api.get(`/api/clients/${job.clientId}/provisioning/info`, { token: admin });
       expect(info.body).toMatchObject({ jobId: job.id, providerType: type, serverId: job.server.id, location });
+      // The monthly price is the cloud's price of that type in that location.
+      const catalogue = await api.get(`/api/clients/provisioning/providers/${type}/server-types?location=${location}`, {
+        token: admin,
+      });
+      const priced = catalogue.body.find((entry: { id: string }) => entry.id === size);
+      expect(info.body).toMatchObject({
+        serverType: size,
+        ipv4: job.server.ipv4,
+        publicIp: job.server.ipv4,
+        serverStatus: 'running',
+        priceMonthly: priced.priceMonthly,
+        currency: priced.currency,
+      });
+      expect(info.body.priceMonthly).toBeGreaterThan(0);
     },
   );
 

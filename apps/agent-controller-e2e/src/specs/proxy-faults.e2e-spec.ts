@@ -13,14 +13,15 @@ const TIMEOUT_MARGIN_MS = 1000;
 const REMOTE_KEY = 'faults-remote-key-0123456789';
 const SIMULATOR = { apiKey: REMOTE_KEY, args: ['--git-repository-url', 'https://git.example.com/r.git'] };
 
-/** Every proxied agent route, from the committed OpenAPI document: a route added later is covered here too. */
+/** Every relayed agent route, from the committed OpenAPI document: a route added later is covered here too. */
 const PROXIED_ROUTES: Array<{ method: string; path: string }> = Object.entries(
   JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'apps/agent-controller/openapi.json'), 'utf8')).paths as Record<
     string,
     Record<string, unknown>
   >,
 )
-  .filter(([path]) => path.startsWith('/api/clients/{id}/agents'))
+  // The autonomy routes are the controller's own (answered as Agenstra's when unset), not relayed.
+  .filter(([path]) => path.startsWith('/api/clients/{id}/agents') && !path.includes('autonomy'))
   .flatMap(([path, operations]) =>
     Object.keys(operations)
       .filter((method) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))

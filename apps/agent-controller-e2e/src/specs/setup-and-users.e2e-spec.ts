@@ -78,6 +78,8 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
         user: { email: 'first.admin@example.com', role: 'admin', locked: false },
       });
       expect(response.body.user.passwordHash).toBeUndefined();
+      // Setup signs the admin in: their first sign-in.
+      expect(Date.now() - Date.parse(response.body.user.lastSignInAt)).toBeLessThan(60_000);
       adminToken = response.body.accessToken;
     });
 
@@ -98,6 +100,32 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
       const response = await login('FIRST.ADMIN@example.com');
       expect(response.status).toBe(200);
       expect(response.body.user.role).toBe('admin');
+    });
+
+    it("records each user's last sign-in, without counting it as an edit of the user", async () => {
+      const created = await createUser('newcomer@example.com');
+      const listed = async () =>
+        ((await api.get('/api/users?limit=100', { token: adminToken })).body as Record<string, string | null>[]).find(
+          (user) => user.id === created.id,
+        );
+      const before = await listed();
+      expect(before?.lastSignInAt).toBeNull();
+
+      const failed = await login('newcomer@example.com', 'not the password');
+      expect(failed.status).toBe(401);
+      expect((await listed())?.lastSignInAt).toBeNull();
+
+      const signedIn = await login('newcomer@example.com');
+      const at = Date.parse(signedIn.body.user.lastSignInAt);
+      expect(Date.now() - at).toBeLessThan(60_000);
+      const after = await listed();
+      expect(after?.lastSignInAt).toBe(signedIn.body.user.lastSignInAt);
+      expect(after?.updatedAt).toBe(before?.updatedAt);
+
+      const again = await login('newcomer@example.com');
+      expect(Date.parse(again.body.user.lastSignInAt)).toBeGreaterThanOrEqual(at);
+      const read = await api.get(`/api/users/${created.id}`, { token: adminToken });
+      expect(read.body.lastSignInAt).toBe(again.body.user.lastSignInAt);
     });
 
     it('answers a wrong password and an unknown e-mail the same way', async () => {
@@ -262,7 +290,7 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
       expect((await login('changer@example.com', 'a brand new password')).status).toBe(200);
     });
 
-    it('never removes, demotes or locks the last active admin', async () => {
+    it('never demotes, locks or deletes the last active admin', async () => {
       const users = (await api.get('/api/users?limit=100', { token: adminToken })).body as {
         id: string;
         role: string;
@@ -271,15 +299,37 @@ describe('first-run setup, log-in and user administration (users mode)', () => {
       const me = users.find((user) => user.email === 'first.admin@example.com');
       expect(users.filter((user) => user.role === 'admin')).toHaveLength(1);
 
+      const demoted = await api.post(`/api/users/${me?.id}`, { role: 'user' }, { token: adminToken });
+      expectErrorBody(demoted, { status: 409, code: 'LAST_ADMIN' });
+      // The last admin hears LAST_ADMIN (the reason nobody could undo it); another admin's own account is
+      // refused with SELF_CHANGE_REFUSED (next test).
       for (const attempt of [
-        api.post(`/api/users/${me?.id}`, { role: 'user' }, { token: adminToken }),
         api.post(`/api/users/${me?.id}/lock`, undefined, { token: adminToken }),
+        api.post(`/api/users/${me?.id}`, { locked: true }, { token: adminToken }),
         api.delete(`/api/users/${me?.id}`, { token: adminToken }),
       ]) {
-        const response = await attempt;
-        expect(response.status).toBe(409);
-        expect(response.body.code).toBe('LAST_ADMIN');
+        expectErrorBody(await attempt, { status: 409, code: 'LAST_ADMIN' });
       }
+      // Still there, unlocked, and signed in.
+      expect((await api.get('/api/auth/me', { token: adminToken })).body.user).toMatchObject({ locked: false });
+    });
+
+    it('lets another admin lock and delete an admin account', async () => {
+      const other = await createUser('deputy.admin@example.com', 'admin');
+      const otherToken = (await login('deputy.admin@example.com')).body.accessToken;
+      const target = await createUser('doomed.admin@example.com', 'admin');
+
+      const locked = await api.post(`/api/users/${target.id}/lock`, undefined, { token: otherToken });
+      expect(locked.status).toBe(200);
+      expect(locked.body.locked).toBe(true);
+      expect((await api.delete(`/api/users/${target.id}`, { token: otherToken })).status).toBe(204);
+      for (const attempt of [
+        api.post(`/api/users/${other.id}/lock`, undefined, { token: otherToken }),
+        api.delete(`/api/users/${other.id}`, { token: otherToken }),
+      ]) {
+        expectErrorBody(await attempt, { status: 409, code: 'SELF_CHANGE_REFUSED' });
+      }
+      expect((await api.delete(`/api/users/${other.id}`, { token: adminToken })).status).toBe(204);
     });
 
     it('keeps one admin when two admins demote each other at the same moment', async () => {

@@ -7,6 +7,7 @@ import { CoreModule, RateLimitModule } from '@agent-controller/core';
 import { DatabaseModule } from '@agent-controller/database';
 import { ProvisioningModule } from '@agent-controller/provisioning';
 import { RemoteAgentProxyModule } from '@agent-controller/remote-agent-proxy';
+import { WebhooksModule } from '@agent-controller/webhooks';
 import { ConsoleModule } from './console.module';
 import { ENTITIES } from './entities';
 import { GracefulShutdown } from './graceful-shutdown';
@@ -23,6 +24,7 @@ import { RedisHealthIndicator } from './health/redis.health';
     ClientsModule,
     RemoteAgentProxyModule,
     ProvisioningModule,
+    WebhooksModule,
     TerminusModule.forRoot({ errorLogStyle: 'json' }),
     ConsoleModule,
   ],

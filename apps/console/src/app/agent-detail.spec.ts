@@ -36,12 +36,21 @@ function user(id: string, isGlobalAdmin = false): Principal {
     kind: 'user',
     isGlobalAdmin,
     authenticationMethod: 'users',
-    user: { id, email: `${id}@example.com`, role: 'user', locked: false, createdAt: '', updatedAt: '' },
+    user: {
+      id,
+      email: `${id}@example.com`,
+      role: 'user',
+      locked: false,
+      lastSignInAt: null,
+      createdAt: '',
+      updatedAt: '',
+    },
   };
 }
 
 function member(userId: string, role: ClientUser['role']): ClientUser {
-  return { id: `rel-${userId}`, userId, email: `${userId}@example.com`, role, createdAt: '' };
+  const email = `${userId}@example.com`;
+  return { id: `rel-${userId}`, userId, email, userEmail: email, role, createdAt: '' };
 }
 
 function variable(id: string, name: string, content = 'v'): EnvironmentVariable {
@@ -62,7 +71,9 @@ describe('AgentDetailStore', () => {
       // Until the members are read nothing is offered.
       expect(store.canConfigure()).toBe(false);
       http.expectOne(BASE).flush({ id: AGENT, name: 'Ada' });
-      http.expectOne(`/api/clients/${CLIENT}/users`).flush([member('someone', 'creator'), member('me', role)]);
+      http
+        .expectOne(`/api/clients/${CLIENT}/users?include=creator`)
+        .flush([member('someone', 'creator'), member('me', role)]);
       await loading;
       expect(store.agent.value()?.name).toBe('Ada');
       expect(store.relation()).toBe(role);
@@ -75,7 +86,7 @@ describe('AgentDetailStore', () => {
     TestBed.inject(SessionStore).principal.set(user('root', true));
     const loading = store.load(CLIENT, AGENT);
     http.expectOne(BASE).flush({ id: AGENT, name: 'Ada' });
-    http.expectNone(`/api/clients/${CLIENT}/users`);
+    http.expectNone(`/api/clients/${CLIENT}/users?include=creator`);
     await loading;
     expect(store.canConfigure()).toBe(true);
   });

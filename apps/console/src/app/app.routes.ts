@@ -1,9 +1,18 @@
 import { Route } from '@angular/router';
-import { globalAdminGuard, signedInGuard, usersAdminGuard } from '@agent-controller/console-core';
+import {
+  apiTokensGuard,
+  globalAdminGuard,
+  signedInGuard,
+  teamsGuard,
+  usersAdminGuard,
+  webhooksGuard,
+} from '@agent-controller/console-core';
 
-/** The signed-in frame and the screen most visits open on; app.config fetches both early on a signed-in load. */
+/** The signed-in frame and the screens most visits open on; app.config fetches them early on a signed-in load. */
 export const loadShell = () => import('./shell').then((m) => m.Shell);
-export const loadClientsPage = () => import('@agent-controller/console-clients-feature').then((m) => m.ClientsPage);
+export const loadOverviewPage = () => import('@agent-controller/console-overview-feature').then((m) => m.OverviewPage);
+export const loadClientsPage = () =>
+  import('@agent-controller/console-clients-feature/clients-page').then((m) => m.ClientsPage);
 
 /** Every screen is its own lazy chunk: the log-in route loads only what it needs. */
 export const appRoutes: Route[] = [
@@ -22,7 +31,12 @@ export const appRoutes: Route[] = [
     canMatch: [signedInGuard],
     loadComponent: loadShell,
     children: [
-      { path: '', pathMatch: 'full', redirectTo: 'clients' },
+      {
+        path: '',
+        pathMatch: 'full',
+        title: 'Overview · Agent Controller',
+        loadComponent: loadOverviewPage,
+      },
       {
         path: 'clients',
         title: 'Clients · Agent Controller',
@@ -31,7 +45,8 @@ export const appRoutes: Route[] = [
       {
         path: 'clients/:id',
         title: 'Client · Agent Controller',
-        loadComponent: () => import('@agent-controller/console-clients-feature').then((m) => m.ClientDetailPage),
+        loadComponent: () =>
+          import('@agent-controller/console-clients-feature/client-detail-page').then((m) => m.ClientDetailPage),
       },
       {
         path: 'clients/:id/agents',
@@ -49,6 +64,11 @@ export const appRoutes: Route[] = [
         loadComponent: () => import('@agent-controller/console-agents-feature').then((m) => m.ChatPage),
       },
       {
+        path: 'agents',
+        title: 'Agents · Agent Controller',
+        loadComponent: () => import('@agent-controller/console-agents-feature').then((m) => m.FleetAgentsPage),
+      },
+      {
         path: 'provisioning',
         title: 'Provisioning · Agent Controller',
         loadComponent: () => import('@agent-controller/console-provisioning-feature').then((m) => m.ProvisioningPage),
@@ -58,6 +78,36 @@ export const appRoutes: Route[] = [
         title: 'Provisioning job · Agent Controller',
         loadComponent: () =>
           import('@agent-controller/console-provisioning-feature').then((m) => m.ProvisioningJobPage),
+      },
+      {
+        path: 'teams',
+        title: 'Teams · Agent Controller',
+        canMatch: [teamsGuard],
+        loadComponent: () => import('@agent-controller/console-clients-feature').then((m) => m.TeamsPage),
+      },
+      {
+        path: 'teams/:id',
+        title: 'Team · Agent Controller',
+        canMatch: [teamsGuard],
+        loadComponent: () => import('@agent-controller/console-clients-feature').then((m) => m.TeamDetailPage),
+      },
+      {
+        path: 'tokens',
+        title: 'API tokens · Agent Controller',
+        canMatch: [apiTokensGuard],
+        loadComponent: () => import('@agent-controller/console-users-feature').then((m) => m.TokensPage),
+      },
+      {
+        path: 'webhooks',
+        title: 'Webhooks · Agent Controller',
+        canMatch: [webhooksGuard],
+        loadComponent: () => import('@agent-controller/console-users-feature').then((m) => m.WebhooksPage),
+      },
+      {
+        path: 'webhooks/:id',
+        title: 'Webhook · Agent Controller',
+        canMatch: [webhooksGuard],
+        loadComponent: () => import('@agent-controller/console-users-feature').then((m) => m.WebhookDetailPage),
       },
       {
         path: 'audit',

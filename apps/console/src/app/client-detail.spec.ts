@@ -18,7 +18,8 @@ import {
 const ID = '11111111-1111-4111-8111-111111111111';
 
 function member(userId: string, role: ClientUser['role'], id: string | null = `rel-${userId}`): ClientUser {
-  return { id, userId, email: `${userId}@example.com`, role, createdAt: '2026-11-01T00:00:00.000Z' };
+  const email = `${userId}@example.com`;
+  return { id, userId, email, userEmail: email, role, createdAt: '2026-11-01T00:00:00.000Z' };
 }
 
 function principal(overrides: Partial<Principal> & { userId?: string } = {}): Principal {
@@ -32,6 +33,7 @@ function principal(overrides: Partial<Principal> & { userId?: string } = {}): Pr
       email: 'me@example.com',
       role: 'user',
       locked: false,
+      lastSignInAt: null,
       createdAt: '2026-11-01T00:00:00.000Z',
       updatedAt: '2026-11-01T00:00:00.000Z',
     },
@@ -73,6 +75,35 @@ describe('ClientDetailStore', () => {
     expect(store.client.errorCode()).toBe('CLIENT_NOT_FOUND');
   });
 
+  it('names the client’s team once loaded, and another team for one the user cannot see', async () => {
+    const { store, http } = setUp();
+    const loading = store.load(ID);
+    http.expectOne(`/api/clients/${ID}`).flush({ id: ID, name: 'prod', teamId: 'team-1' });
+    await Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve));
+    http.expectOne('/api/teams/team-1').flush({ id: 'team-1', name: 'Build' });
+    await loading;
+    expect(store.teamName()).toBe('Build');
+
+    const hidden = store.load(ID);
+    http.expectOne(`/api/clients/${ID}`).flush({ id: ID, name: 'prod', teamId: 'team-2' });
+    await new Promise((resolve) => setTimeout(resolve));
+    http
+      .expectOne('/api/teams/team-2')
+      .flush(
+        { statusCode: 404, code: 'NOT_FOUND', message: 'Team not found' },
+        { status: 404, statusText: 'Not Found' },
+      );
+    await hidden;
+    expect(store.teamName()).toBe('another team');
+
+    const none = store.load(ID);
+    http.expectOne(`/api/clients/${ID}`).flush({ id: ID, name: 'prod', teamId: null });
+    await none;
+    expect(store.teamName()).toBeNull();
+    http.verify();
+  });
+
   it('reports an empty health history, and filters the audit trail by the client', async () => {
     const { store, http } = setUp();
     store.id.set(ID);
@@ -94,7 +125,7 @@ describe('ClientDetailStore', () => {
     store.id.set(ID);
     const members = store.loadMembers();
     http
-      .expectOne(`/api/clients/${ID}/users`)
+      .expectOne(`/api/clients/${ID}/users?include=creator`)
       .flush(
         { statusCode: 400, code: 'NOT_APPLICABLE_IN_API_KEY_MODE', message: 'Not applicable' },
         { status: 400, statusText: 'Bad Request' },
@@ -108,7 +139,9 @@ describe('ClientDetailStore', () => {
     session.principal.set(principal({ userId: 'me' }));
     store.id.set(ID);
     const members = store.loadMembers();
-    http.expectOne(`/api/clients/${ID}/users`).flush([member('owner', 'creator', null), member('me', 'admin')]);
+    http
+      .expectOne(`/api/clients/${ID}/users?include=creator`)
+      .flush([member('owner', 'creator', null), member('me', 'admin')]);
     await members;
     expect(store.relation()).toBe('admin');
   });

@@ -2,6 +2,9 @@ import type { Client } from '@agent-controller/shared-contracts';
 import {
   changesConnection,
   clientFormValue,
+  defaultAgentWsPort,
+  environmentOptions,
+  labelsFromRows,
   toCreateRequest,
   toUpdateRequest,
 } from '@agent-controller/console-clients-data-access';
@@ -24,6 +27,11 @@ const SAVED: Client = {
   keyRotatedAt: null,
   lastUsedAt: null,
   isAutoProvisioned: false,
+  environment: 'production',
+  labels: {},
+  canManageWorkspaceConfiguration: true,
+  teamId: null,
+  createdBy: null,
   createdAt: '2026-11-01T00:00:00.000Z',
   updatedAt: '2026-11-01T00:00:00.000Z',
 };
@@ -47,6 +55,7 @@ describe('client form', () => {
       name: 'A',
       endpoint: 'http://a',
       agentWsPort: 8080,
+      environment: 'production',
       authenticationType: 'api_key',
     });
     expect(toCreateRequest({ ...value, apiKey: 'k'.repeat(20), description: 'd' })).toMatchObject({
@@ -82,5 +91,88 @@ describe('client form', () => {
   it('switches to API-key authentication with the key typed in', () => {
     const value = { ...clientFormValue(SAVED), authenticationType: 'api_key' as const, apiKey: 'k'.repeat(24) };
     expect(toUpdateRequest(SAVED, value)).toEqual({ authenticationType: 'api_key', apiKey: 'k'.repeat(24) });
+  });
+
+  it('creates in the chosen environment and sends labels only when there are some', () => {
+    const value = { ...clientFormValue(), name: 'A', endpoint: 'http://a' };
+    expect(value.environment).toBe('production');
+    expect(toCreateRequest(value)).not.toHaveProperty('labels');
+    const labelled = {
+      ...value,
+      environment: 'staging',
+      labels: [
+        { key: 'region', value: 'eu' },
+        { key: ' ', value: 'ignored' },
+        { key: 'tier', value: '' },
+      ],
+    };
+    expect(toCreateRequest(labelled)).toMatchObject({ environment: 'staging', labels: { region: 'eu', tier: '' } });
+  });
+
+  it('shows saved labels as rows in key order and sends the whole set only when it changed', () => {
+    const labelled = { ...SAVED, labels: { tier: 'gold', region: 'eu' } };
+    const form = clientFormValue(labelled);
+    expect(form.labels).toEqual([
+      { key: 'region', value: 'eu' },
+      { key: 'tier', value: 'gold' },
+    ]);
+    expect(toUpdateRequest(labelled, form)).toBeNull();
+    const removed = toUpdateRequest(labelled, { ...form, labels: [{ key: 'region', value: 'us' }] });
+    expect(removed).toEqual({ labels: { region: 'us' } });
+    expect(toUpdateRequest(labelled, { ...form, labels: [] })).toEqual({ labels: {} });
+    expect(changesConnection(removed ?? {})).toBe(false);
+  });
+
+  it('changes the environment without checking the remote again', () => {
+    const moved = toUpdateRequest(SAVED, { ...clientFormValue(SAVED), environment: 'development' });
+    expect(moved).toEqual({ environment: 'development' });
+    expect(changesConnection(moved ?? {})).toBe(false);
+  });
+
+  it("creates in a team, leaving an empty realm to the team's default", () => {
+    const value = {
+      ...clientFormValue(),
+      name: 'A',
+      endpoint: 'http://a',
+      authenticationType: 'keycloak' as const,
+      keycloakClientId: 'agents',
+      keycloakClientSecret: 'secret',
+      teamId: 't1',
+    };
+    expect(toCreateRequest(value)).toEqual({
+      name: 'A',
+      endpoint: 'http://a',
+      agentWsPort: 8080,
+      environment: 'production',
+      teamId: 't1',
+      authenticationType: 'keycloak',
+      keycloakClientId: 'agents',
+      keycloakClientSecret: 'secret',
+    });
+    expect(toCreateRequest({ ...value, keycloakRealm: 'own' })).toMatchObject({ keycloakRealm: 'own' });
+    // Outside a team the realm is required: an empty one is sent for the controller to refuse beside the field.
+    expect(toCreateRequest({ ...value, teamId: null })).toMatchObject({ keycloakRealm: '' });
+    expect(toCreateRequest({ ...value, teamId: null })).not.toHaveProperty('teamId');
+    expect(defaultAgentWsPort(null)).toBe(8080);
+    expect(
+      defaultAgentWsPort({
+        defaults: { agentWsPort: 9000, keycloakRealm: null, keycloakAuthServerUrl: null, labels: {} },
+      }),
+    ).toBe(9000);
+  });
+
+  it('moves a client to another team or out of its team without checking the remote again', () => {
+    const moved = toUpdateRequest(SAVED, { ...clientFormValue(SAVED), teamId: 't2' });
+    expect(moved).toEqual({ teamId: 't2' });
+    expect(changesConnection(moved ?? {})).toBe(false);
+    const inTeam = { ...SAVED, teamId: 't2' };
+    expect(toUpdateRequest(inTeam, clientFormValue(inTeam))).toBeNull();
+    expect(toUpdateRequest(inTeam, { ...clientFormValue(inTeam), teamId: null })).toEqual({ teamId: null });
+  });
+
+  it('offers the default environments and keeps a client in another configured one', () => {
+    expect(environmentOptions()).toEqual(['production', 'staging', 'development']);
+    expect(environmentOptions('qa')).toEqual(['production', 'staging', 'development', 'qa']);
+    expect(labelsFromRows([{ key: ' region ', value: ' eu ' }])).toEqual({ region: 'eu' });
   });
 });

@@ -28,6 +28,7 @@ const PRINCIPAL: Principal = {
     email: 'alice@example.com',
     role: 'admin',
     locked: false,
+    lastSignInAt: null,
     createdAt: '2026-11-01T00:00:00.000Z',
     updatedAt: '2026-11-01T00:00:00.000Z',
   },

@@ -12,6 +12,7 @@ function user(id: string, email: string, overrides: Partial<User> = {}): User {
     email,
     role: 'user',
     locked: false,
+    lastSignInAt: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,

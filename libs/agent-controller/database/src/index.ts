@@ -11,3 +11,4 @@ export * from './lib/fleet/leader-lock';
 export * from './lib/fleet/periodic-tasks';
 export * from './lib/fleet/replica-registry';
 export * from './lib/fleet/replica.entity';
+export * from './lib/returned-rows';

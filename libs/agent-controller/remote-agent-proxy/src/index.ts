@@ -1,1 +1,2 @@
 export * from './lib/remote-agent-proxy.module';
+export { AgentSnapshotsRepository } from './lib/fleet-agents/agent-snapshots.repository';

@@ -1,5 +1,6 @@
 export * from './lib/errors';
 export * from './lib/paging';
+export * from './lib/rules';
 export * from './lib/auth';
 export * from './lib/audit';
 export * from './lib/agent-manager';
@@ -9,3 +10,10 @@ export * from './lib/agents';
 export * from './lib/gateway';
 export * from './lib/usage';
 export * from './lib/provisioning';
+export * from './lib/fleet-agents';
+export * from './lib/label-rules';
+export * from './lib/labels';
+export * from './lib/label-selector';
+export * from './lib/teams';
+export * from './lib/tokens';
+export * from './lib/webhooks';

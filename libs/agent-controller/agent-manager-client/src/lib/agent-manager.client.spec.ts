@@ -74,6 +74,7 @@ function configWith(overrides: { allowInternalHosts?: boolean; requestTimeoutMs?
       degradedLatencyMs: 2000,
       endpointAllowedHosts: [],
       allowInternalHosts: overrides.allowInternalHosts ?? true,
+      environments: ['production'],
     },
     remote: {
       requestTimeoutMs: overrides.requestTimeoutMs ?? 2000,

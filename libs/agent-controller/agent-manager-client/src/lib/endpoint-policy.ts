@@ -55,8 +55,8 @@ export interface ResolvedAddress {
   family: 4 | 6;
 }
 
-/** The body fields that hold a URL the controller will call: the remote's API and its Keycloak server. */
-export type EndpointField = 'endpoint' | 'keycloakAuthServerUrl';
+/** The body fields that hold a URL the controller will call: the remote's API, its Keycloak server, a webhook. */
+export type EndpointField = 'endpoint' | 'keycloakAuthServerUrl' | 'defaults.keycloakAuthServerUrl' | 'url';
 
 function endpointError(message: string, field: EndpointField): DomainError {
   return new DomainError('ENDPOINT_NOT_ALLOWED', message, {

@@ -66,6 +66,7 @@ function providerWith(options: { authServerUrl?: string; allowInternalHosts?: bo
       degradedLatencyMs: 2000,
       endpointAllowedHosts: [],
       allowInternalHosts: options.allowInternalHosts ?? true,
+      environments: ['production'],
     },
     remote: { requestTimeoutMs: 2000, longRequestTimeoutMs: 4000, clientRateLimitPerMinute: 1000 },
     keycloak: { authServerUrl: options.authServerUrl },

@@ -47,4 +47,7 @@ export class AuditEventEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   details!: Record<string, unknown> | null;
+
+  /** Not stored: the target's name, read with the page (see AuditRepository.findPage). */
+  targetName?: string | null;
 }

@@ -11,7 +11,7 @@ class AuditQueryDto extends createZodDto(auditQuerySchema) {}
 class AuditEventDto extends createZodDto(auditEventSchema) {}
 
 function toAuditEventResponse(event: AuditEventEntity) {
-  return { ...event, occurredAt: event.occurredAt.toISOString() };
+  return { ...event, targetName: event.targetName ?? null, occurredAt: event.occurredAt.toISOString() };
 }
 
 @ApiTags('audit')

@@ -21,6 +21,9 @@ function fakeRepository() {
     insert: jest.fn(async (values: Partial<AuditEventEntity>, manager?: EntityManager) => {
       inserted.push({ values, manager });
     }),
+    insertMany: jest.fn(async (values: Partial<AuditEventEntity>[], manager: EntityManager) => {
+      for (const one of values) inserted.push({ values: one, manager });
+    }),
     findPage: jest.fn(async (): Promise<[AuditEventEntity[], number]> => [[], 0]),
   };
   return { repository, inserted, service: new AuditService(repository as unknown as AuditRepository) };
@@ -33,6 +36,40 @@ function inRequest<T>(principal: RequestPrincipal | undefined, work: () => Promi
     return work();
   });
 }
+
+describe('AuditService.recordMany', () => {
+  it('writes one event per entry together, each with the request and its actor, in the given transaction', async () => {
+    const { service, repository, inserted } = fakeRepository();
+    const manager = {} as EntityManager;
+
+    await inRequest(USER, () =>
+      service.recordMany(
+        [
+          { action: 'client.update', targetType: 'client', targetId: 'c1', details: { bulk: true } },
+          { action: 'client.update', targetType: 'client', targetId: 'c2', changes: { labels: { from: {}, to: {} } } },
+        ],
+        manager,
+      ),
+    );
+
+    expect(repository.insertMany).toHaveBeenCalledTimes(1);
+    expect(
+      inserted.map(({ values, manager: used }) => [values.targetId, values.actorId, values.requestId, used]),
+    ).toEqual([
+      ['c1', USER.userId, 'req-1', manager],
+      ['c2', USER.userId, 'req-1', manager],
+    ]);
+    expect(inserted[1].values.changes).toEqual({ labels: { from: {}, to: {} } });
+  });
+
+  it('writes nothing for no entries', async () => {
+    const { service, repository } = fakeRepository();
+
+    await service.recordMany([], {} as EntityManager);
+
+    expect(repository.insertMany).not.toHaveBeenCalled();
+  });
+});
 
 describe('AuditService.record', () => {
   it('records the user principal, request id and ip of the current request', async () => {

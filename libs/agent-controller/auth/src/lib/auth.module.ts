@@ -4,6 +4,9 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AuditModule } from '@agent-controller/audit';
 import { AppConfig, appConfig } from '@agent-controller/core';
+import { ApiTokensController } from './api-tokens/api-tokens.controller';
+import { ApiTokensRepository } from './api-tokens/api-tokens.repository';
+import { ApiTokensService } from './api-tokens/api-tokens.service';
 import { AccessTokenService, ACCESS_TOKEN_ISSUER } from './authentication/access-token.service';
 import { ApiKeyAuthenticator } from './authentication/api-key.authenticator';
 import { AuthController } from './authentication/auth.controller';
@@ -27,7 +30,7 @@ import { UsersService } from './users/users.service';
 
 /**
  * Authentication for every route (global guard) in the configured mode (api-key, users or keycloak), first-run
- * setup, log-in and user administration.
+ * setup, log-in, user administration and scoped API tokens.
  */
 @Module({
   imports: [
@@ -41,10 +44,12 @@ import { UsersService } from './users/users.service';
       }),
     }),
   ],
-  controllers: [AuthController, UsersController],
+  controllers: [AuthController, UsersController, ApiTokensController],
   providers: [
     AccessTokenService,
     ApiKeyAuthenticator,
+    ApiTokensRepository,
+    ApiTokensService,
     AuthService,
     CredentialsAuthenticator,
     JwtStrategy,

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, RequestPrincipal } from '@agent-controller/core';
 import { ClientRole } from '@agent-controller/shared-contracts';
 import { ClientEntity } from './client.entity';
-import type { ClientVisibility, ClientWithMembership } from './clients.repository';
+import type { ClientAudience, ClientVisibility, ClientWithMembership } from './clients.repository';
+import { inTokenScope, inTokenScopeById, tokenAllows } from './token-scope';
 
 /** How a caller relates to one client. `none` means the client is invisible to them. */
 export type ClientRelation = 'global_admin' | 'creator' | 'client_admin' | 'client_user' | 'none';
@@ -47,16 +48,40 @@ export const clientInactive = (client: Pick<ClientEntity, 'id' | 'name'>) =>
  */
 @Injectable()
 export class ClientAccessPolicy {
-  /** The SQL filter for lists: everything for global admins, else created-by or member-of. */
+  /**
+   * The SQL filter for lists: everything for global admins, else created-by or member-of (directly or through a
+   * team); a scoped API token narrows either to its clients.
+   */
   visibility(principal: RequestPrincipal): ClientVisibility {
-    if (principal.isGlobalAdmin) return { kind: 'all' };
+    const token = principal.token ? { token: principal.token } : {};
+    if (principal.isGlobalAdmin) return { kind: 'all', ...token };
     if (!principal.userId) throw new DomainError('FORBIDDEN', 'No user');
-    return { kind: 'user', userId: principal.userId };
+    return { kind: 'user', userId: principal.userId, ...token };
   }
 
+  /** A client outside a scoped token's clients is invisible to its caller, as one they have no relation to. */
   relation(principal: RequestPrincipal, { client, memberRole }: ClientWithMembership): ClientRelation {
+    if (!inTokenScope(principal.token, client)) return 'none';
+    return this.relationTo(principal, client.userId, memberRole);
+  }
+
+  /**
+   * `relation` from a client's audience (creator and members), as fleet events carry it to every watcher. A token
+   * narrowed to clients sees only the ones it names by id here (the event does not carry teams or labels).
+   */
+  relationIn(principal: RequestPrincipal, audience: ClientAudience, clientId: string): ClientRelation {
+    if (!inTokenScopeById(principal.token, clientId)) return 'none';
+    const memberRole = principal.userId === null ? null : (audience.memberRoles.get(principal.userId) ?? null);
+    return this.relationTo(principal, audience.creatorId, memberRole);
+  }
+
+  private relationTo(
+    principal: RequestPrincipal,
+    creatorId: string | null,
+    memberRole: ClientRole | null,
+  ): ClientRelation {
     if (principal.isGlobalAdmin) return 'global_admin';
-    if (principal.userId !== null && client.userId === principal.userId) return 'creator';
+    if (principal.userId !== null && creatorId === principal.userId) return 'creator';
     if (memberRole === 'admin') return 'client_admin';
     if (memberRole === 'user') return 'client_user';
     return 'none';
@@ -64,6 +89,11 @@ export class ClientAccessPolicy {
 
   allows(relation: ClientRelation, action: ClientAction): boolean {
     return relation !== 'none' && CLIENT_PERMISSIONS[action].includes(relation);
+  }
+
+  /** `allows`, and the caller's token (if any) reaches that far: never more than its access level. */
+  permits(principal: RequestPrincipal, relation: ClientRelation, action: ClientAction): boolean {
+    return this.allows(relation, action) && tokenAllows(principal.token, action);
   }
 
   /** Throws 404 for an invisible client and 403 for a visible one the caller may not act on this way. */
@@ -76,6 +106,11 @@ export class ClientAccessPolicy {
         'FORBIDDEN',
         `Your role on this client (${relation.replace('_', ' ')}) does not allow this`,
       );
+    }
+    if (!tokenAllows(principal.token, action)) {
+      throw new DomainError('FORBIDDEN', `This API token's access (${principal.token?.access}) does not allow this`, {
+        reason: 'token_access',
+      });
     }
     return found.client;
   }

@@ -6,6 +6,7 @@ import { HealthState } from '@agent-controller/shared-contracts';
 import type { DataSource } from 'typeorm';
 import { ClientHealthProber } from './client-health.prober';
 import { ClientHealthRecorder } from './client-health.recorder';
+import { ClientProbeFollowUps } from './client-probe-follow-ups';
 import type { ClientEntity } from './client.entity';
 import type { ClientsRepository } from './clients.repository';
 import type { CheckResult, ConnectionChecker } from './connection-checker';
@@ -31,7 +32,7 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
 }
 
 describe('ClientHealthProber', () => {
-  it('goes on with the round and with later rounds when one client’s check throws, recording it unreachable', async () => {
+  it('goes on with the round and with later rounds when one client’s check throws, recording it unreachable, and follows up the healthy ones', async () => {
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     const clients = ['c1', 'c2', 'c3'];
@@ -64,7 +65,19 @@ describe('ClientHealthProber', () => {
     );
     // The embedded database: this one process leads the prober without taking a lock.
     const tasks = new PeriodicTasks(new SchedulerRegistry(), {} as DataSource, config);
-    const prober = new ClientHealthProber(repository as unknown as ClientsRepository, recorder, tasks, config);
+    const followUps = new ClientProbeFollowUps();
+    const followedUp: string[] = [];
+    followUps.register('snapshot', async (client) => {
+      followedUp.push(client.id);
+      if (client.id === 'c1') throw new Error('the follow-up failed');
+    });
+    const prober = new ClientHealthProber(
+      repository as unknown as ClientsRepository,
+      recorder,
+      tasks,
+      config,
+      followUps,
+    );
 
     prober.onApplicationBootstrap();
     try {
@@ -79,5 +92,7 @@ describe('ClientHealthProber', () => {
       ['c2', 'unreachable', 'Health check failed: unexpected error (details in the controller log)'],
       ['c3', 'healthy', null],
     ]);
+    // Only the healthy ones are followed up, and a failing follow-up does not stop the round either.
+    expect(followedUp.slice(0, 2)).toEqual(['c1', 'c3']);
   });
 });

@@ -4,6 +4,7 @@ import { PeriodicTasks } from '@agent-controller/database';
 import { ClientEntity } from './client.entity';
 import { ClientsRepository } from './clients.repository';
 import { ClientHealthRecorder, forEachLimited } from './client-health.recorder';
+import { ClientProbeFollowUps } from './client-probe-follow-ups';
 
 const MAX_BATCH = 500;
 
@@ -20,6 +21,7 @@ export class ClientHealthProber implements OnApplicationBootstrap {
     private readonly recorder: ClientHealthRecorder,
     private readonly tasks: PeriodicTasks,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly followUps: ClientProbeFollowUps,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,12 +41,16 @@ export class ClientHealthProber implements OnApplicationBootstrap {
     await forEachLimited(due, this.config.clients.healthConcurrency, (client) => this.probeOne(client, signal));
   }
 
-  /** One client's check; whatever it throws is logged and recorded, so the round goes on with the next. */
+  /**
+   * One client's check, then (when healthy) the follow-ups such as the agents snapshot, in the same lane; whatever
+   * it throws is logged and recorded, so the round goes on with the next.
+   */
   private async probeOne(client: ClientEntity, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
     const before = client.healthState;
+    let after: ClientEntity;
     try {
-      const after = await this.recorder.probe(client, 2, Math.min(1000, this.config.clients.healthIntervalMs / 4));
+      after = await this.recorder.probe(client, 2, Math.min(1000, this.config.clients.healthIntervalMs / 4));
       if (after.healthState !== before) {
         this.logger.log(
           `Client ${client.id} (${client.name}) is now ${after.healthState}${after.healthReason ? `: ${after.healthReason}` : ''}`,
@@ -57,6 +63,8 @@ export class ClientHealthProber implements OnApplicationBootstrap {
         .catch((recordError: unknown) =>
           this.logger.error({ err: recordError, clientId: client.id }, 'Could not record the failed health probe'),
         );
+      return;
     }
+    if (after.healthState === 'healthy') await this.followUps.afterHealthy(after, signal);
   }
 }

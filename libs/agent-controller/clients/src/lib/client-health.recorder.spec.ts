@@ -1,5 +1,6 @@
 import { AppConfig, FleetEvent, FleetEvents } from '@agent-controller/core';
 import { HealthState } from '@agent-controller/shared-contracts';
+import { CHECKS_FLUSH_AFTER_MS, ClientCheck, ClientChecksBatch } from './client-checks.batch';
 import { ClientHealthRecorder, forEachLimited } from './client-health.recorder';
 import type { ClientEntity } from './client.entity';
 import type { ClientsRepository } from './clients.repository';
@@ -120,12 +121,77 @@ describe('ClientHealthRecorder: changes of state on the event bus', () => {
     });
   });
 
-  it('tells nothing when the state stayed what it was', async () => {
-    const { recorder, events } = recorderWith([result('healthy')]);
+  it('tells checks that kept the state later, together in one event with their latest health', async () => {
+    jest.useFakeTimers();
+    try {
+      const { recorder, events } = recorderWith([result('healthy'), result('healthy'), result('degraded', 'slow')]);
 
+      await recorder.checkAndRecord(clientEntity('c1', 'healthy'));
+      await recorder.checkAndRecord(clientEntity('c2', 'healthy'));
+      await recorder.checkAndRecord(clientEntity('c1', 'degraded'));
+      expect(events.publish).not.toHaveBeenCalled();
+
+      jest.advanceTimersByTime(CHECKS_FLUSH_AFTER_MS);
+      expect(events.publish).toHaveBeenCalledTimes(1);
+      const [event] = events.publish.mock.calls[0];
+      expect(event.type).toBe('clientsChecked');
+      const checks = event.type === 'clientsChecked' ? event.checks : [];
+      expect(checks.map((check) => [check.clientId, check.health.state, check.health.reason])).toEqual([
+        ['c2', 'healthy', null],
+        ['c1', 'degraded', 'slow'],
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('never lets a waiting routine check overtake a later change of state', async () => {
+    jest.useFakeTimers();
+    try {
+      const { recorder, repository, events } = recorderWith([result('healthy'), result('unreachable')]);
+      await recorder.checkAndRecord(clientEntity('c1', 'healthy'));
+      repository.recordHealth.mockResolvedValueOnce({ changedFrom: 'healthy' });
+      await recorder.checkAndRecord(clientEntity('c1', 'healthy'));
+
+      jest.advanceTimersByTime(CHECKS_FLUSH_AFTER_MS);
+      expect(events.publish.mock.calls.map(([event]) => event.type)).toEqual(['clientHealthChanged']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('sends what waits when the controller shuts down', async () => {
+    const { recorder, events } = recorderWith([result('healthy')]);
     await recorder.checkAndRecord(clientEntity('c1', 'healthy'));
 
-    expect(events.publish).not.toHaveBeenCalled();
+    recorder.onApplicationShutdown();
+
+    expect(events.publish).toHaveBeenCalledWith(expect.objectContaining({ type: 'clientsChecked' }));
+  });
+});
+
+describe('ClientChecksBatch', () => {
+  it("keeps each event below PostgreSQL NOTIFY's 8000 bytes, sending a full batch at once", () => {
+    const sent: ClientCheck[][] = [];
+    const batch = new ClientChecksBatch((checks) => sent.push(checks), 60_000);
+    const health = {
+      state: 'degraded' as const,
+      reason: 'x'.repeat(300),
+      checkedAt: null,
+      lastSeenAt: null,
+      latencyMs: 9,
+    };
+
+    for (let index = 0; index < 100; index++) batch.add({ clientId: `client-${index}`, health });
+    batch.flush();
+
+    expect(sent.flat()).toHaveLength(100);
+    expect(sent.length).toBeGreaterThan(1);
+    for (const checks of sent) {
+      expect(
+        Buffer.byteLength(JSON.stringify({ origin: 'x'.repeat(36), event: { type: 'clientsChecked', checks } })),
+      ).toBeLessThan(8000);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, appConfig, FleetEvents } from '@agent-controller/core';
+import { ClientChecksBatch } from './client-checks.batch';
 import { ClientEntity } from './client.entity';
 import { toClientHealth } from './client.mapper';
 import { ClientsRepository } from './clients.repository';
@@ -18,16 +19,24 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Checks clients and stores the outcome (state, reason, latency, config, history row on change). A change of
- * state is told on the event bus, once stored.
+ * state is told on the event bus at once, once stored; other checks in batches (live consoles show them).
  */
 @Injectable()
-export class ClientHealthRecorder {
+export class ClientHealthRecorder implements OnApplicationShutdown {
+  private readonly routineChecks = new ClientChecksBatch((checks) =>
+    this.events.publish({ type: 'clientsChecked', checks }),
+  );
+
   constructor(
     private readonly clients: ClientsRepository,
     private readonly checker: ConnectionChecker,
     private readonly events: FleetEvents,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
+
+  onApplicationShutdown(): void {
+    this.routineChecks.flush();
+  }
 
   /** One check now (create, verify, rotate): the caller wants the answer as it is. */
   async checkAndRecord(client: ClientEntity): Promise<ClientEntity> {
@@ -90,12 +99,15 @@ export class ClientHealthRecorder {
     const { changedFrom } = await this.clients.recordHealth(client.id, update);
     Object.assign(client, update);
     if (changedFrom !== undefined) {
+      this.routineChecks.drop(client.id);
       this.events.publish({
         type: 'clientHealthChanged',
         clientId: client.id,
         from: changedFrom,
         health: toClientHealth(client),
       });
+    } else {
+      this.routineChecks.add({ clientId: client.id, health: toClientHealth(client) });
     }
     return client;
   }

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, IdParamsDto, RequestPrincipal } from '@agent-controller/core';
 import {
   addClientUserRequestSchema,
   clientUserParamsSchema,
   clientUserSchema,
+  listClientUsersQuerySchema,
   updateClientUserRequestSchema,
 } from '@agent-controller/shared-contracts';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
@@ -14,6 +15,7 @@ class AddClientUserRequestDto extends createZodDto(addClientUserRequestSchema) {
 class UpdateClientUserRequestDto extends createZodDto(updateClientUserRequestSchema) {}
 class ClientUserDto extends createZodDto(clientUserSchema) {}
 class ClientUserParamsDto extends createZodDto(clientUserParamsSchema) {}
+class ListClientUsersQueryDto extends createZodDto(listClientUsersQuerySchema) {}
 
 @ApiTags('client users')
 @ApiBearerAuth()
@@ -22,9 +24,19 @@ export class ClientUsersController {
   constructor(private readonly clientUsers: ClientUsersService) {}
 
   @Get()
-  @ZodResponse({ status: 200, type: [ClientUserDto], description: 'The creator (role `creator`) and the members' })
-  listClientUsers(@CurrentPrincipal() principal: RequestPrincipal, @Param() params: IdParamsDto) {
-    return this.clientUsers.listClientUsers(principal, params.id);
+  @ZodResponse({
+    status: 200,
+    type: [ClientUserDto],
+    description:
+      'The members in the order they joined; with `?include=creator` the creator first (role `creator`). ' +
+      'In api-key mode (users play no role) always empty.',
+  })
+  listClientUsers(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param() params: IdParamsDto,
+    @Query() query: ListClientUsersQueryDto,
+  ) {
+    return this.clientUsers.listClientUsers(principal, params.id, { includeCreator: query.include === 'creator' });
   }
 
   @Post()

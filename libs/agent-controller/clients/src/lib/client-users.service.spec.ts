@@ -195,8 +195,17 @@ const fieldsOf = (error: DomainError) => (error.details?.['fields'] as { field: 
 
 describe('ClientUsersService', () => {
   describe('in api-key mode', () => {
+    it('lists no one for a visible client, as Agenstra answers (users play no role)', async () => {
+      const { service, members, clients } = setUp({ method: 'api-key' });
+
+      await expect(service.listClientUsers(API_KEY_PRINCIPAL, CLIENT_ID, { includeCreator: true })).resolves.toEqual(
+        [],
+      );
+      expect(clients.authorizeClient).toHaveBeenCalledWith(API_KEY_PRINCIPAL, CLIENT_ID, 'read');
+      expect(members.listMembers).not.toHaveBeenCalled();
+    });
+
     it.each([
-      ['listClientUsers', (service: ClientUsersService) => service.listClientUsers(API_KEY_PRINCIPAL, CLIENT_ID)],
       [
         'addClientUser',
         (service: ClientUsersService) =>
@@ -227,40 +236,61 @@ describe('ClientUsersService', () => {
     it('works in keycloak mode too', async () => {
       const { service } = setUp({ method: 'keycloak' });
 
-      await expect(service.listClientUsers(creator, CLIENT_ID)).resolves.toHaveLength(3);
+      await expect(service.listClientUsers(creator, CLIENT_ID, { includeCreator: true })).resolves.toHaveLength(3);
     });
   });
 
   describe('listClientUsers', () => {
-    it('lists the creator first (role creator, no relationship id), then the members in join order', async () => {
-      const { service, clients } = setUp();
+    const dave = {
+      id: DAVE_MEMBERSHIP,
+      userId: DAVE,
+      email: 'dave@example.com',
+      userEmail: 'dave@example.com',
+      role: 'user',
+      createdAt: DAVE_JOINED.toISOString(),
+    };
+    const erin = {
+      id: ERIN_MEMBERSHIP,
+      userId: ERIN,
+      email: 'erin@example.com',
+      userEmail: 'erin@example.com',
+      role: 'admin',
+      createdAt: ERIN_JOINED.toISOString(),
+    };
+
+    it('lists the members in join order, each e-mail also as userEmail, without the creator', async () => {
+      const { service, clients, members } = setUp();
 
       const list = await service.listClientUsers(creator, CLIENT_ID);
 
-      expect(list).toEqual([
-        { id: null, userId: BOB, email: 'bob@example.com', role: 'creator', createdAt: CLIENT_CREATED.toISOString() },
-        {
-          id: DAVE_MEMBERSHIP,
-          userId: DAVE,
-          email: 'dave@example.com',
-          role: 'user',
-          createdAt: DAVE_JOINED.toISOString(),
-        },
-        {
-          id: ERIN_MEMBERSHIP,
-          userId: ERIN,
-          email: 'erin@example.com',
-          role: 'admin',
-          createdAt: ERIN_JOINED.toISOString(),
-        },
-      ]);
+      expect(list).toEqual([dave, erin]);
       expect(clients.authorizeClient).toHaveBeenCalledWith(creator, CLIENT_ID, 'read');
+      expect(members.findUserById).not.toHaveBeenCalled();
+    });
+
+    it('lists the creator first when asked (role creator, no relationship id)', async () => {
+      const { service } = setUp();
+
+      const list = await service.listClientUsers(creator, CLIENT_ID, { includeCreator: true });
+
+      expect(list).toEqual([
+        {
+          id: null,
+          userId: BOB,
+          email: 'bob@example.com',
+          userEmail: 'bob@example.com',
+          role: 'creator',
+          createdAt: CLIENT_CREATED.toISOString(),
+        },
+        dave,
+        erin,
+      ]);
     });
 
     it('lets a client user read the list', async () => {
       const { service } = setUp({ aliceRole: 'user' });
 
-      const list = await service.listClientUsers(alice, CLIENT_ID);
+      const list = await service.listClientUsers(alice, CLIENT_ID, { includeCreator: true });
 
       expect(list.map((member) => [member.email, member.role])).toEqual([
         ['bob@example.com', 'creator'],
@@ -273,7 +303,7 @@ describe('ClientUsersService', () => {
     it('lists only the members of a client without creator', async () => {
       const { service, members } = setUp({ creatorId: null });
 
-      const list = await service.listClientUsers(globalAdmin, CLIENT_ID);
+      const list = await service.listClientUsers(globalAdmin, CLIENT_ID, { includeCreator: true });
 
       expect(list.map((member) => member.role)).toEqual(['user', 'admin']);
       expect(members.findUserById).not.toHaveBeenCalled();
@@ -300,6 +330,7 @@ describe('ClientUsersService', () => {
         id: expect.any(String),
         userId: CAROL,
         email: 'carol@example.com',
+        userEmail: 'carol@example.com',
         role: 'user',
         createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       });
@@ -538,6 +569,7 @@ describe('ClientUsersService', () => {
         id: DAVE_MEMBERSHIP,
         userId: DAVE,
         email: 'dave@example.com',
+        userEmail: 'dave@example.com',
         role: 'admin',
         createdAt: DAVE_JOINED.toISOString(),
       });

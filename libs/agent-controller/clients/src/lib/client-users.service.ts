@@ -25,10 +25,18 @@ export class ClientUsersService {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
-  async listClientUsers(principal: RequestPrincipal, clientId: string): Promise<ClientUser[]> {
-    this.requireUserMode();
+  /**
+   * The members of a client, and its creator first when asked for (`includeCreator`). In api-key mode users play
+   * no role, so the list of a visible client is empty (as Agenstra answers) while adding and removing are refused.
+   */
+  async listClientUsers(
+    principal: RequestPrincipal,
+    clientId: string,
+    { includeCreator = false }: { includeCreator?: boolean } = {},
+  ): Promise<ClientUser[]> {
     const client = await this.clients.authorizeClient(principal, clientId, 'read');
-    const creator = client.userId ? await this.members.findUserById(client.userId) : null;
+    if (this.config.auth.method === 'api-key') return [];
+    const creator = includeCreator && client.userId ? await this.members.findUserById(client.userId) : null;
     const members = await this.members.listMembers(clientId);
     return [
       ...(creator
@@ -37,12 +45,13 @@ export class ClientUsersService {
               id: null,
               userId: creator.id,
               email: creator.email,
+              userEmail: creator.email,
               role: 'creator' as const,
               createdAt: client.createdAt.toISOString(),
             },
           ]
         : []),
-      ...members.map((member) => ({ ...member, createdAt: member.createdAt.toISOString() })),
+      ...members.map((member) => ({ ...member, userEmail: member.email, createdAt: member.createdAt.toISOString() })),
     ];
   }
 
@@ -152,5 +161,12 @@ export class ClientUsersService {
 }
 
 function toResponse(member: ClientUserEntity, email: string): ClientUser {
-  return { id: member.id, userId: member.userId, email, role: member.role, createdAt: member.createdAt.toISOString() };
+  return {
+    id: member.id,
+    userId: member.userId,
+    email,
+    userEmail: email,
+    role: member.role,
+    createdAt: member.createdAt.toISOString(),
+  };
 }

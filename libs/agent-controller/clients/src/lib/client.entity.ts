@@ -1,6 +1,7 @@
 import { encryptedColumn } from '@agent-controller/database';
 import { AgentType, ClientAuthenticationType, ClientStatus, HealthState } from '@agent-controller/shared-contracts';
 import { UserEntity } from '@agent-controller/auth';
+import { TeamEntity } from './teams/team.entity';
 import {
   Check,
   Column,
@@ -26,6 +27,10 @@ export interface StoredClientConfig {
 @Index('UQ_clients_name_lower', { synchronize: false })
 @Index('IDX_clients_created_at', ['createdAt'])
 @Index('IDX_clients_user_id', ['userId'])
+@Index('IDX_clients_environment', ['environment'])
+@Index('IDX_clients_team_id', ['teamId'])
+// GIN with jsonb_ops (not jsonb_path_ops): both containment (@>, selector `=`/`in`) and key existence (?) use it.
+@Index('IDX_clients_labels', { synchronize: false })
 @Check('CHK_clients_authentication_type', `"authentication_type" IN ('api_key', 'keycloak')`)
 @Check('CHK_clients_status', `"status" IN ('active', 'inactive')`)
 @Check('CHK_clients_agent_ws_port', `"agent_ws_port" BETWEEN 1 AND 65535`)
@@ -108,6 +113,22 @@ export class ClientEntity {
 
   @Column({ name: 'is_auto_provisioned', type: 'boolean', default: false })
   isAutoProvisioned!: boolean;
+
+  /** One of the configured environments (CLIENT_ENVIRONMENTS); checked by the service, which knows the list. */
+  @Column({ type: 'text', default: 'production' })
+  environment!: string;
+
+  /** Kubernetes-style labels, key → value (at most 20, syntax checked by the shared schema). */
+  @Column({ type: 'jsonb', default: {} })
+  labels!: Record<string, string>;
+
+  /** The team whose members reach the client; a team with clients cannot be deleted (RESTRICT). */
+  @Column({ name: 'team_id', type: 'uuid', nullable: true })
+  teamId!: string | null;
+
+  @ManyToOne(() => TeamEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'team_id', foreignKeyConstraintName: 'FK_clients_team_id' })
+  team?: TeamEntity;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

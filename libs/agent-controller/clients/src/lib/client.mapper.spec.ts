@@ -1,7 +1,8 @@
 import { clientSchema } from '@agent-controller/shared-contracts';
 import { z } from 'zod';
 import type { ClientEntity } from './client.entity';
-import { toClientResponse } from './client.mapper';
+import type { ClientRelation } from './client-access.policy';
+import { ClientView, toClientResponse } from './client.mapper';
 
 const API_KEY = 'super-secret-api-key-value';
 const KC_SECRET = 'super-secret-keycloak-value';
@@ -36,15 +37,21 @@ function entity(overrides: Partial<ClientEntity> = {}): ClientEntity {
     keyRotatedAt: null,
     lastUsedAt: null,
     isAutoProvisioned: false,
+    environment: 'production',
+    labels: {},
     createdAt: new Date('2024-04-01T00:00:00.000Z'),
     updatedAt: new Date('2024-05-01T10:00:00.000Z'),
     ...overrides,
   } as ClientEntity;
 }
 
+function view(client: ClientEntity, relation: ClientRelation = 'creator'): ClientView {
+  return { client, relation };
+}
+
 describe('toClientResponse', () => {
   it('never contains the api key or the Keycloak secret, not even as a key', () => {
-    const response = toClientResponse(entity());
+    const response = toClientResponse(view(entity()));
 
     expect(response).not.toHaveProperty('apiKey');
     expect(response).not.toHaveProperty('keycloakClientSecret');
@@ -54,20 +61,41 @@ describe('toClientResponse', () => {
   });
 
   it('says whether the stored key is weak, from the stored flag, without the key', () => {
-    expect(toClientResponse(entity({ weakApiKey: true, apiKey: undefined })).weakApiKey).toBe(true);
-    expect(toClientResponse(entity()).weakApiKey).toBe(false);
+    expect(toClientResponse(view(entity({ weakApiKey: true, apiKey: undefined }))).weakApiKey).toBe(true);
+    expect(toClientResponse(view(entity())).weakApiKey).toBe(false);
   });
 
-  it('does not expose the creator id', () => {
-    expect(toClientResponse(entity())).not.toHaveProperty('userId');
+  it('gives the environment and the labels, keys in alphabetical order', () => {
+    const response = toClientResponse(view(entity({ environment: 'staging', labels: { zone: 'b', app: 'a' } })));
+
+    expect(response.environment).toBe('staging');
+    expect(Object.entries(response.labels)).toEqual([
+      ['app', 'a'],
+      ['zone', 'b'],
+    ]);
+  });
+
+  it('names the creator as createdBy, not as the row column', () => {
+    const response = toClientResponse(view(entity()));
+    expect(response).not.toHaveProperty('userId');
+    expect(response.createdBy).toBe('11111111-1111-4111-8111-111111111111');
+  });
+
+  it.each<[ClientRelation, boolean]>([
+    ['global_admin', true],
+    ['creator', true],
+    ['client_admin', true],
+    ['client_user', false],
+  ])('says whether a %s may manage the workspace configuration (%p), from the policy', (relation, allowed) => {
+    expect(toClientResponse(view(entity(), relation)).canManageWorkspaceConfiguration).toBe(allowed);
   });
 
   it('matches the client contract exactly (no extra keys)', () => {
-    expect(() => z.strictObject(clientSchema.shape).parse(toClientResponse(entity()))).not.toThrow();
+    expect(() => z.strictObject(clientSchema.shape).parse(toClientResponse(view(entity())))).not.toThrow();
   });
 
   it('groups health and writes dates as ISO strings, keeping nulls', () => {
-    const response = toClientResponse(entity());
+    const response = toClientResponse(view(entity()));
 
     expect(response.health).toEqual({
       state: 'degraded',
@@ -84,14 +112,16 @@ describe('toClientResponse', () => {
 
   it('keeps a never-checked client valid against the contract', () => {
     const response = toClientResponse(
-      entity({
-        healthState: 'unknown',
-        healthReason: null,
-        healthCheckedAt: null,
-        healthLastSeenAt: null,
-        healthLatencyMs: null,
-        config: null,
-      }),
+      view(
+        entity({
+          healthState: 'unknown',
+          healthReason: null,
+          healthCheckedAt: null,
+          healthLastSeenAt: null,
+          healthLatencyMs: null,
+          config: null,
+        }),
+      ),
     );
 
     expect(clientSchema.parse(response).health).toEqual({

@@ -9,13 +9,15 @@ import {
 } from '@agent-controller/core';
 import type { Response } from 'express';
 import { ZodResponse } from 'nestjs-zod';
-import { toClientResponse } from './client.mapper';
+import { toClientHealth, toClientResponse } from './client.mapper';
 import { ClientsService, ClientWithKey } from './clients.service';
 import {
   BulkClientRequestDto,
   BulkClientResponseDto,
   ClientDto,
   ClientHealthEventDto,
+  ClientHealthStripsDto,
+  ClientHealthStripsQueryDto,
   ClientsSummaryDto,
   ClientWithSecretDto,
   CreateClientRequestDto,
@@ -27,8 +29,8 @@ import {
   VerifyClientResponseDto,
 } from './dto';
 
-function withKey({ client, apiKey }: ClientWithKey) {
-  return { ...toClientResponse(client), ...(apiKey ? { apiKey } : {}) };
+function withKey({ apiKey, ...view }: ClientWithKey) {
+  return { ...toClientResponse(view), ...(apiKey ? { apiKey } : {}) };
 }
 
 @ApiTags('clients')
@@ -66,7 +68,23 @@ export class ClientsController {
   // Declared before ":id" routes so "bulk" is not taken for an id.
   @Post('bulk')
   @HttpCode(200)
-  @ZodResponse({ status: 200, type: BulkClientResponseDto, description: 'One result per id; dryRun changes nothing' })
+  @ApiOperation({
+    summary: 'One action on many clients',
+    description:
+      'The clients are `ids` (up to 500) or, instead, the visible clients that the filters of `GET /api/clients` ' +
+      '(`selector`, `environment`, `status`, `health`, `search`) match, newest first; both or neither is 400 naming ' +
+      '`ids`. A filter run takes at most 5,000 clients: more answers 422 `BULK_TOO_MANY_CLIENTS` with ' +
+      '`details.matched` and `details.limit`, and nothing is done (narrow the filters or run it in parts). ' +
+      'Clients the caller cannot see are never selected; one they may see but not manage gets `forbidden`. ' +
+      '`set_environment` takes `targetEnvironment` (a configured environment), `add_labels` takes `labels` (merged; ' +
+      'a client that would pass 20 labels gets `VALIDATION_FAILED`), `remove_labels` takes `labelKeys`. Each ' +
+      'change is audited per client (`client.update` with `details.bulk`).',
+  })
+  @ZodResponse({
+    status: 200,
+    type: BulkClientResponseDto,
+    description: 'One result per client, in the order given (filter runs: newest first); dryRun changes nothing',
+  })
   bulkUpdateClients(@CurrentPrincipal() principal: RequestPrincipal, @Body() body: BulkClientRequestDto) {
     return this.clients.bulkUpdateClients(principal, body);
   }
@@ -83,6 +101,20 @@ export class ClientsController {
   @ZodResponse({ status: 200, type: ClientsSummaryDto })
   summarizeClients(@CurrentPrincipal() principal: RequestPrincipal) {
     return this.clients.summarizeClients(principal);
+  }
+
+  // Declared before ":id" routes, like "summary".
+  @Get('health/strips')
+  @ApiOperation({
+    summary: 'Health strips of many clients',
+    description:
+      'For each listed client the caller may see, its worst health state in each of the last 24 clock hours ' +
+      '(from the health history; hours before the client was added are null), for a page of the clients list in ' +
+      'one request. One database query; never calls a remote. Ids the caller may not see are left out.',
+  })
+  @ZodResponse({ status: 200, type: ClientHealthStripsDto })
+  listHealthStrips(@CurrentPrincipal() principal: RequestPrincipal, @Query() query: ClientHealthStripsQueryDto) {
+    return this.clients.healthStrips(principal, query.ids);
   }
 
   @Get(':id')
@@ -141,8 +173,8 @@ export class ClientsController {
   @HttpCode(200)
   @ZodResponse({ status: 200, type: VerifyClientResponseDto, description: 'Checks the remote now' })
   async verifyClient(@CurrentPrincipal() principal: RequestPrincipal, @Param() params: IdParamsDto) {
-    const client = toClientResponse(await this.clients.verifyClient(principal, params.id));
-    return { health: client.health, config: client.config };
+    const client = await this.clients.verifyClient(principal, params.id);
+    return { health: toClientHealth(client), config: client.config };
   }
 
   @Post(':id/rotate-key')

@@ -4,6 +4,7 @@ import { AppConfig, DomainError, FleetEvents, RequestPrincipal } from '@agent-co
 import { ClientRole, CreateClientRequest, UpdateClientRequest } from '@agent-controller/shared-contracts';
 import { EntityManager } from 'typeorm';
 import { EMPTY, of } from 'rxjs';
+import { ClientEnvironments } from './client-environments';
 import { ClientAccess } from './client-access';
 import { ClientAccessPolicy } from './client-access.policy';
 import type { ClientHealthEventEntity } from './client-health-event.entity';
@@ -18,6 +19,18 @@ import type {
 import type { CheckResult } from './connection-checker';
 import type { ClientServer, ClientServers } from './client-servers';
 import { ClientsService, generateApiKey } from './clients.service';
+import type { BulkFields } from './client-bulk-changes';
+import { noSuchTeam, TeamRights } from './teams/team-rights';
+import type { TeamsService } from './teams/teams.service';
+
+/** No teams exist here (the e2e suites cover teams against PostgreSQL). */
+const noTeams = {
+  rightsOf: async (principal: RequestPrincipal) => new TeamRights(principal, new Map()),
+  findVisible: async () => {
+    throw noSuchTeam({ field: 'teamId', location: 'body' });
+  },
+  findTeams: async () => [],
+};
 
 const ALICE = '11111111-1111-4111-8111-111111111111';
 const BOB = '22222222-2222-4222-8222-222222222222';
@@ -62,6 +75,8 @@ function apiKeyClient(overrides: Partial<ClientEntity> = {}): ClientEntity {
     keyRotatedAt: null,
     lastUsedAt: null,
     isAutoProvisioned: false,
+    environment: 'production',
+    labels: {},
     createdAt: KEY_CREATED,
     updatedAt: KEY_CREATED,
     ...overrides,
@@ -113,6 +128,18 @@ class FakeClientsRepository {
     const row = this.rows.get(id);
     return row ? { ...row } : null;
   });
+  readonly lockManyById = jest.fn(async (ids: string[], _manager: EntityManager) =>
+    [...ids].sort().flatMap((id) => {
+      const row = this.rows.get(id);
+      return row ? [{ ...row }] : [];
+    }),
+  );
+  readonly updateBulkFields = jest.fn(async (rows: (BulkFields & { id: string })[], _manager: EntityManager) => {
+    for (const { id, ...fields } of rows) {
+      const row = this.rows.get(id);
+      if (row) this.rows.set(id, { ...row, ...fields });
+    }
+  });
   readonly save = jest.fn(async (client: ClientEntity, _manager: EntityManager) => {
     this.rows.set(client.id, { ...client });
     return client;
@@ -126,6 +153,28 @@ class FakeClientsRepository {
     this.rows.delete(id);
   });
   readonly touchLastUsed = jest.fn(async () => undefined);
+  readonly findPage = jest.fn(async (visibility: ClientVisibility): Promise<[ClientEntity[], number]> => {
+    const visible = [...this.rows.values()].filter((row) => this.isVisible(visibility, row));
+    return [visible.map((row) => this.read(row, false)), visible.length];
+  });
+  /** Visible rows newest first; the filter itself is SQL's (the e2e suite checks it), so matching is by search here. */
+  readonly findMatchingIds = jest.fn(
+    async (visibility: ClientVisibility, filter: { search?: string }, limit: number) => {
+      const matching = [...this.rows.values()].filter(
+        (row) => this.isVisible(visibility, row) && (!filter.search || row.name.includes(filter.search)),
+      );
+      return { ids: matching.slice(0, limit).map((row) => row.id), total: matching.length };
+    },
+  );
+  readonly findMemberRoles = jest.fn(
+    async (userId: string, clientIds: string[]): Promise<Map<string, ClientRole>> =>
+      new Map(
+        clientIds.flatMap((id): [string, ClientRole][] => {
+          const role = this.members.get(id)?.get(userId);
+          return role ? [[id, role]] : [];
+        }),
+      ),
+  );
   readonly findHealthHistory = jest.fn(async (): Promise<[ClientHealthEventEntity[], number]> => [[], 0]);
   readonly summarize = jest.fn(
     async (..._args: Parameters<ClientsRepository['summarize']>): Promise<ClientsSummaryRow> => ({
@@ -203,7 +252,14 @@ function build(repository: FakeClientsRepository, policy?: EndpointPolicy) {
     recordResult: jest.fn(async (client: ClientEntity, result: CheckResult) => Object.assign(client, result)),
     checkAndRecordMany: jest.fn(async (list: ClientEntity[]) => new Map(list.map((client) => [client.id, client]))),
   };
-  const audit = { record: jest.fn(async (_entry: AuditEntry, _manager?: EntityManager) => undefined) };
+  const record = jest.fn(async (_entry: AuditEntry, _manager?: EntityManager) => undefined);
+  const audit = {
+    record,
+    /** Written together in production; here as single records, so assertions read one list of entries. */
+    recordMany: jest.fn(async (entries: AuditEntry[], manager: EntityManager) => {
+      for (const entry of entries) await record(entry, manager);
+    }),
+  };
   /** The cloud servers behind clients, as provisioning would report them. */
   const serversByClient = new Map<string, ClientServer>();
   const servers = {
@@ -238,6 +294,8 @@ function build(repository: FakeClientsRepository, policy?: EndpointPolicy) {
     audit as unknown as AuditService,
     servers as unknown as ClientServers,
     events as unknown as FleetEvents,
+    new ClientEnvironments({ clients: { environments: ['production', 'staging'] } } as AppConfig),
+    noTeams as unknown as TeamsService,
   );
   return { service, access, repository, endpoints, tokens, health, audit, servers, events };
 }
@@ -299,7 +357,7 @@ describe('ClientsService.updateClient', () => {
     it('saves a rename in a transaction and audits it there, without re-verifying', async () => {
       const { service, repository, audit, health } = setUp(apiKeyClient());
 
-      const updated = await service.updateClient(alice, CLIENT_ID, { name: 'beta' });
+      const { client: updated } = await service.updateClient(alice, CLIENT_ID, { name: 'beta' });
 
       expect(updated.name).toBe('beta');
       expect(repository.rows.get(CLIENT_ID)?.name).toBe('beta');
@@ -314,6 +372,39 @@ describe('ClientsService.updateClient', () => {
         repository.manager,
       );
       expect(health.checkAndRecord).not.toHaveBeenCalled();
+    });
+
+    it('changes environment and labels without re-verifying, audited, and sees no change in key order', async () => {
+      const { service, repository, audit, health, events } = setUp(
+        apiKeyClient({ labels: { tier: 'web', app: 'shop' } }),
+      );
+
+      await service.updateClient(alice, CLIENT_ID, { labels: { app: 'shop', tier: 'web' } });
+      expect(audit.record.mock.calls[0][0].changes).toEqual({});
+      expect(events.publish).not.toHaveBeenCalled();
+
+      const { client: updated } = await service.updateClient(alice, CLIENT_ID, {
+        environment: 'staging',
+        labels: { region: 'eu', app: 'shop' },
+      });
+
+      expect(updated.environment).toBe('staging');
+      expect(repository.rows.get(CLIENT_ID)?.labels).toEqual({ app: 'shop', region: 'eu' });
+      expect(audit.record.mock.calls[1][0].changes).toEqual({
+        environment: { from: 'production', to: 'staging' },
+        labels: { from: { app: 'shop', tier: 'web' }, to: { app: 'shop', region: 'eu' } },
+      });
+      expect(health.checkAndRecord).not.toHaveBeenCalled();
+      expect(events.publish).toHaveBeenCalledWith({ type: 'clientChanged', clientId: CLIENT_ID });
+    });
+
+    it('refuses an unknown environment before touching the client', async () => {
+      const { service, repository } = setUp(apiKeyClient());
+
+      const error = await refusal(service.updateClient(alice, CLIENT_ID, { environment: 'qa' }));
+
+      expect(fieldsOf(error)).toEqual(['environment']);
+      expect(repository.save).not.toHaveBeenCalled();
     });
 
     it('tells the bus the client changed once committed, and nothing when nothing changed', async () => {
@@ -569,7 +660,10 @@ describe('ClientsService.updateClient', () => {
     it('lets the creator update their client', async () => {
       const { service } = setUp(apiKeyClient());
 
-      await expect(service.updateClient(alice, CLIENT_ID, { name: 'mine' })).resolves.toMatchObject({ name: 'mine' });
+      await expect(service.updateClient(alice, CLIENT_ID, { name: 'mine' })).resolves.toMatchObject({
+        client: { name: 'mine' },
+        relation: 'creator',
+      });
     });
 
     it.each([
@@ -621,14 +715,68 @@ describe('ClientsService.updateClient', () => {
   });
 });
 
+describe('ClientsService.listClients', () => {
+  const alice = userPrincipal(ALICE);
+  const MEMBER_OF_ADMIN = '33333333-3333-4333-8333-333333333333';
+  const MEMBER_OF_USER = '44444444-4444-4444-8444-444444444444';
+
+  function fleet() {
+    return new FakeClientsRepository()
+      .add(apiKeyClient())
+      .add(apiKeyClient({ id: MEMBER_OF_ADMIN, name: 'as admin', userId: BOB }))
+      .add(apiKeyClient({ id: MEMBER_OF_USER, name: 'as user', userId: BOB }))
+      .addMember(MEMBER_OF_ADMIN, ALICE, 'admin')
+      .addMember(MEMBER_OF_USER, ALICE, 'user');
+  }
+
+  it("gives each listed client the caller's relation, reading roles only for the clients they did not create", async () => {
+    const repository = fleet();
+    const { service } = build(repository);
+
+    const [views, total] = await service.listClients(alice, { limit: 10, offset: 0 });
+
+    expect(total).toBe(3);
+    expect(Object.fromEntries(views.map(({ client, relation }) => [client.id, relation]))).toEqual({
+      [CLIENT_ID]: 'creator',
+      [MEMBER_OF_ADMIN]: 'client_admin',
+      [MEMBER_OF_USER]: 'client_user',
+    });
+    expect(repository.findMemberRoles).toHaveBeenCalledWith(ALICE, [MEMBER_OF_ADMIN, MEMBER_OF_USER]);
+  });
+
+  it('refuses a filter by an environment that is not configured, naming the query parameter', async () => {
+    const { service, repository } = build(fleet());
+
+    const error = await refusal(service.listClients(alice, { limit: 10, offset: 0, environment: 'qa' }));
+
+    expect(error.details?.['fields']).toEqual([
+      { field: 'environment', location: 'query', message: 'must be one of: production, staging' },
+    ]);
+    expect(repository.findPage).not.toHaveBeenCalled();
+  });
+
+  it('reads no membership for a global admin or the API-key holder: they relate to every client as admins', async () => {
+    for (const principal of [userPrincipal(BOB, true), API_KEY_PRINCIPAL]) {
+      const repository = fleet();
+      const { service } = build(repository);
+
+      const [views] = await service.listClients(principal, { limit: 10, offset: 0 });
+
+      expect(views.map(({ relation }) => relation)).toEqual(['global_admin', 'global_admin', 'global_admin']);
+      expect(repository.findMemberRoles).not.toHaveBeenCalled();
+    }
+  });
+});
+
 describe('ClientsService.getClient and verifyClient', () => {
   const alice = userPrincipal(ALICE);
 
   it('reads a client for display without its secrets', async () => {
     const { service, repository } = setUp(apiKeyClient());
 
-    const client = await service.getClient(alice, CLIENT_ID);
+    const { client, relation } = await service.getClient(alice, CLIENT_ID);
 
+    expect(relation).toBe('creator');
     expect(client.name).toBe('alpha');
     expect(client.apiKey).toBeUndefined();
     expect(repository.findWithMembership).toHaveBeenCalledWith({ kind: 'user', userId: ALICE }, ALICE, CLIENT_ID, {});
@@ -671,6 +819,59 @@ describe('ClientsService.createClient', () => {
     authenticationType: 'api_key',
     agentWsPort: 8080,
   };
+
+  it('puts a new client in the first configured environment unless told otherwise, labels sorted', async () => {
+    const { service, repository } = setUp();
+
+    await service.createClient(alice, base);
+    await service.createClient(alice, { ...base, name: 'labelled', environment: 'staging', labels: { z: '1', a: '' } });
+
+    const inserted = repository.insert.mock.calls.map(([values]) => values);
+    expect(inserted.map((values) => [values.environment, values.labels])).toEqual([
+      ['production', {}],
+      ['staging', { a: '', z: '1' }],
+    ]);
+    expect(Object.keys(inserted[1].labels ?? {})).toEqual(['a', 'z']);
+  });
+
+  it('refuses an environment that is not configured, naming the field and the choices, storing nothing', async () => {
+    const { service, repository } = setUp();
+
+    const error = await refusal(service.createClient(alice, { ...base, environment: 'qa' }));
+
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details?.['fields']).toEqual([
+      { field: 'environment', location: 'body', message: 'must be one of: production, staging' },
+    ]);
+    expect(repository.insert).not.toHaveBeenCalled();
+  });
+
+  it('tells watching consoles of the new client once it is stored, before its first check', async () => {
+    const { service, health, events } = setUp();
+    health.checkAndRecord.mockImplementationOnce(async (client: ClientEntity) => {
+      expect(events.publish).toHaveBeenCalledWith({ type: 'clientCreated', clientId: client.id });
+      return client;
+    });
+
+    await service.createClient(alice, base);
+
+    expect(health.checkAndRecord).toHaveBeenCalledTimes(1);
+  });
+
+  it('marks a client as auto-provisioned only when a provisioning job makes it', async () => {
+    const { service, repository } = setUp();
+
+    const { client: byHand, relation } = await service.createClient(alice, base);
+    const { client: provisioned } = await service.createClient(
+      alice,
+      { ...base, name: 'made by a job' },
+      { autoProvisioned: true },
+    );
+
+    expect(relation).toBe('creator');
+    expect(repository.insert.mock.calls.map(([values]) => values.isAutoProvisioned)).toEqual([false, true]);
+    expect([byHand.isAutoProvisioned, provisioned.isAutoProvisioned]).toEqual([false, true]);
+  });
 
   it('generates an api key when none is given, returns it once, and audits it redacted', async () => {
     const { service, repository, audit, health } = setUp();
@@ -1084,8 +1285,130 @@ describe('ClientsService.bulkUpdateClients', () => {
     expect(repository.rows.size).toBe(2);
   });
 
+  it('acts on the visible clients a filter selects, with a per-item forbidden for those it may not manage', async () => {
+    const MEMBER_OF = '44444444-4444-4444-8444-444444444444';
+    const repository = new FakeClientsRepository()
+      .add(apiKeyClient({ name: 'shop-a' }))
+      .add(apiKeyClient({ id: MEMBER_OF, name: 'shop-b', userId: BOB }))
+      .add(apiKeyClient({ id: INVISIBLE, name: 'shop-c', userId: BOB }))
+      .addMember(MEMBER_OF, ALICE, 'user');
+    const { service } = build(repository);
+
+    const response = await service.bulkUpdateClients(userPrincipal(ALICE), {
+      action: 'deactivate',
+      search: 'shop',
+      dryRun: false,
+    });
+
+    expect(repository.findMatchingIds).toHaveBeenCalledWith({ kind: 'user', userId: ALICE }, expect.anything(), 5000);
+    expect(response.results).toEqual([
+      { id: CLIENT_ID, result: 'ok' },
+      { id: MEMBER_OF, result: 'forbidden' },
+    ]);
+    expect(repository.rows.get(CLIENT_ID)?.status).toBe('inactive');
+    expect(repository.rows.get(MEMBER_OF)?.status).toBe('active');
+  });
+
+  it('refuses a filter run over more than 5,000 clients with 422, doing nothing', async () => {
+    const { service, repository } = setUp(apiKeyClient());
+    repository.findMatchingIds.mockResolvedValueOnce({ ids: [CLIENT_ID], total: 5001 });
+
+    const error = await refusal(
+      service.bulkUpdateClients(userPrincipal(ALICE), { action: 'delete', selector: 'app=shop', dryRun: true }),
+    );
+
+    expect({ code: error.code, status: error.status, details: error.details }).toEqual({
+      code: 'BULK_TOO_MANY_CLIENTS',
+      status: 422,
+      details: { matched: 5001, limit: 5000 },
+    });
+    expect(repository.findManyWithMembership).not.toHaveBeenCalled();
+    expect(repository.rows.size).toBe(1);
+  });
+
+  it('adds labels per client, audited as a bulk update; one that would pass 20 labels gets its own error', async () => {
+    const FULL = '55555555-5555-4555-8555-555555555555';
+    const twenty = Object.fromEntries(Array.from({ length: 20 }, (_, index) => [`k${index}`, 'v']));
+    const { service, repository, audit, events } = setUp(
+      apiKeyClient({ labels: { region: 'eu' } }),
+      apiKeyClient({ id: FULL, labels: twenty }),
+    );
+    const request = { action: 'add_labels' as const, ids: [CLIENT_ID, FULL], labels: { tier: 'web' } };
+
+    const preview = await service.bulkUpdateClients(userPrincipal(ALICE), { ...request, dryRun: true });
+    expect(preview.results).toEqual([
+      { id: CLIENT_ID, result: 'ok', message: 'would add_labels' },
+      { id: FULL, result: 'VALIDATION_FAILED', message: 'would have 21 labels; at most 20' },
+    ]);
+    expect(repository.save).not.toHaveBeenCalled();
+
+    const applied = await service.bulkUpdateClients(userPrincipal(ALICE), { ...request, dryRun: false });
+    expect(applied.results.map((result) => result.result)).toEqual(['ok', 'VALIDATION_FAILED']);
+    expect(repository.rows.get(CLIENT_ID)?.labels).toEqual({ region: 'eu', tier: 'web' });
+    expect(repository.rows.get(FULL)?.labels).toEqual(twenty);
+    expect(audit.record.mock.calls.map(([entry]) => entry)).toEqual([
+      {
+        action: 'client.update',
+        targetType: 'client',
+        targetId: CLIENT_ID,
+        changes: { labels: { from: { region: 'eu' }, to: { region: 'eu', tier: 'web' } } },
+        details: { bulk: true },
+      },
+    ]);
+    expect(events.publish.mock.calls).toEqual([[{ type: 'clientChanged', clientId: CLIENT_ID }]]);
+  });
+
+  it('removes labels and sets environments, auditing only clients that changed', async () => {
+    const OTHER = '55555555-5555-4555-8555-555555555555';
+    const { service, repository, audit } = setUp(
+      apiKeyClient({ labels: { region: 'eu', tier: 'web' } }),
+      apiKeyClient({ id: OTHER, environment: 'staging', labels: {} }),
+    );
+    const ids = [CLIENT_ID, OTHER];
+
+    await service.bulkUpdateClients(userPrincipal(ALICE), {
+      action: 'remove_labels',
+      ids,
+      labelKeys: ['tier'],
+      dryRun: false,
+    });
+    await service.bulkUpdateClients(userPrincipal(ALICE), {
+      action: 'set_environment',
+      ids,
+      targetEnvironment: 'staging',
+      dryRun: false,
+    });
+
+    expect(repository.rows.get(CLIENT_ID)).toMatchObject({ environment: 'staging', labels: { region: 'eu' } });
+    expect(audit.record.mock.calls.map(([entry]) => [entry.targetId, entry.changes])).toEqual([
+      [CLIENT_ID, { labels: { from: { region: 'eu', tier: 'web' }, to: { region: 'eu' } } }],
+      [CLIENT_ID, { environment: { from: 'production', to: 'staging' } }],
+    ]);
+  });
+
+  it('refuses an environment that is not configured, naming targetEnvironment or environment', async () => {
+    const { service, repository } = setUp(apiKeyClient());
+
+    const target = await refusal(
+      service.bulkUpdateClients(userPrincipal(ALICE), {
+        action: 'set_environment',
+        ids: [CLIENT_ID],
+        targetEnvironment: 'qa',
+        dryRun: false,
+      }),
+    );
+    const filter = await refusal(
+      service.bulkUpdateClients(userPrincipal(ALICE), { action: 'activate', environment: 'qa', dryRun: false }),
+    );
+
+    expect([fieldsOf(target), fieldsOf(filter)]).toEqual([['targetEnvironment'], ['environment']]);
+    expect(repository.findManyWithMembership).not.toHaveBeenCalled();
+  });
+
   it('verifies active clients with their secrets loaded and reports each health', async () => {
-    const { service, health, repository } = setUp(apiKeyClient({ healthState: 'degraded', healthReason: 'Slow' }));
+    const { service, health, repository, audit } = setUp(
+      apiKeyClient({ healthState: 'degraded', healthReason: 'Slow' }),
+    );
 
     const response = await service.bulkUpdateClients(userPrincipal(ALICE), {
       action: 'verify',
@@ -1102,6 +1425,14 @@ describe('ClientsService.bulkUpdateClients', () => {
       },
     );
     expect(health.checkAndRecordMany).toHaveBeenCalledWith([expect.objectContaining({ apiKey: OLD_KEY })]);
+    expect(audit.record).toHaveBeenCalledTimes(1);
+    expect(audit.record.mock.calls[0][0]).toEqual({
+      action: 'client.verify',
+      targetType: 'client',
+      targetId: CLIENT_ID,
+      outcome: 'failure',
+      details: { bulk: true, health: 'degraded', reason: 'Slow' },
+    });
     expect(response.results).toEqual([
       {
         id: CLIENT_ID,
@@ -1124,6 +1455,20 @@ describe('ClientsService.bulkUpdateClients', () => {
       { id: CLIENT_ID, result: 'CLIENT_INACTIVE', message: 'inactive clients are not called' },
     ]);
     expect(health.checkAndRecordMany).not.toHaveBeenCalled();
+  });
+
+  it('checks nothing and audits nothing on a dry run of verify', async () => {
+    const { service, health, audit } = setUp(apiKeyClient());
+
+    const response = await service.bulkUpdateClients(userPrincipal(ALICE), {
+      action: 'verify',
+      ids: [CLIENT_ID],
+      dryRun: true,
+    });
+
+    expect(response.results).toEqual([{ id: CLIENT_ID, result: 'ok', message: 'would verify' }]);
+    expect(health.checkAndRecordMany).not.toHaveBeenCalled();
+    expect(audit.record).not.toHaveBeenCalled();
   });
 
   it('deactivates visible clients, audits each as bulk, and skips those already inactive', async () => {
@@ -1205,8 +1550,9 @@ describe('ClientsService with client memberships', () => {
     it('may update the client, audited in the transaction', async () => {
       const { service, repository, audit } = setUpMembership('admin');
 
-      const updated = await service.updateClient(alice, CLIENT_ID, { name: 'by client admin' });
+      const { client: updated, relation } = await service.updateClient(alice, CLIENT_ID, { name: 'by client admin' });
 
+      expect(relation).toBe('client_admin');
       expect(updated.name).toBe('by client admin');
       expect(repository.rows.get(CLIENT_ID)?.name).toBe('by client admin');
       expect(audit.record).toHaveBeenCalledWith(
@@ -1221,7 +1567,7 @@ describe('ClientsService with client memberships', () => {
       const clientChanged = { type: 'clientChanged', clientId: CLIENT_ID };
 
       await expect(service.setClientStatus(alice, CLIENT_ID, 'inactive')).resolves.toMatchObject({
-        status: 'inactive',
+        client: { status: 'inactive' },
       });
       expect(events.publish.mock.calls).toEqual([[accessChanged]]);
       await service.rotateClientKey(alice, CLIENT_ID, { apiKey: NEW_KEY, force: true });
@@ -1276,9 +1622,10 @@ describe('ClientsService with client memberships', () => {
     it('may read the client (without secrets) and its health history', async () => {
       const { service, repository } = setUpMembership('user');
 
-      const client = await service.getClient(alice, CLIENT_ID);
+      const { client, relation } = await service.getClient(alice, CLIENT_ID);
       await service.listHealthHistory(alice, CLIENT_ID, { limit: 10, offset: 5 });
 
+      expect(relation).toBe('client_user');
       expect(client.apiKey).toBeUndefined();
       expect(repository.findHealthHistory).toHaveBeenCalledWith(CLIENT_ID, 10, 5);
     });

@@ -1,17 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { EndpointPolicy, KeycloakTokenProvider } from '@agent-controller/agent-manager-client';
-import { AuditService, diffFields } from '@agent-controller/audit';
+import { AuditEntry, AuditService, diffFields } from '@agent-controller/audit';
 import { DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
-import { isDatabaseUnavailable, isUniqueViolation } from '@agent-controller/database';
+import { isDatabaseUnavailable, isForeignKeyViolation, isUniqueViolation } from '@agent-controller/database';
 import {
   BulkClientRequest,
   BulkClientResponse,
+  ClientFilter,
+  ClientHealthStrips,
+  ClientRole,
   ClientStatus,
   CLIENTS_SUMMARY_LIST_LIMIT,
+  HEALTH_STRIP_HOURS,
   ClientsSummary,
   CreateClientRequest,
   isWeakApiKey,
   ListClientsQuery,
+  MAX_BULK_SELECTED,
   PagingQuery,
   RotateClientKeyRequest,
   ServerOnDelete,
@@ -20,14 +25,40 @@ import {
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { ClientAccess } from './client-access';
-import { ClientAccessPolicy, ClientAction, clientInactive, clientNotFound } from './client-access.policy';
+import {
+  ClientAccessPolicy,
+  ClientAction,
+  clientInactive,
+  clientNotFound,
+  ClientRelation,
+} from './client-access.policy';
 import { ClientHealthEventEntity } from './client-health-event.entity';
+import { buildHealthStrip, healthStripStart } from './client-health-strip';
 import { ClientEntity } from './client.entity';
-import { toClientResponse } from './client.mapper';
+import {
+  BULK_FIELDS,
+  BulkFieldAction,
+  bulkFieldChange,
+  BulkFields,
+  bulkFieldsOf,
+  isBulkFieldAction,
+} from './client-bulk-changes';
+import { ClientEnvironments } from './client-environments';
+import { canonicalLabels, mergeLabels } from './client-labels';
+import { ClientView, toClientHealth } from './client.mapper';
 import { ClientsRepository } from './clients.repository';
 import { ClientHealthRecorder } from './client-health.recorder';
 import { ClientServer, ClientServers } from './client-servers';
 import { CheckResult } from './connection-checker';
+import { noSuchTeam, TeamField } from './teams/team-rights';
+import { newClientInTokenScope } from './token-scope';
+import { TeamEntity } from './teams/team.entity';
+import { TeamsService } from './teams/teams.service';
+
+/** A client's port when neither its request nor its team names one. */
+const DEFAULT_AGENT_WS_PORT = 8080;
+const TEAM_ID: TeamField = { field: 'teamId', location: 'body' };
+const TARGET_TEAM_ID: TeamField = { field: 'targetTeamId', location: 'body' };
 
 const AUDITED_FIELDS = [
   'name',
@@ -41,6 +72,9 @@ const AUDITED_FIELDS = [
   'keycloakAuthServerUrl',
   'agentWsPort',
   'status',
+  'environment',
+  'labels',
+  'teamId',
 ] as const;
 const SECRET_FIELDS = ['apiKey', 'keycloakClientSecret'] as const;
 
@@ -63,6 +97,18 @@ const nameTaken = () =>
 function missingCredential(field: string): DomainError {
   return new DomainError('VALIDATION_FAILED', `${field} is required when switching to this authentication type`, {
     fields: [{ field, location: 'body', message: 'required when switching authenticationType' }],
+  });
+}
+
+function missingRealm(): DomainError {
+  return new DomainError('VALIDATION_FAILED', 'keycloakRealm is required: the team sets no default realm', {
+    fields: [{ field: 'keycloakRealm', location: 'body', message: 'required for keycloak authentication' }],
+  });
+}
+
+function tooManyLabels(problem: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', `With the team's default labels the client ${problem}`, {
+    fields: [{ field: 'labels', location: 'body', message: problem }],
   });
 }
 
@@ -113,8 +159,7 @@ function clientHasServer(client: ClientEntity, server: ClientServer): DomainErro
   );
 }
 
-export interface ClientWithKey {
-  client: ClientEntity;
+export interface ClientWithKey extends ClientView {
   apiKey?: string;
 }
 
@@ -134,10 +179,28 @@ export class ClientsService {
     private readonly audit: AuditService,
     private readonly servers: ClientServers,
     private readonly events: FleetEvents,
+    private readonly environments: ClientEnvironments,
+    private readonly teams: TeamsService,
   ) {}
 
-  listClients(principal: RequestPrincipal, query: ListClientsQuery): Promise<[ClientEntity[], number]> {
-    return this.clients.findPage(this.policy.visibility(principal), query);
+  /** One page of the clients the caller may see, each with the caller's relation to it. */
+  async listClients(principal: RequestPrincipal, query: ListClientsQuery): Promise<[ClientView[], number]> {
+    if (query.environment !== undefined) this.environments.check(query.environment, 'environment', 'query');
+    const [clients, total] = await this.clients.findPage(this.policy.visibility(principal), query);
+    // Only a member's role needs reading: global admins and creators are known from the principal and the row.
+    const memberOf = clients.filter((client) => !principal.isGlobalAdmin && client.userId !== principal.userId);
+    const roles =
+      principal.userId && memberOf.length > 0
+        ? await this.clients.findMemberRoles(
+            principal.userId,
+            memberOf.map((client) => client.id),
+          )
+        : new Map<string, ClientRole>();
+    const views = clients.map((client) => ({
+      client,
+      relation: this.policy.relation(principal, { client, memberRole: roles.get(client.id) ?? null }),
+    }));
+    return [views, total];
   }
 
   /** The fleet overview: what the caller may see, counted in one query; "recently" is the last hour. */
@@ -168,15 +231,54 @@ export class ClientsService {
     };
   }
 
-  getClient(principal: RequestPrincipal, id: string): Promise<ClientEntity> {
-    return this.access.authorizeClient(principal, id, 'read');
+  /** The last 24 hours of health of the listed clients the caller may see, each hour at its worst; one query. */
+  async healthStrips(principal: RequestPrincipal, ids: string[], now = new Date()): Promise<ClientHealthStrips> {
+    const from = healthStripStart(now);
+    const sources = await this.clients.findHealthStripSources(this.policy.visibility(principal), ids, from);
+    const byId = new Map(sources.map((source) => [source.id, source]));
+    return {
+      from: from.toISOString(),
+      hours: HEALTH_STRIP_HOURS,
+      strips: ids.flatMap((id) => {
+        const source = byId.get(id);
+        return source ? [{ id, hours: buildHealthStrip(source, from) }] : [];
+      }),
+    };
   }
 
-  async createClient(principal: RequestPrincipal, request: CreateClientRequest): Promise<ClientWithKey> {
+  getClient(principal: RequestPrincipal, id: string): Promise<ClientView> {
+    return this.access.authorizeClientAccess(principal, id, 'read');
+  }
+
+  /** `autoProvisioned`: made by a provisioning job for the server it created (not a field callers may set). */
+  async createClient(
+    principal: RequestPrincipal,
+    request: CreateClientRequest,
+    { autoProvisioned = false }: { autoProvisioned?: boolean } = {},
+  ): Promise<ClientWithKey> {
     const endpoint = await this.endpoints.checkEndpoint(request.endpoint);
+    const environment =
+      request.environment === undefined
+        ? this.environments.defaultName
+        : this.environments.check(request.environment, 'environment');
+    const team = request.teamId ? await this.teamToJoin(principal, null, request.teamId) : null;
     const isApiKey = request.authenticationType === 'api_key';
     const apiKey = isApiKey ? (request.apiKey ?? generateApiKey()) : null;
-    const keycloakAuthServerUrl = isApiKey ? null : await this.checkKeycloakServer(request.keycloakAuthServerUrl);
+    // The team's defaults fill what the request leaves out.
+    const keycloakRealm = isApiKey ? null : (request.keycloakRealm ?? team?.defaultKeycloakRealm ?? null);
+    if (!isApiKey && !keycloakRealm) throw missingRealm();
+    const keycloakAuthServerUrl = isApiKey
+      ? null
+      : await this.checkKeycloakServer(
+          request.keycloakAuthServerUrl ?? team?.defaultKeycloakAuthServerUrl ?? undefined,
+        );
+    const labels = mergeLabels(team?.defaultLabels ?? {}, request.labels ?? {});
+    if ('problem' in labels) throw tooManyLabels(labels.problem);
+    if (!newClientInTokenScope(principal.token, { teamId: team?.id ?? null, labels: labels.labels })) {
+      throw new DomainError('FORBIDDEN', "The client would be outside this API token's clients", {
+        reason: 'token_access',
+      });
+    }
     const created = await this.inTransaction(async (manager) => {
       const client = await this.clients.insert(
         {
@@ -188,11 +290,15 @@ export class ClientsService {
           weakApiKey: isWeakApiKey(apiKey),
           keycloakClientId: isApiKey ? null : (request.keycloakClientId ?? null),
           keycloakClientSecret: isApiKey ? null : (request.keycloakClientSecret ?? null),
-          keycloakRealm: isApiKey ? null : (request.keycloakRealm ?? null),
+          keycloakRealm,
           keycloakAuthServerUrl: keycloakAuthServerUrl ?? null,
-          agentWsPort: request.agentWsPort,
+          agentWsPort: request.agentWsPort ?? team?.defaultAgentWsPort ?? DEFAULT_AGENT_WS_PORT,
           userId: principal.userId,
           keyCreatedAt: new Date(),
+          isAutoProvisioned: autoProvisioned,
+          environment,
+          labels: labels.labels,
+          teamId: team?.id ?? null,
         },
         manager,
       );
@@ -207,6 +313,7 @@ export class ClientsService {
       );
       return client;
     });
+    this.events.publish({ type: 'clientCreated', clientId: created.id });
     // Verified after the commit: a slow or dead remote never holds a transaction open. The client is stored by
     // now, so losing the database while recording its health must not answer "not created": the prober records
     // it later.
@@ -214,27 +321,54 @@ export class ClientsService {
       if (isDatabaseUnavailable(error)) return created;
       throw error;
     });
-    return { client: verified, apiKey: apiKey ?? undefined };
+    return { client: verified, relation: creatorRelation(principal), apiKey: apiKey ?? undefined };
   }
 
-  async updateClient(principal: RequestPrincipal, id: string, request: UpdateClientRequest): Promise<ClientEntity> {
+  async updateClient(principal: RequestPrincipal, id: string, request: UpdateClientRequest): Promise<ClientView> {
     const endpoint = request.endpoint === undefined ? undefined : await this.endpoints.checkEndpoint(request.endpoint);
     const keycloakAuthServerUrl = await this.checkKeycloakServer(request.keycloakAuthServerUrl);
-    const { client, reverify, changed } = await this.inTransaction(async (manager) => {
-      const client = await this.lockManageable(principal, id, manager);
-      const before = { ...client };
+    if (request.environment !== undefined) this.environments.check(request.environment, 'environment');
+    const { client, relation, reverify, changed, moved } = await this.inTransaction(async (manager) => {
+      const { client, relation } = await this.lockManageable(principal, id, manager);
+      const before = { ...client, labels: canonicalLabels(client.labels) };
+      const moved =
+        request.teamId !== undefined && request.teamId !== client.teamId
+          ? { from: client.teamId, to: request.teamId }
+          : null;
+      if (moved) {
+        if (moved.to !== null) await this.teamToJoin(principal, moved.from, moved.to, manager);
+        else (await this.teams.rightsOf(principal, manager)).assertMayMove(moved.from, null, TEAM_ID);
+        client.teamId = moved.to;
+      }
       applyUpdate(client, { ...request, endpoint, keycloakAuthServerUrl });
       const saved = await this.clients.save(client, manager);
-      const changes = diffFields(before, saved, AUDITED_FIELDS, SECRET_FIELDS);
-      await this.audit.record({ action: 'client.update', targetType: 'client', targetId: id, changes }, manager);
-      const connectionChanged = Object.keys(changes).some(
-        (field) => field !== 'name' && field !== 'description' && field !== 'status',
+      const changes = diffFields(
+        before,
+        { ...saved, labels: canonicalLabels(saved.labels) },
+        AUDITED_FIELDS,
+        SECRET_FIELDS,
       );
-      return { client: saved, reverify: connectionChanged, changed: Object.keys(changes).length > 0 };
+      await this.audit.record({ action: 'client.update', targetType: 'client', targetId: id, changes }, manager);
+      const connectionChanged = Object.keys(changes).some((field) => !NOT_CONNECTION_FIELDS.has(field));
+      return {
+        client: saved,
+        relation,
+        reverify: connectionChanged,
+        changed: Object.keys(changes).length > 0,
+        moved,
+      };
     });
     this.tokens.forget(client.id);
-    if (changed) this.clientChanged(id);
-    return reverify && client.status === 'active' ? this.health.checkAndRecord(client) : client;
+    // A move changes who reaches the client: their caches and open links are checked again, and the members of
+    // both teams hear of it on their watching consoles.
+    if (moved) {
+      this.accessChanged(id);
+      await this.teams.clientMoved(id, [moved.from, moved.to]);
+    } else if (changed) this.clientChanged(id);
+    return {
+      client: reverify && client.status === 'active' ? await this.health.checkAndRecord(client) : client,
+      relation,
+    };
   }
 
   /**
@@ -249,7 +383,7 @@ export class ClientsService {
     // Outside the transaction: a slow cloud never holds a lock, and a failure leaves the client as it was.
     if (server && serverChoice === 'delete') await this.servers.deleteServer(server);
     await this.inTransaction(async (manager) => {
-      const client = await this.lockManageable(principal, id, manager);
+      const { client } = await this.lockManageable(principal, id, manager);
       await this.clients.delete(id, manager);
       if (server && serverChoice === 'keep') await this.servers.keepServer(server, manager);
       await this.audit.record(
@@ -306,8 +440,8 @@ export class ClientsService {
         : null;
     const accepted = check?.config !== undefined;
     if (check && !accepted && !request.force) throw keyNotAccepted(current, check);
-    const saved = await this.inTransaction(async (manager) => {
-      const client = await this.lockManageable(principal, id, manager);
+    const { saved, relation } = await this.inTransaction(async (manager) => {
+      const { client, relation } = await this.lockManageable(principal, id, manager);
       assertRotatable(client);
       setApiKey(client, request.apiKey);
       client.keyRotatedAt = new Date();
@@ -326,21 +460,21 @@ export class ClientsService {
         },
         manager,
       );
-      return saved;
+      return { saved, relation };
     });
     this.clientChanged(id);
     const client = check ? await this.health.recordResult(saved, check) : saved;
-    return { client, apiKey: request.apiKey };
+    return { client, relation, apiKey: request.apiKey };
   }
 
-  async setClientStatus(principal: RequestPrincipal, id: string, status: ClientStatus): Promise<ClientEntity> {
-    const client = await this.inTransaction(async (manager) => {
-      const client = await this.lockManageable(principal, id, manager);
-      return this.applyStatus(client, status, manager);
+  async setClientStatus(principal: RequestPrincipal, id: string, status: ClientStatus): Promise<ClientView> {
+    const view = await this.inTransaction(async (manager) => {
+      const { client, relation } = await this.lockManageable(principal, id, manager);
+      return { client: await this.applyStatus(client, status, manager), relation };
     });
     if (status === 'inactive') this.accessChanged(id);
     else this.clientChanged(id);
-    return client;
+    return view;
   }
 
   async listHealthHistory(
@@ -352,28 +486,51 @@ export class ClientsService {
     return this.clients.findHealthHistory(id, paging.limit, paging.offset);
   }
 
-  /** Applies one action to many clients; each id gets its own result, and `dryRun` changes nothing. */
+  /**
+   * Applies one action to many clients, given by ids or selected by filters (at most MAX_BULK_SELECTED, else 422
+   * BULK_TOO_MANY_CLIENTS: nothing is done). Each client gets its own result; `dryRun` changes nothing.
+   */
   async bulkUpdateClients(principal: RequestPrincipal, request: BulkClientRequest): Promise<BulkClientResponse> {
-    const visible = await this.clients.findManyWithMembership(
-      this.policy.visibility(principal),
-      principal.userId,
-      request.ids,
-      {
-        withSecrets: request.action === 'verify',
-      },
-    );
+    if (request.environment !== undefined) this.environments.check(request.environment, 'environment');
+    if (request.targetEnvironment !== undefined)
+      this.environments.check(request.targetEnvironment, 'targetEnvironment');
+    const visibility = this.policy.visibility(principal);
+    // Only a move reads the caller's team roles.
+    const teamRights = request.action === 'move_to_team' ? await this.teams.rightsOf(principal) : undefined;
+    if (request.targetTeamId && teamRights) {
+      await this.teams.findVisible(teamRights, request.targetTeamId, TARGET_TEAM_ID);
+    }
+    const ids = request.ids ?? (await this.selectForBulk(principal, request));
+    const visible =
+      ids.length === 0
+        ? []
+        : await this.clients.findManyWithMembership(visibility, principal.userId, ids, {
+            withSecrets: request.action === 'verify',
+          });
     const byId = new Map(visible.map((found) => [found.client.id, found]));
+    const teams = await this.teamsOf(
+      request.action,
+      visible.map(({ client }) => client),
+    );
     const needed: ClientAction = request.action === 'verify' ? 'operate' : 'manage';
     const results: BulkClientResponse['results'] = [];
     const actionable: ClientEntity[] = [];
-    for (const id of request.ids) {
+    for (const id of ids) {
       const found = byId.get(id);
       const relation = found ? this.policy.relation(principal, found) : 'none';
       const client = found?.client;
+      const change =
+        client && isBulkFieldAction(request.action)
+          ? bulkFieldChange(client, { ...request, action: request.action }, teams)
+          : undefined;
       if (!client || relation === 'none') results.push({ id, result: 'not_found' });
-      else if (!this.policy.allows(relation, needed)) results.push({ id, result: 'forbidden' });
-      else if (request.action === 'verify' && client.status === 'inactive') {
+      else if (!this.policy.permits(principal, relation, needed)) results.push({ id, result: 'forbidden' });
+      else if (request.action === 'move_to_team' && !teamRights?.mayMove(client.teamId, request.targetTeamId ?? null)) {
+        results.push({ id, result: 'forbidden', message: 'needs admin rights on its team and the target team' });
+      } else if (request.action === 'verify' && client.status === 'inactive') {
         results.push({ id, result: 'CLIENT_INACTIVE', message: 'inactive clients are not called' });
+      } else if (change && 'problem' in change) {
+        results.push({ id, result: 'VALIDATION_FAILED', message: change.problem });
       } else {
         actionable.push(client);
         results.push({ id, result: 'ok', ...(request.dryRun ? { message: `would ${request.action}` } : {}) });
@@ -386,7 +543,28 @@ export class ClientsService {
       const checked = await this.health.checkAndRecordMany(actionable);
       for (const result of results) {
         const client = checked.get(result.id);
-        if (client) result.health = toClientResponse(client).health;
+        if (!client) continue;
+        result.health = toClientHealth(client);
+        // A bulk check calls many remotes at once: the trail says who did, and what each answered.
+        await this.audit.record({
+          action: 'client.verify',
+          targetType: 'client',
+          targetId: client.id,
+          outcome: client.healthState === 'healthy' ? 'success' : 'failure',
+          details: { bulk: true, health: client.healthState, reason: client.healthReason },
+        });
+      }
+      await this.clients.touchLastUsed([...checked.keys()], new Date());
+      return { action: request.action, dryRun: false, results };
+    }
+    if (isBulkFieldAction(request.action)) {
+      const fieldRequest = { ...request, action: request.action };
+      const changed = await this.inTransaction((manager) =>
+        this.applyFieldChanges(actionable, fieldRequest, teams, results, manager),
+      );
+      for (const id of changed) {
+        if (request.action === 'move_to_team') this.accessChanged(id);
+        else this.clientChanged(id);
       }
       return { action: request.action, dryRun: false, results };
     }
@@ -419,6 +597,80 @@ export class ClientsService {
       else this.accessChanged(client.id);
     }
     return { action: request.action, dryRun: false, results };
+  }
+
+  /** The ids a filter run acts on: what the caller can see and the filters match, newest first, within the cap. */
+  private async selectForBulk(principal: RequestPrincipal, filter: ClientFilter): Promise<string[]> {
+    const { ids, total } = await this.clients.findMatchingIds(
+      this.policy.visibility(principal),
+      filter,
+      MAX_BULK_SELECTED,
+    );
+    if (total > MAX_BULK_SELECTED) {
+      throw new DomainError(
+        'BULK_TOO_MANY_CLIENTS',
+        `${total} clients match; a bulk run takes at most ${MAX_BULK_SELECTED}. Nothing was done: narrow the selection (selector, environment, status, health, search) or run it in parts`,
+        { matched: total, limit: MAX_BULK_SELECTED },
+      );
+    }
+    return ids;
+  }
+
+  /** The teams of these clients, for an action that reads them (`apply_team_defaults`). */
+  private async teamsOf(
+    action: BulkClientRequest['action'],
+    clients: ClientEntity[],
+  ): Promise<Map<string, TeamEntity>> {
+    if (action !== 'apply_team_defaults') return new Map();
+    const ids = [...new Set(clients.flatMap((client) => (client.teamId ? [client.teamId] : [])))];
+    return new Map((await this.teams.findTeams(ids)).map((team) => [team.id, team]));
+  }
+
+  /**
+   * A bulk change of fields (environment, labels, team, team defaults), set-based so thousands of clients take a few
+   * statements: the rows are locked together, the change worked out again on each locked row (it may have changed
+   * since it was read), then written and audited (`client.update`, per client) in one go. Returns the ids that
+   * changed.
+   */
+  private async applyFieldChanges(
+    clients: ClientEntity[],
+    request: BulkClientRequest & { action: BulkFieldAction },
+    teams: ReadonlyMap<string, TeamEntity>,
+    results: BulkClientResponse['results'],
+    manager: EntityManager,
+  ): Promise<string[]> {
+    const resultOf = new Map(results.map((result) => [result.id, result]));
+    const locked = await this.clients.lockManyById(
+      clients.map((client) => client.id),
+      manager,
+    );
+    const updates: (BulkFields & { id: string })[] = [];
+    const entries: AuditEntry[] = [];
+    for (const client of locked) {
+      const change = bulkFieldChange(client, request, teams);
+      if ('problem' in change) {
+        Object.assign(resultOf.get(client.id) ?? {}, { result: 'VALIDATION_FAILED', message: change.problem });
+        continue;
+      }
+      const after = { ...change, labels: canonicalLabels(change.labels) };
+      const changes = diffFields(
+        { ...bulkFieldsOf(client), labels: canonicalLabels(client.labels) },
+        after,
+        BULK_FIELDS,
+      );
+      if (Object.keys(changes).length === 0) continue;
+      updates.push({ id: client.id, ...after });
+      entries.push({
+        action: 'client.update',
+        targetType: 'client',
+        targetId: client.id,
+        changes,
+        details: { bulk: true },
+      });
+    }
+    await this.clients.updateBulkFields(updates, manager);
+    await this.audit.recordMany(entries, manager);
+    return updates.map((update) => update.id);
   }
 
   /**
@@ -481,12 +733,28 @@ export class ClientsService {
     return typeof url === 'string' ? ((await this.endpoints.checkEndpoint(url, 'keycloakAuthServerUrl')) as T) : url;
   }
 
+  /**
+   * The team a client joins (from team `from`, or from none), when the caller sees it (else 404 naming `teamId`)
+   * and administers both teams (else 403).
+   */
+  private async teamToJoin(
+    principal: RequestPrincipal,
+    from: string | null,
+    to: string,
+    manager?: EntityManager,
+  ): Promise<TeamEntity> {
+    const rights = await this.teams.rightsOf(principal, manager);
+    const team = await this.teams.findVisible(rights, to, TEAM_ID, manager);
+    rights.assertMayMove(from, to, TEAM_ID);
+    return team;
+  }
+
   /** Finds a client the caller can see (else 404), checks management rights (else 403), and locks it. */
-  private async lockManageable(principal: RequestPrincipal, id: string, manager: EntityManager): Promise<ClientEntity> {
-    await this.access.authorizeClient(principal, id, 'manage', { manager });
+  private async lockManageable(principal: RequestPrincipal, id: string, manager: EntityManager): Promise<ClientView> {
+    const { relation } = await this.access.authorizeClientAccess(principal, id, 'manage', { manager });
     const locked = await this.clients.lockById(id, manager);
     if (!locked) throw clientNotFound();
-    return locked;
+    return { client: locked, relation };
   }
 
   private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -494,10 +762,20 @@ export class ClientsService {
       return await this.clients.transaction(work);
     } catch (error) {
       if (isUniqueViolation(error, 'UQ_clients_name_lower')) throw nameTaken();
+      // The team was deleted while the client was put in it.
+      if (isForeignKeyViolation(error, 'FK_clients_team_id')) throw noSuchTeam(TEAM_ID);
       throw error;
     }
   }
 }
+
+/** Whoever creates a client is its creator, unless they are a global admin (who relates to every client so). */
+function creatorRelation(principal: RequestPrincipal): ClientRelation {
+  return principal.isGlobalAdmin ? 'global_admin' : 'creator';
+}
+
+/** Changes that leave the remote's address and credentials alone, so the client is not checked again. */
+const NOT_CONNECTION_FIELDS = new Set(['name', 'description', 'status', 'environment', 'labels', 'teamId']);
 
 const KEYCLOAK_FIELDS = ['keycloakClientId', 'keycloakClientSecret', 'keycloakRealm', 'keycloakAuthServerUrl'] as const;
 
@@ -526,6 +804,8 @@ function applyUpdate(client: ClientEntity, request: UpdateClientRequest & { endp
   if (request.description !== undefined) client.description = request.description;
   if (request.endpoint !== undefined) client.endpoint = request.endpoint;
   if (request.agentWsPort !== undefined) client.agentWsPort = request.agentWsPort;
+  if (request.environment !== undefined) client.environment = request.environment;
+  if (request.labels !== undefined) client.labels = canonicalLabels(request.labels);
   if (type !== client.authenticationType) {
     client.authenticationType = type;
     client.keyCreatedAt = new Date();

@@ -31,6 +31,8 @@ function clientEntity(overrides: Partial<ClientEntity> = {}): ClientEntity {
     keyRotatedAt: null,
     lastUsedAt: null,
     isAutoProvisioned: false,
+    environment: 'production',
+    labels: {},
     createdAt: LAST_SEEN,
     updatedAt: LAST_SEEN,
     ...overrides,

@@ -13,6 +13,8 @@ import {
   setClientStatusRequestSchema,
   updateClientRequestSchema,
   verifyClientResponseSchema,
+  clientHealthStripsQuerySchema,
+  clientHealthStripsSchema,
 } from '@agent-controller/shared-contracts';
 
 export class ClientDto extends createZodDto(clientSchema) {}
@@ -28,3 +30,5 @@ export class ClientHealthEventDto extends createZodDto(clientHealthEventSchema) 
 export class VerifyClientResponseDto extends createZodDto(verifyClientResponseSchema) {}
 export class DeleteClientQueryDto extends createZodDto(deleteClientQuerySchema) {}
 export class ClientsSummaryDto extends createZodDto(clientsSummarySchema) {}
+export class ClientHealthStripsQueryDto extends createZodDto(clientHealthStripsQuerySchema) {}
+export class ClientHealthStripsDto extends createZodDto(clientHealthStripsSchema) {}

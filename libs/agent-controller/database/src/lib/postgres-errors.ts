@@ -1,10 +1,21 @@
 /** SQLSTATE codes the services act on. */
 export const PG_UNIQUE_VIOLATION = '23505';
 
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+export const PG_FOREIGN_KEY_VIOLATION = '23503';
+
+function isViolation(error: unknown, sqlState: string, constraint?: string): boolean {
   const driverError = (error as { driverError?: { code?: string; constraint?: string } })?.driverError ?? error;
   const { code, constraint: violated } = (driverError ?? {}) as { code?: string; constraint?: string };
-  return code === PG_UNIQUE_VIOLATION && (constraint === undefined || violated === constraint);
+  return code === sqlState && (constraint === undefined || violated === constraint);
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  return isViolation(error, PG_UNIQUE_VIOLATION, constraint);
+}
+
+/** A row refers to one that is gone (or is still referred to, for a delete). */
+export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
+  return isViolation(error, PG_FOREIGN_KEY_VIOLATION, constraint);
 }
 
 /**

@@ -1,11 +1,13 @@
 import { ClientEntity } from '@agent-controller/clients';
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
 /**
  * Proxied calls of one client in one UTC hour. Every replica adds its own counts to the row (never sets
- * them), so the sum is right however many replicas served the client.
+ * them), so the sum is right however many replicas served the client. Indexed by hour too: the busiest-clients
+ * ranking reads one window of hours of every client (a day of a week's rows), and retention deletes by hour.
  */
 @Entity('client_usage_hourly')
+@Index('IDX_client_usage_hourly_hour', ['hour'])
 export class ClientUsageHourlyEntity {
   @PrimaryColumn({ name: 'client_id', type: 'uuid' })
   clientId!: string;

@@ -1,5 +1,5 @@
 import { ClientUsageHourlyEntity } from './client-usage-hourly.entity';
-import { toClientUsageResponse, usageWindowStart } from './client-usage.mapper';
+import { toClientUsageResponse, toTopUsageResponse, usageWindowStart } from './client-usage.mapper';
 import { emptyLatencyBuckets, latencyBucketIndex } from './latency-buckets';
 
 const CLIENT_ID = '0b7c5a8e-1f7e-4c1e-9d55-0a4a4b0f5b11';
@@ -14,6 +14,28 @@ function row(hour: string, requests: number, errors: number, durations: number[]
 describe('usageWindowStart', () => {
   it('is the start of the hour 23 hours before the current one', () => {
     expect(usageWindowStart(NOW).toISOString()).toBe('2026-05-09T13:00:00.000Z');
+  });
+
+  it('is the start of the current hour for a window of one hour, and a week back for 168', () => {
+    expect(usageWindowStart(NOW, 1).toISOString()).toBe('2026-05-10T12:00:00.000Z');
+    expect(usageWindowStart(NOW, 168).toISOString()).toBe('2026-05-03T13:00:00.000Z');
+  });
+});
+
+describe('toTopUsageResponse', () => {
+  it('keeps the ranking and adds each error rate', () => {
+    const since = new Date('2026-05-09T13:00:00.000Z');
+    const client = { name: 'c', health: 'healthy' as const, status: 'active' as const };
+    const answer = toTopUsageResponse({ hours: 24, by: 'errors' }, since, [
+      { ...client, id: 'b', requests: 8, errors: 2 },
+      { ...client, id: 'a', requests: 400, errors: 1 },
+    ]);
+
+    expect(answer).toMatchObject({ hours: 24, by: 'errors', since: '2026-05-09T13:00:00.000Z' });
+    expect(answer.clients.map(({ id, errorRate }) => [id, errorRate])).toEqual([
+      ['b', 0.25],
+      ['a', 0.0025],
+    ]);
   });
 });
 

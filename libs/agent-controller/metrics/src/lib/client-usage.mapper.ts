@@ -1,11 +1,29 @@
-import { ClientUsage, USAGE_WINDOW_HOURS } from '@agent-controller/shared-contracts';
+import { ClientUsage, TopUsage, TopUsageQuery, USAGE_WINDOW_HOURS } from '@agent-controller/shared-contracts';
 import { ClientUsageHourlyEntity } from './client-usage-hourly.entity';
+import { ClientUsageTotal } from './client-usage.repository';
 import { addLatencyBuckets, emptyLatencyBuckets, latencyPercentile } from './latency-buckets';
 import { HOUR_MS, startOfHour } from './usage-hours';
 
-/** The first hour of the window that ends with the hour `now` is in. */
-export function usageWindowStart(now: Date): Date {
-  return new Date(startOfHour(now).getTime() - (USAGE_WINDOW_HOURS - 1) * HOUR_MS);
+/** The first hour of the window of `hours` hours that ends with the hour `now` is in. */
+export function usageWindowStart(now: Date, hours = USAGE_WINDOW_HOURS): Date {
+  return new Date(startOfHour(now).getTime() - (hours - 1) * HOUR_MS);
+}
+
+/** Ranked totals → the top-usage answer, with each client's error rate. */
+export function toTopUsageResponse(
+  query: Pick<TopUsageQuery, 'hours' | 'by'>,
+  since: Date,
+  clients: ClientUsageTotal[],
+): TopUsage {
+  return {
+    hours: query.hours,
+    since: since.toISOString(),
+    by: query.by,
+    clients: clients.map((client) => ({
+      ...client,
+      errorRate: client.requests === 0 ? 0 : Math.min(1, client.errors / client.requests),
+    })),
+  };
 }
 
 /** Stored hours → the usage answer: every hour of the window, oldest first, missing hours as zeros. */

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { ClientVisibility, clientsListedTo } from '@agent-controller/clients';
+import { ClientStatus, HealthState, TopUsageOrder } from '@agent-controller/shared-contracts';
 import { DataSource, LessThan, MoreThanOrEqual } from 'typeorm';
 import { ClientUsageHourlyEntity } from './client-usage-hourly.entity';
 
@@ -10,6 +12,16 @@ export interface UsageIncrement {
   requests: number;
   errors: number;
   latencyBuckets: number[];
+}
+
+/** One client's calls summed over a window, with what the ranking shows of the client. */
+export interface ClientUsageTotal {
+  id: string;
+  name: string;
+  health: HealthState;
+  status: ClientStatus;
+  requests: number;
+  errors: number;
 }
 
 /** Five parameters a row: well below PostgreSQL's 65535 parameters a statement. */
@@ -63,6 +75,39 @@ export class ClientUsageRepository {
       where: { clientId, hour: MoreThanOrEqual(from) },
       order: { hour: 'ASC' },
     });
+  }
+
+  /**
+   * The clients with the most calls (or errors) from `from` on, among those `visibility` lets the caller see: one
+   * aggregate over the hourly rows, ranked and cut in SQL. Clients without any of the ranked count are left out.
+   */
+  async findTop(
+    visibility: ClientVisibility,
+    from: Date,
+    by: TopUsageOrder,
+    limit: number,
+  ): Promise<ClientUsageTotal[]> {
+    // `by` is one of two column names (checked by the query schema), never caller text.
+    const tieBreak = by === 'requests' ? 'errors' : 'requests';
+    const listed = clientsListedTo(visibility, 'client');
+    const sql = `
+      SELECT client.id, client.name, client.health_state AS health, client.status,
+        SUM(hourly.requests) AS requests, SUM(hourly.errors) AS errors
+      FROM client_usage_hourly hourly JOIN clients client ON client.id = hourly.client_id
+      WHERE hourly.hour >= :from AND ${listed.sql}
+      GROUP BY client.id
+      HAVING SUM(hourly.${by}) > 0
+      ORDER BY SUM(hourly.${by}) DESC, SUM(hourly.${tieBreak}) DESC, client.id
+      LIMIT :limit`;
+    const [query, parameters] = this.dataSource.driver.escapeQueryWithParameters(
+      sql,
+      { from, limit, ...listed.parameters },
+      {},
+    );
+    const rows: (Omit<ClientUsageTotal, 'requests' | 'errors'> & { requests: string; errors: string })[] =
+      await this.dataSource.query(query, parameters);
+    // SUM of int is bigint, which the driver hands over as text.
+    return rows.map((row) => ({ ...row, requests: Number(row.requests), errors: Number(row.errors) }));
   }
 
   async deleteBefore(cutoff: Date): Promise<void> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EndpointPolicy } from '@agent-controller/agent-manager-client';
 import { AuditService } from '@agent-controller/audit';
 import { ClientAccess, ClientsRepository, ClientsService } from '@agent-controller/clients';
@@ -24,6 +24,8 @@ const jobNotFound = () => new DomainError('NOT_FOUND', 'Provisioning job not fou
 /** Provisioning as the API offers it: catalogues, jobs, and the server behind a provisioned client. */
 @Injectable()
 export class ProvisioningService {
+  private readonly logger = new Logger('Provisioning');
+
   constructor(
     private readonly providers: CloudProviders,
     private readonly jobs: ProvisioningJobsRepository,
@@ -40,8 +42,9 @@ export class ProvisioningService {
     return this.providers.all().map(({ type, displayName, configured }) => ({ type, displayName, configured }));
   }
 
-  listServerTypes(type: ProviderType, location?: string): Promise<ServerType[]> {
-    return this.providers.get(type).listServerTypes(location);
+  async listServerTypes(type: ProviderType, location?: string): Promise<ServerType[]> {
+    const types = await this.providers.get(type).listServerTypes(location);
+    return types.map((serverType) => ({ ...serverType, memory: serverType.memoryGb, disk: serverType.diskGb }));
   }
 
   listLocations(type: ProviderType): Promise<Location[]> {
@@ -91,6 +94,8 @@ export class ProvisioningService {
         gitRepositoryUrl: request.gitRepositoryUrl ?? null,
         gitUsername: request.gitUsername ?? null,
         agentDefaultImage: request.agentDefaultImage ?? null,
+        autoEnrichEnabledGlobal: request.autoEnrichEnabledGlobal ?? null,
+        autoEnrichVectorMaxCosineDistance: request.autoEnrichVectorMaxCosineDistance ?? null,
       },
       secrets: JSON.stringify(secrets),
       steps: PROVISIONING_STEPS.map((name) => ({
@@ -142,6 +147,7 @@ export class ProvisioningService {
   async info(principal: RequestPrincipal, clientId: string): Promise<ProvisioningInfo> {
     await this.access.authorize(principal, clientId, 'read');
     const { job, serverId } = await this.provisionedBy(clientId);
+    const [price, serverStatus] = await Promise.all([this.monthlyPrice(job), this.serverStatus(job, serverId)]);
     return {
       clientId,
       jobId: job.id,
@@ -151,6 +157,10 @@ export class ProvisioningService {
       serverType: job.serverType,
       location: job.location,
       ipv4: job.serverIpv4,
+      publicIp: job.serverIpv4,
+      serverStatus,
+      priceMonthly: price?.priceMonthly ?? null,
+      currency: price?.currency ?? null,
       provisionedAt: (job.finishedAt ?? job.createdAt).toISOString(),
     };
   }
@@ -160,6 +170,31 @@ export class ProvisioningService {
     await this.access.authorize(principal, clientId, 'delete_server');
     await this.provisionedBy(clientId);
     await this.clients.deleteClient(principal, clientId, 'delete');
+  }
+
+  /** The server's state at its cloud now; best effort like the price. */
+  private async serverStatus(job: ProvisioningJobEntity, serverId: string): Promise<string | null> {
+    try {
+      return (await this.providers.get(job.providerType).getServer(serverId))?.status ?? null;
+    } catch (error) {
+      this.logger.warn(`No state for ${job.providerType} server ${serverId}: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  /**
+   * What the server costs per month, from the cloud's price list (prices change, so it is asked, not stored).
+   * Best effort: an unconfigured or failing cloud leaves the price unknown instead of hiding where the server is.
+   */
+  private async monthlyPrice(job: ProvisioningJobEntity): Promise<{ priceMonthly: number; currency: string } | null> {
+    try {
+      const types = await this.providers.get(job.providerType).listServerTypes(job.location ?? undefined);
+      const type = types.find((candidate) => candidate.id === job.serverType);
+      return type?.priceMonthly == null ? null : { priceMonthly: type.priceMonthly, currency: type.currency };
+    } catch (error) {
+      this.logger.warn(`No price for ${job.providerType} ${job.serverType}: ${(error as Error).message}`);
+      return null;
+    }
   }
 
   private async provisionedBy(clientId: string): Promise<{ job: ProvisioningJobEntity; serverId: string }> {

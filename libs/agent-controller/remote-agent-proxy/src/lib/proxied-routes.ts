@@ -1,5 +1,5 @@
-import type { Type } from '@nestjs/common';
-import { ApiOkResponse } from '@nestjs/swagger';
+import { applyDecorators, HttpCode, type Type } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { ClientAction } from '@agent-controller/clients';
 import { IdParamsDto } from '@agent-controller/core';
 import {
@@ -200,6 +200,8 @@ export const PROXIED_ROUTES = {
       action: 'configure',
       params: EnvironmentParamsDto,
       audit: 'agent.environment.delete',
+      // The remote answers 204 without a body (contract §5); the relay passes that on.
+      docs: applyDecorators(HttpCode(204), ApiNoContentResponse({ description: 'Deleted; the agent is reconciled' })),
     },
     {
       name: 'deleteAllEnvironmentVariables',

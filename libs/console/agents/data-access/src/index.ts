@@ -19,3 +19,5 @@ export * from './lib/text-encoding';
 export * from './lib/line-diff';
 export * from './lib/automation.api';
 export * from './lib/verify-commands.store';
+export * from './lib/fleet-agents.api';
+export * from './lib/fleet-agents.store';

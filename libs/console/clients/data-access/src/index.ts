@@ -5,3 +5,6 @@ export * from './lib/clients.store';
 export * from './lib/member-permissions';
 export * from './lib/remote-value';
 export * from './lib/usage-chart';
+export * from './lib/client-live';
+export * from './lib/teams.api';
+export * from './lib/teams.store';

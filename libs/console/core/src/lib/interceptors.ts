@@ -4,6 +4,8 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router } from '@angular/router';
 import { catchError, throwError } from 'rxjs';
 import { apiErrorMessage } from './api-error';
+import { EARLY_REQUEST } from './early-requests';
+import { signInUrl } from './session.guard';
 import { SessionStore } from './session.store';
 
 /** Sends the session's credential to our API (never to other origins). */
@@ -24,10 +26,15 @@ export const errorInterceptor: HttpInterceptorFn = (request, next) => {
   const snackBar = inject(MatSnackBar);
   return next(request).pipe(
     catchError((error: unknown) => {
-      if (error instanceof HttpErrorResponse && request.url.startsWith('/api/')) {
+      if (
+        error instanceof HttpErrorResponse &&
+        request.url.startsWith('/api/') &&
+        !request.context.get(EARLY_REQUEST)
+      ) {
         if (error.status === 401 && !request.url.startsWith('/api/auth/')) {
           session.logOut();
-          void router.navigate(['/login']);
+          // Signing in again comes back to the page the session ended on.
+          if (!router.url.startsWith('/login')) void router.navigateByUrl(signInUrl(router, router.url));
         } else if (request.method !== 'GET' || error.status >= 500 || error.status === 0) {
           snackBar.open(apiErrorMessage(error), 'Dismiss', { duration: 8000 });
         }

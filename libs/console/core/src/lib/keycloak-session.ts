@@ -11,6 +11,7 @@ import {
 } from 'angular-auth-oidc-client';
 import { filter, firstValueFrom, map, switchMap, take } from 'rxjs';
 import { KeycloakSession, oidcConfigFor } from './keycloak-sign-in';
+import { apiPaths } from '@agent-controller/shared-contracts/api-paths';
 
 /** KeycloakSession on angular-auth-oidc-client. */
 @Injectable({ providedIn: 'root' })
@@ -77,7 +78,7 @@ export function provideKeycloakSignIn(): EnvironmentProviders {
       provide: StsConfigLoader,
       useFactory: (http: HttpClient) =>
         new StsConfigHttpLoader(
-          http.get<AuthConfig>('/api/auth/config').pipe(
+          http.get<AuthConfig>(apiPaths.auth.config).pipe(
             map((config) => {
               if (!config.keycloak) throw new Error('The controller does not use Keycloak sign-in');
               return oidcConfigFor(config.keycloak, document.baseURI);

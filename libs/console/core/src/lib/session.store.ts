@@ -4,6 +4,7 @@ import type { Principal, SetupStatus, TokenResponse } from '@agent-controller/sh
 import { firstValueFrom } from 'rxjs';
 import { KEYCLOAK_SESSION } from './keycloak-session';
 import type { KeycloakSession } from './keycloak-sign-in';
+import { apiPaths } from '@agent-controller/shared-contracts/api-paths';
 
 const STORAGE_KEY = 'agent-controller.credential';
 /** Set while this tab has a Keycloak session; its tokens are kept by the OpenID client. */
@@ -29,29 +30,40 @@ export class SessionStore {
   readonly isUsersModeUser = computed(
     () => this.principal()?.authenticationMethod === 'users' && this.principal()?.kind === 'user',
   );
+  /** Signed in as a user (users or keycloak mode): teams exist for them; in api-key mode they play no role. */
+  readonly hasTeams = computed(() => this.principal()?.kind === 'user');
+  /** Signed in as a user (users or keycloak mode): they may make scoped API tokens; api-key mode has none. */
+  readonly hasApiTokens = this.hasTeams;
+  /**
+   * May open the webhooks page: global admins (the api-key holder too) and users, who may administer a team (the
+   * page shows the API's refusal to anyone who administers none).
+   */
+  readonly hasWebhooks = computed(() => this.isGlobalAdmin() || this.hasTeams());
   readonly displayName = computed(() => {
     const principal = this.principal();
     return principal?.user?.email ?? (principal?.kind === 'api-key' ? 'API key' : '');
   });
 
   setupStatus(): Promise<SetupStatus> {
-    return firstValueFrom(this.http.get<SetupStatus>('/api/auth/setup'));
+    return firstValueFrom(this.http.get<SetupStatus>(apiPaths.auth.setup));
   }
 
   async setUp(token: string, email: string, password: string): Promise<void> {
-    const response = await firstValueFrom(this.http.post<TokenResponse>('/api/auth/setup', { token, email, password }));
+    const response = await firstValueFrom(
+      this.http.post<TokenResponse>(apiPaths.auth.setup, { token, email, password }),
+    );
     await this.use(response.accessToken);
   }
 
   async logIn(email: string, password: string): Promise<void> {
-    const response = await firstValueFrom(this.http.post<TokenResponse>('/api/auth/login', { email, password }));
+    const response = await firstValueFrom(this.http.post<TokenResponse>(apiPaths.auth.login, { email, password }));
     await this.use(response.accessToken);
   }
 
   /** users mode: changes the signed-in user's password; this tab continues with the new token, other sessions end. */
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
     const response = await firstValueFrom(
-      this.http.post<TokenResponse>('/api/auth/password', { currentPassword, newPassword }),
+      this.http.post<TokenResponse>(apiPaths.auth.password, { currentPassword, newPassword }),
     );
     await this.use(response.accessToken);
   }
@@ -86,7 +98,7 @@ export class SessionStore {
     }
     if (!this.credential()) return false;
     try {
-      this.principal.set(await firstValueFrom(this.http.get<Principal>('/api/auth/me')));
+      this.principal.set(await firstValueFrom(this.http.get<Principal>(apiPaths.auth.me)));
       return true;
     } catch {
       this.logOut();

@@ -3,3 +3,4 @@ export * from './lib/provision-request';
 export * from './lib/job-progress';
 export * from './lib/provisioning-job.store';
 export * from './lib/provisioning-jobs.store';
+export * from './lib/provision-wizard.store';

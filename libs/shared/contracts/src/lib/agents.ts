@@ -25,7 +25,7 @@ export type CreateAgentRequest = z.infer<typeof createAgentRequestSchema>;
 export const updateAgentRequestSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(255).optional(),
-    description: z.string().max(2000).optional(),
+    description: z.string().max(2000).nullable().optional().describe('null: no description'),
     agentType: z.string().min(1).max(50).optional(),
     containerType: z.enum(['generic', 'docker', 'terraform', 'kubernetes']).optional(),
     deploymentConfiguration: deploymentConfiguration.partial().optional(),
@@ -57,11 +57,12 @@ export const remoteAgentSchema = z.object({
 export type RemoteAgent = z.infer<typeof remoteAgentSchema>;
 
 export const environmentVariableRequestSchema = z.strictObject({
+  // The remote judges names (it accepts `my-var`); only what cannot be one line of an env file is refused here.
   variable: z
     .string()
     .min(1)
     .max(255)
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name'),
+    .regex(/^[^\s=\p{Cc}]+$/u, 'must be a name without spaces, "=" or control characters'),
   content: z.string().max(65_536),
 });
 
@@ -158,9 +159,24 @@ const providerId = z
   .regex(/^[\w.:@/-]+$/, 'must be a provider id (letters, digits, . : @ / _ -)')
   .refine((id) => !id.split('/').includes('..'), 'must not contain ".." segments');
 
-export const deploymentConfigurationRequestSchema = deploymentConfiguration.extend({
-  providerType: z.string().min(1).max(50).optional().describe('Required when creating; left out when updating'),
-});
+export const deploymentConfigurationRequestSchema = deploymentConfiguration
+  .extend({
+    providerType: z.string().min(1).max(50).optional().describe('Required when creating; left out when updating'),
+    providerToken: z
+      .string()
+      .max(4096)
+      .optional()
+      .transform((token) => token || undefined)
+      .describe(
+        'Required with `providerType` (creating). Left out or blank when updating: the stored token is kept ' +
+          '(what Agenstra consoles send when the field is left empty)',
+      ),
+  })
+  .superRefine((body, context) => {
+    if (body.providerType !== undefined && body.providerToken === undefined) {
+      context.addIssue({ code: 'custom', path: ['providerToken'], message: 'required with providerType' });
+    }
+  });
 export const deploymentRepositoryParamsSchema = z.strictObject({
   id: z.uuid(),
   agentId: z.uuid(),
@@ -180,6 +196,6 @@ export const triggerWorkflowRequestSchema = z.strictObject({
   inputs: z.record(z.string().max(100), z.string().max(10_000)).optional(),
 });
 export const listRunsQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(0).max(100).default(10),
+  limit: z.coerce.number().int().min(0).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -47,6 +47,7 @@ describe('auditEventSchema', () => {
     action: 'client.update',
     targetType: 'client',
     targetId: 'c1',
+    targetName: 'beta',
     outcome: 'success',
     requestId: 'req-1',
     ip: '203.0.113.7',

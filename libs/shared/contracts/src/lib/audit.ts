@@ -18,6 +18,10 @@ export const auditEventSchema = z.object({
     .describe('e.g. client.create, client.rotate_key, user.lock, auth.login, agent.start, agent.file.write'),
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),
+  targetName: z
+    .string()
+    .nullable()
+    .describe('The target’s name now (client name, user e-mail), or as the event recorded it once deleted'),
   outcome: z.enum(AUDIT_OUTCOMES),
   requestId: z.string().nullable(),
   ip: z.string().nullable(),

@@ -3,11 +3,10 @@ import {
   changePasswordRequestSchema,
   createUserRequestSchema,
   loginRequestSchema,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
   setupRequestSchema,
   updateUserRequestSchema,
 } from './auth';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './rules';
 
 const shortPassword = 'p'.repeat(PASSWORD_MIN_LENGTH - 1);
 const goodPassword = 'p'.repeat(PASSWORD_MIN_LENGTH);

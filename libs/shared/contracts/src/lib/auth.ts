@@ -1,13 +1,8 @@
 import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_ROLES } from './rules';
 
 export const AUTHENTICATION_METHODS = ['api-key', 'users', 'keycloak'] as const;
 export type AuthenticationMethod = (typeof AUTHENTICATION_METHODS)[number];
-
-export const USER_ROLES = ['admin', 'user'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
-
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
 
 const email = z
   .email()
@@ -63,6 +58,12 @@ export const userSchema = z.object({
   email: z.string(),
   role: z.enum(USER_ROLES),
   locked: z.boolean(),
+  lastSignInAt: z.iso
+    .datetime()
+    .nullable()
+    .describe(
+      'The latest sign-in (users mode: a log-in or setup; keycloak mode: a new Keycloak session); null if none yet',
+    ),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -70,6 +71,9 @@ export type User = z.infer<typeof userSchema>;
 
 export const tokenResponseSchema = z.object({
   accessToken: z.string(),
+  access_token: z
+    .string()
+    .describe('The same token as `accessToken`, under the name consoles written for Agenstra read (OAuth style)'),
   tokenType: z.literal('Bearer'),
   expiresIn: z.number().int().describe('Seconds until the token expires'),
   user: userSchema,

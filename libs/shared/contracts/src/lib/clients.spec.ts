@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import {
-  API_KEY_MAX_LENGTH,
-  API_KEY_WEAK_BELOW_LENGTH,
   bulkClientRequestSchema,
+  clientHealthStripsQuerySchema,
   createClientRequestSchema,
   HEALTH_STATES,
-  isWeakApiKey,
   listClientsQuerySchema,
   MAX_BULK_IDS,
   rotateClientKeyRequestSchema,
   updateClientRequestSchema,
 } from './clients';
+import { API_KEY_MAX_LENGTH, API_KEY_WEAK_BELOW_LENGTH, isWeakApiKey } from './rules';
 
 /** The dotted paths of the issues of a value the schema must refuse. */
 function refusedPaths(schema: z.ZodType, value: unknown): string[] {
@@ -32,8 +31,8 @@ const keycloakClient = {
 };
 
 describe('createClientRequestSchema', () => {
-  it('accepts a minimal api_key client and defaults agentWsPort to 8080', () => {
-    expect(createClientRequestSchema.parse(apiKeyClient)).toEqual({ ...apiKeyClient, agentWsPort: 8080 });
+  it('accepts a minimal api_key client, leaving agentWsPort to the team or the service default', () => {
+    expect(createClientRequestSchema.parse(apiKeyClient)).toEqual(apiKeyClient);
   });
 
   it('accepts a complete keycloak client', () => {
@@ -308,6 +307,61 @@ describe('bulkClientRequestSchema', () => {
     expect(refusedPaths(bulkClientRequestSchema, { action: 'delete', ids: [uuid(1), 'c1'] })).toEqual(['ids.1']);
   });
 
+  it('selects by a selector and filters instead of ids', () => {
+    expect(
+      bulkClientRequestSchema.parse({
+        action: 'deactivate',
+        selector: 'app=shop',
+        environment: 'staging',
+        search: 'x',
+      }),
+    ).toEqual({ action: 'deactivate', selector: 'app=shop', environment: 'staging', search: 'x', dryRun: false });
+    expect(bulkClientRequestSchema.parse({ action: 'verify', health: 'unreachable' }).health).toBe('unreachable');
+  });
+
+  it('wants exactly one of ids or filters, and says so at ids', () => {
+    const both = bulkClientRequestSchema.safeParse({ action: 'delete', ids: [uuid(1)], selector: 'app=shop' });
+    expect(both.error?.issues.map(({ path, message }) => [path.join('.'), message])).toEqual([
+      ['ids', 'give either ids or filters (search, status, health, environment, selector, teamId), not both'],
+    ]);
+    const neither = bulkClientRequestSchema.safeParse({ action: 'delete', search: '  ' });
+    expect(neither.error?.issues.map(({ path, message }) => [path.join('.'), message])).toEqual([
+      [
+        'ids',
+        'required unless the clients are selected by filters (search, status, health, environment, selector, teamId)',
+      ],
+    ]);
+  });
+
+  it('refuses an invalid selector naming it', () => {
+    expect(refusedPaths(bulkClientRequestSchema, { action: 'delete', selector: 'app in (shop' })).toEqual(['selector']);
+  });
+
+  it.each([
+    ['set_environment', { targetEnvironment: 'staging' }, 'targetEnvironment'],
+    ['add_labels', { labels: { region: 'eu' } }, 'labels'],
+    ['remove_labels', { labelKeys: ['region'] }, 'labelKeys'],
+  ])('takes the argument of %s, requires it there and refuses it elsewhere', (action, argument, field) => {
+    expect(bulkClientRequestSchema.parse({ action, ids: [uuid(1)], ...argument })).toMatchObject(argument);
+    expect(refusedPaths(bulkClientRequestSchema, { action, ids: [uuid(1)] })).toEqual([field]);
+    expect(refusedPaths(bulkClientRequestSchema, { action: 'activate', ids: [uuid(1)], ...argument })).toEqual([field]);
+  });
+
+  it('refuses bad action arguments naming them', () => {
+    expect(
+      refusedPaths(bulkClientRequestSchema, { action: 'add_labels', ids: [uuid(1)], labels: { '-x': 'y' } }),
+    ).toEqual(['labels.-x']);
+    expect(refusedPaths(bulkClientRequestSchema, { action: 'add_labels', ids: [uuid(1)], labels: {} })).toEqual([
+      'labels',
+    ]);
+    expect(
+      refusedPaths(bulkClientRequestSchema, { action: 'remove_labels', ids: [uuid(1)], labelKeys: ['ok', 'not ok'] }),
+    ).toEqual(['labelKeys.1']);
+    expect(
+      refusedPaths(bulkClientRequestSchema, { action: 'set_environment', ids: [uuid(1)], targetEnvironment: '' }),
+    ).toEqual(['targetEnvironment']);
+  });
+
   it('refuses a non-boolean dryRun and unknown fields', () => {
     expect(refusedPaths(bulkClientRequestSchema, { action: 'delete', ids: [uuid(1)], dryRun: 'true' })).toEqual([
       'dryRun',
@@ -364,5 +418,21 @@ describe('listClientsQuerySchema', () => {
 
   it.each(['Name', '+name', '--name', 'id', 'name,-latency', ''])('refuses sort=%s, naming the field', (sort) => {
     expect(refusedPaths(listClientsQuerySchema, { sort })).toEqual(['sort']);
+  });
+});
+
+describe('clientHealthStripsQuerySchema', () => {
+  it('splits comma-separated ids and counts a repeat once', () => {
+    expect(clientHealthStripsQuerySchema.parse({ ids: `${uuid(1)}, ${uuid(2)},${uuid(1)}` })).toEqual({
+      ids: [uuid(1), uuid(2)],
+    });
+  });
+
+  it('refuses a malformed id, none, or more than a page', () => {
+    expect(refusedPaths(clientHealthStripsQuerySchema, { ids: `${uuid(1)},nope` })).toEqual(['ids.1']);
+    expect(refusedPaths(clientHealthStripsQuerySchema, {})).toEqual(['ids']);
+    const tooMany = Array.from({ length: 101 }, (_, index) => uuid(index + 1)).join(',');
+    expect(refusedPaths(clientHealthStripsQuerySchema, { ids: tooMany })).toEqual(['ids']);
+    expect(refusedPaths(clientHealthStripsQuerySchema, { ids: uuid(1), extra: '1' })).toEqual(['']);
   });
 });

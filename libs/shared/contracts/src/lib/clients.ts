@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { agentTypeSchema } from './agent-manager';
-import { pagingQueryShape } from './paging';
+import { MAX_SELECTOR_LENGTH, parseLabelSelector } from './label-selector';
+import { environmentNameSchema, labelKeysSchema, labelsSchema } from './labels';
+import { MAX_PAGE_LIMIT, pagingQueryShape } from './paging';
+import { API_KEY_MAX_LENGTH, API_KEY_WEAK_BELOW_LENGTH, VISIBLE_ASCII, VISIBLE_ASCII_MESSAGE } from './rules';
 
 export const CLIENT_AUTHENTICATION_TYPES = ['api_key', 'keycloak'] as const;
 export type ClientAuthenticationType = (typeof CLIENT_AUTHENTICATION_TYPES)[number];
@@ -11,28 +14,6 @@ export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 /** `unknown` until the first check. The others carry a human reason. */
 export const HEALTH_STATES = ['unknown', 'healthy', 'degraded', 'unreachable', 'auth_failed', 'incompatible'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
-
-export const API_KEY_MAX_LENGTH = 512;
-/** A remote's key shorter than this is accepted (the remote chose it) but flagged as weak (`weakApiKey`). */
-export const API_KEY_WEAK_BELOW_LENGTH = 16;
-
-/** True for a key short enough to be guessed; generated keys (43 characters) never are. */
-export function isWeakApiKey(apiKey: string | null | undefined): boolean {
-  return typeof apiKey === 'string' && apiKey.length < API_KEY_WEAK_BELOW_LENGTH;
-}
-
-/**
- * Visible ASCII (0x21–0x7E): what an HTTP header (`Authorization: Bearer …`) carries unchanged. Emoji, other
- * non-ASCII, control characters and spaces would make every call to the remote fail, so they are refused here.
- */
-const VISIBLE_ASCII = /^[\x21-\x7E]*$/;
-const VISIBLE_ASCII_MESSAGE =
-  'must be visible ASCII characters (0x21–0x7E): no spaces, control characters or non-ASCII';
-
-/** True for a non-empty value of visible ASCII only: one a request header carries as it is. */
-export function isVisibleAscii(value: string): boolean {
-  return value.length > 0 && VISIBLE_ASCII.test(value);
-}
 
 /** The one rule for a credential the controller sends to a remote or to Keycloak (trimmed first if asked). */
 export function credentialSchema(maxLength: number, { trim = false } = {}) {
@@ -69,6 +50,9 @@ const keycloakAuthServerUrl = z
       'no credentials, query or fragment, and no internal address unless CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST=true',
   );
 
+const teamIdSchema = z.uuid().nullable();
+const KEYCLOAK_REQUIRED = ['keycloakClientId', 'keycloakClientSecret', 'keycloakRealm'] as const;
+
 /** Field schemas a client is made of, shared with the provisioning request that ends in a client. */
 export const clientFields = {
   name,
@@ -92,11 +76,20 @@ export const createClientRequestSchema = z
     keycloakClientSecret: keycloakClientSecret.optional(),
     keycloakRealm: keycloakRealm.optional(),
     keycloakAuthServerUrl: keycloakAuthServerUrl.optional(),
-    agentWsPort: agentWsPort.default(8080),
+    agentWsPort: agentWsPort.optional().describe("Default: the team's default, else 8080"),
+    environment: environmentNameSchema
+      .optional()
+      .describe('One of the configured environments (CLIENT_ENVIRONMENTS); default: the first of them (production)'),
+    labels: labelsSchema.optional().describe("The team's default labels are added (these win)"),
+    teamId: teamIdSchema
+      .optional()
+      .describe('The team the client belongs to (a global admin or an admin of that team may put it there)'),
   })
   .superRefine((body, context) => {
     if (body.authenticationType === 'keycloak') {
-      for (const field of ['keycloakClientId', 'keycloakClientSecret', 'keycloakRealm'] as const) {
+      // A team's default realm may stand in for the realm (the service checks there is one).
+      const required = body.teamId ? KEYCLOAK_REQUIRED.slice(0, 2) : KEYCLOAK_REQUIRED;
+      for (const field of required) {
         if (!body[field])
           context.addIssue({ code: 'custom', path: [field], message: 'required for keycloak authentication' });
       }
@@ -128,6 +121,11 @@ export const updateClientRequestSchema = z
     keycloakRealm: keycloakRealm.optional(),
     keycloakAuthServerUrl: keycloakAuthServerUrl.optional(),
     agentWsPort: agentWsPort.optional(),
+    environment: environmentNameSchema.optional(),
+    labels: labelsSchema.optional().describe('Replaces all labels (`{}` removes them)'),
+    teamId: teamIdSchema
+      .optional()
+      .describe('Moves the client to this team (null: out of its team); needs admin rights on both teams'),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'At least one field must be given' });
 export type UpdateClientRequest = z.infer<typeof updateClientRequestSchema>;
@@ -171,6 +169,19 @@ export const clientSchema = z.object({
   keyRotatedAt: z.iso.datetime().nullable(),
   lastUsedAt: z.iso.datetime().nullable(),
   isAutoProvisioned: z.boolean(),
+  environment: z.string().describe('One of the configured environments (CLIENT_ENVIRONMENTS)'),
+  labels: z.record(z.string(), z.string()).describe('Key → value, Kubernetes label syntax'),
+  teamId: z.uuid().nullable().describe('The team the client belongs to, if any'),
+  canManageWorkspaceConfiguration: z
+    .boolean()
+    .describe(
+      'True when the caller may configure this client: create, update and delete its agents, write their ' +
+        'environment and configuration files (global admin, creator, client admin). Read by Agenstra consoles too.',
+    ),
+  createdBy: z
+    .uuid()
+    .nullable()
+    .describe('The user who created the client (its creator); null when it was made with the static API key'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -201,11 +212,38 @@ export const HEALTH_SORT_ORDER = [
   'unknown',
 ] as const satisfies readonly HealthState[];
 
-export const listClientsQuerySchema = z.strictObject({
-  ...pagingQueryShape,
+/** A Kubernetes label selector, refused with the parser's explanation (the field is named by the caller). */
+export const labelSelectorSchema = z
+  .string()
+  .max(MAX_SELECTOR_LENGTH)
+  .superRefine((selector, context) => {
+    const parsed = parseLabelSelector(selector);
+    if (!parsed.ok) context.addIssue({ code: 'custom', message: `invalid label selector: ${parsed.error}` });
+  })
+  .describe(
+    'Kubernetes label selector, requirements separated by commas and all required: `k=v` (or `k==v`), `k!=v`, ' +
+      '`k in (a,b)`, `k notin (a,b)`, `k` (has the label), `!k` (has not); `!=` and `notin` also match clients ' +
+      'without the label. Example: `env=prod,region in (eu,us),!deprecated`',
+  );
+
+/** Which clients: the filters of `GET /api/clients`, also what a bulk run may select by instead of ids. */
+export const clientFilterShape = {
   search: z.string().trim().max(255).optional().describe('Matches name, description or endpoint (case-insensitive)'),
   status: z.enum(CLIENT_STATUSES).optional(),
   health: z.enum(HEALTH_STATES).optional(),
+  environment: environmentNameSchema.optional().describe('Only clients in this (configured) environment'),
+  selector: labelSelectorSchema.optional(),
+  teamId: z
+    .union([z.uuid(), z.literal('none')])
+    .optional()
+    .describe('Only clients in this team; `none`: only clients in no team'),
+};
+export const CLIENT_FILTER_FIELDS = ['search', 'status', 'health', 'environment', 'selector', 'teamId'] as const;
+export type ClientFilter = { [K in (typeof CLIENT_FILTER_FIELDS)[number]]?: z.infer<(typeof clientFilterShape)[K]> };
+
+export const listClientsQuerySchema = z.strictObject({
+  ...pagingQueryShape,
+  ...clientFilterShape,
   sort: z
     .enum(CLIENT_SORTS)
     .optional()
@@ -217,6 +255,13 @@ export const listClientsQuerySchema = z.strictObject({
     ),
 });
 export type ListClientsQuery = z.infer<typeof listClientsQuerySchema>;
+
+/** A client as overview lists name it: enough to link to it and show its health. */
+export const namedClientShape = {
+  id: z.uuid(),
+  name: z.string(),
+  health: z.enum(HEALTH_STATES).describe('The state now'),
+};
 
 /** How many recently changed clients and jobs in flight the summary names (their counts are complete). */
 export const CLIENTS_SUMMARY_LIST_LIMIT = 10;
@@ -231,9 +276,7 @@ export const clientsSummarySchema = z.object({
     clients: z
       .array(
         z.object({
-          id: z.uuid(),
-          name: z.string(),
-          health: z.enum(HEALTH_STATES).describe('The state now'),
+          ...namedClientShape,
           changedAt: z.iso.datetime().describe('The latest change'),
         }),
       )
@@ -285,18 +328,93 @@ export const deleteClientQuerySchema = z.strictObject({
 });
 export type DeleteClientQuery = z.infer<typeof deleteClientQuerySchema>;
 
-export const BULK_CLIENT_ACTIONS = ['activate', 'deactivate', 'delete', 'verify'] as const;
+export const BULK_CLIENT_ACTIONS = [
+  'activate',
+  'deactivate',
+  'delete',
+  'verify',
+  'set_environment',
+  'add_labels',
+  'remove_labels',
+  'move_to_team',
+  'apply_team_defaults',
+] as const;
+export type BulkClientAction = (typeof BULK_CLIENT_ACTIONS)[number];
 export const MAX_BULK_IDS = 500;
+/** A run selecting by filters takes at most this many clients; more answers 422 BULK_TOO_MANY_CLIENTS. */
+export const MAX_BULK_SELECTED = 5000;
 
-export const bulkClientRequestSchema = z.strictObject({
-  action: z.enum(BULK_CLIENT_ACTIONS),
-  ids: z
-    .array(z.uuid())
-    .min(1)
-    .max(MAX_BULK_IDS)
-    .refine((ids) => new Set(ids).size === ids.length, 'ids must be unique'),
-  dryRun: z.boolean().default(false),
-});
+/** Each action's own argument: required for it, refused for the others. */
+const BULK_ACTION_ARGUMENTS = {
+  targetEnvironment: 'set_environment',
+  labels: 'add_labels',
+  labelKeys: 'remove_labels',
+  targetTeamId: 'move_to_team',
+} as const satisfies Record<string, BulkClientAction>;
+
+/** A filter counts when given and not blank: an empty search selects nothing narrower than every client. */
+export function hasClientFilter(filter: ClientFilter): boolean {
+  return CLIENT_FILTER_FIELDS.some((field) => {
+    const value = filter[field];
+    return value !== undefined && value.trim() !== '';
+  });
+}
+
+export const bulkClientRequestSchema = z
+  .strictObject({
+    action: z
+      .enum(BULK_CLIENT_ACTIONS)
+      .describe(
+        '`apply_team_defaults` gives each client its team’s default agent WebSocket port, Keycloak realm and server ' +
+          '(keycloak clients) where the team sets them, and adds the team’s labels; a client in no team is refused',
+      ),
+    ids: z
+      .array(z.uuid())
+      .min(1)
+      .max(MAX_BULK_IDS)
+      .refine((ids) => new Set(ids).size === ids.length, 'ids must be unique')
+      .optional()
+      .describe(
+        `The clients, up to ${MAX_BULK_IDS}; or leave out and select by filters (${CLIENT_FILTER_FIELDS.join(', ')})`,
+      ),
+    ...clientFilterShape,
+    targetEnvironment: environmentNameSchema.optional().describe('set_environment: the environment to put them in'),
+    labels: labelsSchema.optional().describe('add_labels: labels to add (a key already there gets the new value)'),
+    labelKeys: labelKeysSchema.optional().describe('remove_labels: the keys to remove'),
+    targetTeamId: teamIdSchema
+      .optional()
+      .describe('move_to_team: the team to move them to (null: out of their team); needs admin rights on both teams'),
+    dryRun: z.boolean().default(false),
+  })
+  .superRefine((body, context) => {
+    const filtered = hasClientFilter(body);
+    if (body.ids !== undefined && filtered) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ids'],
+        message: `give either ids or filters (${CLIENT_FILTER_FIELDS.join(', ')}), not both`,
+      });
+    }
+    if (body.ids === undefined && !filtered) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ids'],
+        message: `required unless the clients are selected by filters (${CLIENT_FILTER_FIELDS.join(', ')})`,
+      });
+    }
+    for (const [argument, action] of Object.entries(BULK_ACTION_ARGUMENTS)) {
+      const given = body[argument as keyof typeof BULK_ACTION_ARGUMENTS] !== undefined;
+      if (body.action === action && !given) {
+        context.addIssue({ code: 'custom', path: [argument], message: `required for action ${action}` });
+      }
+      if (body.action !== action && given) {
+        context.addIssue({ code: 'custom', path: [argument], message: `only for action ${action}` });
+      }
+    }
+    if (body.action === 'add_labels' && body.labels && Object.keys(body.labels).length === 0) {
+      context.addIssue({ code: 'custom', path: ['labels'], message: 'name at least one label to add' });
+    }
+  });
 export type BulkClientRequest = z.infer<typeof bulkClientRequestSchema>;
 
 export const bulkClientResultSchema = z.object({
@@ -325,3 +443,45 @@ export const verifyClientResponseSchema = z.object({
   health: clientHealthSchema,
   config: clientConfigSchema.nullable(),
 });
+
+/** Hourly cells of a client's health strip: the last 24 clock hours, the current (partial) hour last. */
+export const HEALTH_STRIP_HOURS = 24;
+
+/**
+ * How bad a state is when an hour saw several: the strip colours the hour by its worst. `unknown` (not checked
+ * yet) says nothing, so an hour in which a new client was added and found healthy reads healthy.
+ */
+export const HEALTH_SEVERITY: Record<HealthState, number> = {
+  unknown: 0,
+  healthy: 1,
+  degraded: 2,
+  incompatible: 3,
+  auth_failed: 4,
+  unreachable: 5,
+};
+
+export const clientHealthStripsQuerySchema = z.strictObject({
+  ids: z
+    .string()
+    .max(MAX_PAGE_LIMIT * 37)
+    .transform((value) => [...new Set(value.split(',').map((id) => id.trim()))])
+    .pipe(z.array(z.uuid()).min(1).max(MAX_PAGE_LIMIT))
+    .describe(`Comma-separated client ids, 1–${MAX_PAGE_LIMIT} (a page of the clients list); repeats count once`),
+});
+export type ClientHealthStripsQuery = z.infer<typeof clientHealthStripsQuerySchema>;
+
+export const clientHealthStripsSchema = z.object({
+  from: z.iso.datetime().describe('Start of the first hour (a clock hour, UTC)'),
+  hours: z.number().int().describe(`Cells per strip (${HEALTH_STRIP_HOURS}), one per hour, oldest first`),
+  strips: z
+    .array(
+      z.object({
+        id: z.uuid(),
+        hours: z
+          .array(z.enum(HEALTH_STATES).nullable())
+          .describe('The worst state of each hour; null for hours before the client was added'),
+      }),
+    )
+    .describe('One per requested client the caller may see, in the order asked; others are left out'),
+});
+export type ClientHealthStrips = z.infer<typeof clientHealthStripsSchema>;

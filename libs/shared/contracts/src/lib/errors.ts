@@ -26,9 +26,13 @@ export const ERROR_STATUS = {
   NO_CLIENT_SELECTED: 409,
   /** Gateway: no password is stored for the agent (create it here, or PUT its credentials). */
   AGENT_CREDENTIALS_MISSING: 409,
+  /** Team delete: the team still has clients; move them first or delete with `?moveTo=`. */
+  TEAM_HAS_CLIENTS: 409,
   EMAIL_TAKEN: 409,
   SETUP_ALREADY_COMPLETED: 409,
   LAST_ADMIN: 409,
+  /** Users: an admin may not lock or delete their own account (another admin can). */
+  SELF_CHANGE_REFUSED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
@@ -38,6 +42,8 @@ export const ERROR_STATUS = {
   LOGIN_LOCKED: 429,
   CLIENT_RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  /** A route kept for clients written for Agenstra whose feature this controller does not have. */
+  NOT_SUPPORTED: 501,
   /** The remote refused the request (its 4xx); the answer keeps the remote's status and message. */
   REMOTE_REJECTED: 400,
   REMOTE_ERROR: 502,
@@ -51,6 +57,8 @@ export const ERROR_STATUS = {
   DATABASE_UNAVAILABLE: 503,
   /** A cloud provider refused the request (bad server type or location, no capacity, quota). */
   CLOUD_REJECTED: 422,
+  /** Bulk by filters: more clients match than one run takes (`details.matched`, `details.limit`); narrow it. */
+  BULK_TOO_MANY_CLIENTS: 422,
   /** A cloud provider did not answer usefully (429/5xx after retries, network, bad token). */
   CLOUD_UNAVAILABLE: 502,
   /** The provider has no API token configured. */

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { ClientHealth, HealthState } from './clients';
+import { Client, ClientHealth, HealthState } from './clients';
 import { ErrorCode } from './errors';
 import { ProvisioningJob } from './provisioning';
 
 /**
  * The controller's Socket.IO gateway (namespace `clients`): the browser picks a client with `setClient`, then
- * relays agent events with `forward`. Remote events come back under their own names (contract §6).
+ * relays agent events with `forward`. Remote events come back under their own names (contract §6). A console
+ * that shows the fleet sends `watchFleet` (no payload; `unwatchFleet` to stop) and is then told of changes to
+ * every client its caller may see (see {@link GatewayEvents}).
  */
 export const CLIENTS_NAMESPACE = '/clients';
 
@@ -80,22 +82,40 @@ export interface GatewayErrorPayload {
   /** The browser event that failed (`setClient`, `forward`) and, for `forward`, the forwarded event. */
   event: string;
   forwardedEvent?: string;
+  /** The same as `error.message`, at the top where consoles written for Agenstra read it. */
+  message: string;
   error: { code: ErrorCode; message: string };
   timestamp: string;
 }
 
 /** Events the gateway itself sends to the browser, besides the relayed remote events. */
 export interface GatewayEvents {
-  setClientSuccess: { clientId: string };
-  forwardAck: { event: ForwardableEvent; agentId?: string };
+  setClientSuccess: { clientId: string; message: string };
+  /** `received` is always true: Agenstra's console reads it. */
+  forwardAck: { event: ForwardableEvent; agentId?: string; received: true };
   remoteDisconnected: { clientId: string; reason: string };
   remoteReconnecting: { clientId: string; attempt: number };
+  /** One reconnection attempt failed (another follows unless the attempts are used up). */
+  remoteReconnectError: { clientId: string; attempt: number; error: string };
   /** The link is back and the agent that was logged in is logged in again. */
   remoteReconnected: { clientId: string; agentId: string | null };
-  remoteReconnectFailed: { clientId: string; attempts: number };
+  remoteReconnectFailed: { clientId: string; attempts: number; error: string };
   /** A provisioning job of this socket's user changed (a step started, progressed, ended). */
   provisioningProgress: ProvisioningJob;
-  /** The linked client's health changed (found by a check on any replica). */
+  /**
+   * A client's health state changed (found by a check on any replica): sent to sockets linked to the client and
+   * to fleet watchers who may see it.
+   */
   clientHealth: { clientId: string; from: HealthState; health: ClientHealth };
+  /** `watchFleet` / `unwatchFleet` took effect. */
+  watchFleetSuccess: { watching: boolean };
+  /** Fleet watchers: checks that kept clients in their state (new check time, latency), about once a second. */
+  clientsChecked: { checks: { clientId: string; health: ClientHealth }[] };
+  /** Fleet watchers: a client they may see was registered, or their access to one was granted or changed. */
+  clientAdded: { client: Client };
+  /** Fleet watchers: a client they may see changed (name, endpoint, status, credentials, members). */
+  clientUpdated: { client: Client };
+  /** Fleet watchers: a client was deleted, or they lost access to it. */
+  clientRemoved: { clientId: string };
   error: GatewayErrorPayload;
 }

@@ -24,6 +24,8 @@ export const serverTypeSchema = z.object({
   cores: z.number(),
   memoryGb: z.number(),
   diskGb: z.number(),
+  memory: z.number().describe('The same as `memoryGb` (GB), under the name Agenstra consoles read'),
+  disk: z.number().describe('The same as `diskGb` (GB), under the name Agenstra consoles read'),
   priceMonthly: z.number().nullable().describe('In the chosen location (or the cheapest one without a location)'),
   priceHourly: z.number().nullable(),
   currency: z.string(),
@@ -62,6 +64,23 @@ export const provisionRequestSchema = z
     gitPrivateKey: secret.optional(),
     cursorApiKey: secret.optional(),
     agentDefaultImage: z.string().trim().min(1).max(512).optional(),
+    autoEnrichEnabledGlobal: z
+      .union([z.boolean(), z.enum(['true', 'false'])])
+      .transform((value) => value === true || value === 'true')
+      .optional()
+      .describe(
+        "The agent-manager's AUTO_ENRICH_ENABLED_GLOBAL on the new server (prompt auto-enrichment on or off): " +
+          'true or false, also as the strings "true"/"false" (what Agenstra consoles send)',
+      ),
+    autoEnrichVectorMaxCosineDistance: z
+      .number()
+      .min(0)
+      .max(2)
+      .optional()
+      .describe(
+        "The agent-manager's AUTO_ENRICH_VECTOR_MAX_COSINE_DISTANCE on the new server: how close (cosine distance, " +
+          '0–2) a stored context must be to be added to a prompt',
+      ),
   })
   .superRefine((body, context) => {
     if (body.authenticationType === 'keycloak') {
@@ -140,6 +159,16 @@ export const provisioningInfoSchema = z.object({
   serverType: z.string(),
   location: z.string().nullable(),
   ipv4: z.string().nullable(),
+  publicIp: z.string().nullable().describe('`ipv4` under the name Agenstra’s console reads'),
+  serverStatus: z
+    .string()
+    .nullable()
+    .describe("The server's state at its cloud now (starting, running, failed); null when the cloud cannot say"),
+  priceMonthly: z
+    .number()
+    .nullable()
+    .describe("The server type's monthly price at its cloud now (in `location`); null when the cloud cannot say"),
+  currency: z.string().nullable().describe('Of `priceMonthly`'),
   provisionedAt: z.iso.datetime(),
 });
 export type ProvisioningInfo = z.infer<typeof provisioningInfoSchema>;

@@ -13,6 +13,15 @@ export interface AccessTokenClaims {
   ver: number;
 }
 
+/**
+ * Display hints beside the claims: a console that decodes the token to show who is signed in (Agenstra's does,
+ * after a reload) reads `email` and `roles`. They are never trusted here: role and lock state are re-read.
+ */
+interface DisplayClaims {
+  email: string;
+  roles: string[];
+}
+
 export const ACCESS_TOKEN_ISSUER = 'agent-controller';
 
 /**
@@ -50,10 +59,16 @@ export class AccessTokenService {
   ) {}
 
   async issue(user: UserEntity): Promise<TokenResponse> {
-    const claims: AccessTokenClaims = { sub: user.id, ver: user.tokenVersion };
+    const claims: AccessTokenClaims & DisplayClaims = {
+      sub: user.id,
+      ver: user.tokenVersion,
+      email: user.email,
+      roles: [user.role],
+    };
     const accessToken = await this.jwt.signAsync(claims);
     return {
       accessToken,
+      access_token: accessToken,
       tokenType: 'Bearer',
       expiresIn: this.config.auth.jwtExpiresInSeconds,
       user: toUserResponse(user),

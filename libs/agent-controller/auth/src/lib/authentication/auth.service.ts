@@ -50,6 +50,9 @@ export class AuthService {
       throw new DomainError('ACCOUNT_LOCKED', 'This account is locked');
     }
     await this.audit.recordOutsideTransaction({ action: 'auth.login', actor, targetType: 'user', targetId: user.id });
+    const signedInAt = new Date();
+    await this.users.recordSignIn(user.id, signedInAt);
+    user.lastSignInAt = signedInAt;
     return this.accessTokens.issue(user);
   }
 

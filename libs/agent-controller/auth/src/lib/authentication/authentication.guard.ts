@@ -10,12 +10,14 @@ import {
   setRequestPrincipal,
 } from '@agent-controller/core';
 import type { Request } from 'express';
+import { ApiTokensService, carriesApiToken } from '../api-tokens/api-tokens.service';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { KeycloakAuthenticator } from './keycloak/keycloak.authenticator';
 import { AuthenticatedPrincipal } from './principal';
 
 /**
- * Global guard: every route needs credentials of the configured mode unless marked `@Public()`.
+ * Global guard: every route needs credentials of the configured mode unless marked `@Public()`; in modes
+ * `users` and `keycloak` a scoped API token (`Bearer act_…`) also does.
  * Whatever goes wrong, the answer is 401/403, never a pass.
  */
 @Injectable()
@@ -24,6 +26,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyAuthenticator,
     private readonly keycloak: KeycloakAuthenticator,
+    private readonly apiTokens: ApiTokensService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
     super();
@@ -37,16 +40,22 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     ]);
     if (isPublic) return true;
     const method = this.config.auth.method;
+    const request = context.switchToHttp().getRequest<Request & { user?: AuthenticatedPrincipal }>();
+    if (method !== 'api-key' && carriesApiToken(request.headers.authorization)) {
+      const principal = await this.apiTokens.authenticate(request.headers.authorization ?? '', request.ip);
+      if (principal.token) this.apiTokens.assertRouteAllowed(principal.token, request.method, request.path);
+      request.user = principal;
+      setRequestPrincipal(principal);
+      return true;
+    }
     switch (method) {
       case 'api-key': {
-        const request = context.switchToHttp().getRequest<Request & { user?: AuthenticatedPrincipal }>();
         const principal = this.apiKeys.authenticate(request.headers.authorization);
         request.user = principal;
         setRequestPrincipal(principal);
         return true;
       }
       case 'keycloak': {
-        const request = context.switchToHttp().getRequest<Request & { user?: AuthenticatedPrincipal }>();
         const principal = await this.keycloak.authenticate(request.headers.authorization);
         request.user = principal;
         setRequestPrincipal(principal);

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
 import type { KeyObject } from 'node:crypto';
 import { ACCESS_TOKEN_ISSUER, accessTokenKey } from './access-token.service';
+import { ApiTokensService, carriesApiToken } from '../api-tokens/api-tokens.service';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { bearerToken, KeycloakAuthenticator } from './keycloak/keycloak.authenticator';
 import { AuthenticatedPrincipal } from './principal';
@@ -22,13 +23,18 @@ export class CredentialsAuthenticator {
     private readonly keycloak: KeycloakAuthenticator,
     private readonly sessions: UserSessionValidator,
     private readonly jwt: JwtService,
+    private readonly apiTokens: ApiTokensService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
     this.tokenKey = accessTokenKey(config.auth.jwtSecret);
   }
 
-  async authenticate(authorization: string | undefined): Promise<AuthenticatedPrincipal> {
+  /** `address`: where the caller connects from (an API token may be limited to some addresses). */
+  async authenticate(authorization: string | undefined, address?: string): Promise<AuthenticatedPrincipal> {
     const method = this.config.auth.method;
+    if (method !== 'api-key' && carriesApiToken(authorization)) {
+      return this.apiTokens.authenticate(authorization ?? '', address);
+    }
     switch (method) {
       case 'api-key':
         return this.apiKeys.authenticate(authorization);

@@ -37,10 +37,20 @@ export class UserSessionValidator implements OnModuleDestroy {
   /** `payload`: the claims of a token whose signature, issuer and expiry (when present) were verified. */
   async principalFor(payload: unknown): Promise<AuthenticatedPrincipal> {
     const claims = readAccessTokenClaims(payload);
-    const user = await this.cache.get(claims.sub, () => this.users.findById(claims.sub));
-    if (!user) throw new DomainError('UNAUTHORIZED', 'Unknown user');
-    if (user.lockedAt) throw new DomainError('ACCOUNT_LOCKED', 'This account is locked');
+    const user = await this.activeUser(claims.sub);
     if (claims.ver !== user.tokenVersion) throw new DomainError('UNAUTHORIZED', 'Session ended, please log in again');
     return userPrincipal(user);
+  }
+
+  /** The owner of an API token as they are now (their role, not the one they had when the token was made). */
+  async principalForUser(userId: string): Promise<AuthenticatedPrincipal> {
+    return userPrincipal(await this.activeUser(userId));
+  }
+
+  private async activeUser(userId: string): Promise<UserEntity> {
+    const user = await this.cache.get(userId, () => this.users.findById(userId));
+    if (!user) throw new DomainError('UNAUTHORIZED', 'Unknown user');
+    if (user.lockedAt) throw new DomainError('ACCOUNT_LOCKED', 'This account is locked');
+    return user;
   }
 }

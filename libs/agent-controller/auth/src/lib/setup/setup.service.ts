@@ -64,7 +64,11 @@ export class SetupService implements OnApplicationBootstrap {
       if (await this.users.exists(manager)) {
         throw new DomainError('SETUP_ALREADY_COMPLETED', 'Setup has already been completed');
       }
-      const admin = await this.users.insert({ email: request.email, passwordHash, role: 'admin' }, manager);
+      // Setup signs the first admin in, so it counts as their first sign-in.
+      const admin = await this.users.insert(
+        { email: request.email, passwordHash, role: 'admin', lastSignInAt: new Date() },
+        manager,
+      );
       await this.audit.record(
         { action: 'auth.setup', targetType: 'user', targetId: admin.id, actor: { id: admin.id, email: admin.email } },
         manager,

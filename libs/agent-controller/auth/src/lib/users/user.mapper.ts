@@ -7,6 +7,7 @@ export function toUserResponse(user: UserEntity): User {
     email: user.email,
     role: user.role,
     locked: user.lockedAt !== null,
+    lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
   };

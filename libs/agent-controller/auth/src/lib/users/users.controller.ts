@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, IdParamsDto, PagingQueryDto, withTotalCount } from '@agent-controller/core';
 import type { Response } from 'express';
 import { ZodResponse } from 'nestjs-zod';
@@ -65,7 +65,11 @@ export class UsersController {
 
   @Post(':id/lock')
   @HttpCode(200)
-  @ZodResponse({ status: 200, type: UserDto, description: 'Lock: the user is refused at once' })
+  @ZodResponse({
+    status: 200,
+    type: UserDto,
+    description: 'Lock: the user is refused at once. Your own account: 409 SELF_CHANGE_REFUSED',
+  })
   async lockUser(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Param() params: IdParamsDto) {
     return toUserResponse(await this.users.setLocked(principal, params.id, true));
   }
@@ -83,6 +87,7 @@ export class UsersController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted. Your own account: 409 SELF_CHANGE_REFUSED' })
   async deleteUser(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Param() params: IdParamsDto) {
     await this.users.deleteUser(principal, params.id);
   }

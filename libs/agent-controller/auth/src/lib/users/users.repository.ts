@@ -43,7 +43,8 @@ export class UsersRepository {
   }
 
   insert(
-    values: Pick<UserEntity, 'email' | 'passwordHash' | 'role'> & Partial<Pick<UserEntity, 'keycloakSubject'>>,
+    values: Pick<UserEntity, 'email' | 'passwordHash' | 'role'> &
+      Partial<Pick<UserEntity, 'keycloakSubject' | 'lastSignInAt'>>,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<UserEntity> {
     return manager.save(manager.create(UserEntity, values));
@@ -80,6 +81,19 @@ export class UsersRepository {
       .where('id = :id AND email = :from', { id, from })
       .execute();
     return result.affected === 1;
+  }
+
+  /**
+   * Records a sign-in at `at` unless a later one is recorded already (one statement, no read first). Raw SQL:
+   * the query builder would also bump `updated_at`, and signing in is not an edit of the user.
+   */
+  async recordSignIn(id: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [, affected] = (await manager.query(
+      `UPDATE "users" SET "last_sign_in_at" = $2
+        WHERE "id" = $1 AND ("last_sign_in_at" IS NULL OR "last_sign_in_at" < $2)`,
+      [id, at],
+    )) as [unknown, number];
+    return affected === 1;
   }
 
   save(user: UserEntity, manager: EntityManager): Promise<UserEntity> {

@@ -19,6 +19,13 @@ function ensureAnotherActiveAdmin(activeAdminIds: string[], userId: string): voi
   }
 }
 
+/** Locking or deleting yourself ends your own session with nobody to undo it from there: another admin may. */
+function refuseSelf(principal: AuthenticatedPrincipal, id: string, action: 'lock' | 'delete'): void {
+  if (principal.userId === id) {
+    throw new DomainError('SELF_CHANGE_REFUSED', `You cannot ${action} your own account; another admin can`);
+  }
+}
+
 const emailTaken = () =>
   new DomainError('EMAIL_TAKEN', 'A user with this e-mail already exists', {
     fields: [{ field: 'email', location: 'body', message: 'already in use' }],
@@ -84,7 +91,9 @@ export class UsersService {
         const activeAdmins = await this.users.lockActiveAdminIds(manager);
         const user = await this.lockUserOrFail(manager, id);
         const losesAdmin = user.role === 'admin' && (request.role === 'user' || request.locked === true);
+        // The last admin hears that first: it is the reason nobody could undo it.
         if (losesAdmin) ensureAnotherActiveAdmin(activeAdmins, user.id);
+        if (request.locked === true) refuseSelf(principal, id, 'lock');
 
         const before = { ...user };
         const endsSessions = passwordHash !== undefined || (request.locked === true && user.lockedAt === null);
@@ -127,6 +136,7 @@ export class UsersService {
       const activeAdmins = await this.users.lockActiveAdminIds(manager);
       const user = await this.lockUserOrFail(manager, id);
       if (user.role === 'admin') ensureAnotherActiveAdmin(activeAdmins, user.id);
+      refuseSelf(principal, id, 'delete');
       await this.users.delete(user.id, manager);
       await this.audit.record(
         {

@@ -10,6 +10,18 @@ export interface RequestPrincipal {
   /** The local user's id; null for the API-key holder. */
   userId: string | null;
   email: string | null;
+  /** Set when the caller used a scoped API token: it acts as its owner (above), narrowed to this. */
+  token?: TokenGrant;
+}
+
+/** How far a scoped API token narrows its owner: an access level and, when given, which clients. */
+export interface TokenGrant {
+  id: string;
+  access: 'read' | 'operate' | 'manage';
+  /** Each given list narrows further: a client must be in `clientIds`, in one of `teamIds` and match `selector`. */
+  clientIds: string[] | null;
+  teamIds: string[] | null;
+  selector: string | null;
 }
 
 export const PUBLIC_ROUTE = 'agent-controller:public-route';

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { AUTHENTICATION_METHODS } from '@agent-controller/shared-contracts';
+import {
+  AUTHENTICATION_METHODS,
+  DEFAULT_CLIENT_ENVIRONMENTS,
+  environmentNameProblem,
+} from '@agent-controller/shared-contracts';
 
 const bool = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
 const port = z.coerce.number().int().min(1).max(65535);
@@ -85,6 +89,22 @@ export const envSchema = z.object({
   CLIENT_HEALTH_CONCURRENCY: positiveInt.max(200).default(10),
   CLIENT_HEALTH_DEGRADED_LATENCY_MS: positiveInt.default(2000),
   CLIENT_ENDPOINT_ALLOWED_HOSTS: csv.optional(),
+  CLIENT_ENVIRONMENTS: csv
+    .pipe(
+      z
+        .array(z.string())
+        .min(1, 'must name at least one environment')
+        .superRefine((names, context) => {
+          for (const name of names) {
+            const problem = environmentNameProblem(name);
+            if (problem) context.addIssue({ code: 'custom', message: `"${name}" ${problem}` });
+          }
+          const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+          if (repeated.length > 0) context.addIssue({ code: 'custom', message: `"${repeated[0]}" is named twice` });
+        }),
+    )
+    .default([...DEFAULT_CLIENT_ENVIRONMENTS])
+    .describe('the environments a client may be in, comma-separated; a new client is in the first'),
   CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST: bool.optional(),
   // The throttler keeps one entry per call in the window: bounded so a window stays cheap to scan.
   CLIENT_RATE_LIMIT: positiveInt.max(100_000).default(1200).describe('proxied calls per client and minute'),
@@ -132,6 +152,13 @@ export const envSchema = z.object({
   PROVISIONING_RECONCILE_INTERVAL: positiveInt.max(86_400).default(300).describe('seconds'),
   PROVISIONING_ORPHAN_GRACE: positiveInt.max(604_800).default(3600).describe('seconds'),
   PROVISIONING_DELETE_ORPHANS: bool.default(false),
+  WEBHOOK_POLL_MS: positiveInt.max(60_000).default(1000).describe('how often each replica looks for due deliveries'),
+  WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000).default(10_000).describe('time limit of one delivery attempt'),
+  WEBHOOK_RETRY_BASE_MS: positiveInt.max(3_600_000).default(10_000).describe('first retry delay; doubles per attempt'),
+  WEBHOOK_RETRY_MAX_MS: positiveInt.max(86_400_000).default(3_600_000).describe('longest retry delay'),
+  WEBHOOK_RETRY_FOR_SECONDS: positiveInt.max(604_800).default(86_400).describe('give a delivery up after this'),
+  WEBHOOK_DISABLE_AFTER_FAILURES: positiveInt.max(10_000).default(20),
+  WEBHOOK_HEALTH_HOLD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   KEYCLOAK_AUTH_SERVER_URL: z.url({ protocol: /^https?$/ }).optional(),
   KEYCLOAK_REALM: z.string().trim().min(1).max(255).optional(),
   KEYCLOAK_CLIENT_ID: z.string().trim().min(1).max(255).optional(),

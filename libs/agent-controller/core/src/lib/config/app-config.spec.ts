@@ -510,6 +510,27 @@ describe('loadAppConfig', () => {
     it('has no CORS origins for an empty CORS_ORIGIN', () => {
       expect(load({ CORS_ORIGIN: '' }).http.corsOrigins).toEqual([]);
     });
+
+    it('has the environments production, staging and development unless CLIENT_ENVIRONMENTS names others', () => {
+      expect(load().clients.environments).toEqual(['production', 'staging', 'development']);
+      expect(load({ CLIENT_ENVIRONMENTS: ' prod , eu-test,dev_1,' }).clients.environments).toEqual([
+        'prod',
+        'eu-test',
+        'dev_1',
+      ]);
+    });
+
+    it.each([
+      [',', /must name at least one environment/],
+      ['prod,-test', /"-test" must be empty or letters/],
+      ['prod,has space', /"has space" must be empty or letters/],
+      [`prod,${'x'.repeat(64)}`, /must be at most 63 characters/],
+      ['prod,staging,prod', /"prod" is named twice/],
+    ])('refuses CLIENT_ENVIRONMENTS=%p and names the variable', (value, message) => {
+      expect(configError({ CLIENT_ENVIRONMENTS: value }).problems).toEqual([
+        expect.stringMatching(new RegExp(`^CLIENT_ENVIRONMENTS: .*${message.source}`)),
+      ]);
+    });
   });
 
   describe('booleans and proxies', () => {

@@ -93,6 +93,8 @@ export interface AppConfig {
     endpointAllowedHosts: string[];
     /** Loopback, private, link-local, CGNAT and unspecified targets; allowed outside production by default. */
     allowInternalHosts: boolean;
+    /** The environments a client may be in (CLIENT_ENVIRONMENTS); a client created without one is in the first. */
+    environments: string[];
   };
   remote: {
     requestTimeoutMs: number;
@@ -125,6 +127,21 @@ export interface AppConfig {
   /** Default Keycloak base URL of keycloak clients (outbound); in keycloak mode also the inbound IdP. */
   keycloak: { authServerUrl?: string };
   provisioning: ProvisioningConfig;
+  webhooks: WebhooksConfig;
+}
+
+/** Outgoing webhooks: the delivery worker's pace, retries, and the health debounce. */
+export interface WebhooksConfig {
+  pollMs: number;
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A delivery not delivered within this long after it was made is given up. */
+  retryForMs: number;
+  /** Consecutive failed attempts that disable a webhook. */
+  disableAfterFailures: number;
+  /** How long a new health state must hold before it is announced. */
+  healthHoldMs: number;
 }
 
 export interface ProvisioningConfig {
@@ -267,6 +284,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       degradedLatencyMs: e.CLIENT_HEALTH_DEGRADED_LATENCY_MS,
       endpointAllowedHosts: (e.CLIENT_ENDPOINT_ALLOWED_HOSTS ?? []).map((host) => host.toLowerCase()),
       allowInternalHosts: e.CLIENT_ENDPOINT_ALLOW_INTERNAL_HOST ?? !isProduction,
+      environments: e.CLIENT_ENVIRONMENTS,
     },
     remote: {
       requestTimeoutMs: e.REMOTE_REQUEST_TIMEOUT,
@@ -297,6 +315,15 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       reconcileIntervalMs: e.PROVISIONING_RECONCILE_INTERVAL * 1000,
       orphanGraceMs: e.PROVISIONING_ORPHAN_GRACE * 1000,
       deleteOrphans: e.PROVISIONING_DELETE_ORPHANS,
+    },
+    webhooks: {
+      pollMs: e.WEBHOOK_POLL_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      retryForMs: e.WEBHOOK_RETRY_FOR_SECONDS * 1000,
+      disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+      healthHoldMs: e.WEBHOOK_HEALTH_HOLD_SECONDS * 1000,
     },
     rateLimit: {
       ttlSeconds: e.RATE_LIMIT_TTL_SECONDS,

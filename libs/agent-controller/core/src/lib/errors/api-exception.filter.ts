@@ -49,7 +49,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     } else if (body.statusCode === 503) {
       // Deliberately unavailable (e.g. readiness while the database is away): worth a warning, not a stack trace.
       this.logger.warn({ requestId: body.requestId, cause: String(thrown) }, 'Service unavailable');
-    } else if (body.statusCode >= 500) {
+    } else if (body.statusCode >= 500 && body.statusCode !== 501) {
+      // 501 is a deliberate answer (a route kept for compatibility without its feature), not a failure.
       this.logger.error({ err: exception, requestId: body.requestId }, 'Unhandled error');
     }
     if (!response.headersSent) response.status(body.statusCode).json(body);

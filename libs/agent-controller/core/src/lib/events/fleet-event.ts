@@ -10,6 +10,13 @@ export type FleetEvent =
   /** A health check found a client in another state than the last one. */
   | { type: 'clientHealthChanged'; clientId: string; from: HealthState; health: ClientHealth }
   /**
+   * Checks that found clients in the state they were in (new check time, latency, reason), gathered for about a
+   * second so a fleet's routine probes make few small events (PostgreSQL NOTIFY carries at most 8000 bytes).
+   */
+  | { type: 'clientsChecked'; checks: { clientId: string; health: ClientHealth }[] }
+  /** A client was registered (committed); who may see it reads the row. */
+  | { type: 'clientCreated'; clientId: string }
+  /**
    * Who may use a client changed: a member removed or given another role (`userId`), or the client deactivated
    * or deleted (no `userId`: everyone linked to it).
    */

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -35,6 +35,8 @@ export const REDACTED_LOG_PATHS = [
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (config: AppConfig) => ({
+        // Every route, in the path syntax of Express 5 (nestjs-pino's default '*' makes Nest warn at each start).
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.logLevel,
           // The request-id middleware runs first; reuse its id.
@@ -43,7 +45,8 @@ export const REDACTED_LOG_PATHS = [
           autoLogging: { ignore: (request) => request.url === '/api/health' },
           // 503 is a known passing state (database restarting, not ready), logged once by its cause: a warning.
           customLogLevel: (_request, response, error) =>
-            response.statusCode === 503
+            // 503: our database is away (expected, retried); 501: a route declined by design (Agenstra's autonomy).
+            response.statusCode === 503 || response.statusCode === 501
               ? 'warn'
               : error || response.statusCode >= 500
                 ? 'error'

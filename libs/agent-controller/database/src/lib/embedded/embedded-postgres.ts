@@ -26,7 +26,12 @@ export class EmbeddedPostgres {
       if (!existsSync(join(dataDir, 'PG_VERSION'))) await initializeInChildProcess(dataDir);
       const { PGlite } = await import('@electric-sql/pglite');
       const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-      const pglite = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...SETTINGS] });
+      // The trigram index of the agents search (migration ClientAgentSnapshots); PGlite loads contrib on request.
+      const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+      const pglite = await PGlite.create(dataDir, {
+        startParams: [...PGlite.defaultStartParams, ...SETTINGS],
+        extensions: { pg_trgm },
+      });
       return new EmbeddedPostgres(pglite, createPgConfig(pglite), lock);
     } catch (error) {
       lock.release();

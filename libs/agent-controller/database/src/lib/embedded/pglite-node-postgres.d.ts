@@ -3,3 +3,7 @@
 declare module '@electric-sql/pglite/node-postgres' {
   export * from '@electric-sql/pglite/dist/node-postgres/index';
 }
+
+declare module '@electric-sql/pglite/contrib/pg_trgm' {
+  export * from '@electric-sql/pglite/dist/contrib/pg_trgm';
+}

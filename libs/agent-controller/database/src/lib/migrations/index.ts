@@ -7,6 +7,13 @@ import { Provisioning1795395748740 } from './1795395748740-Provisioning';
 import { ClientWeakApiKey1796571644526 } from './1796571644526-ClientWeakApiKey';
 import { LoginThrottles1796572881850 } from './1796572881850-LoginThrottles';
 import { Replicas1796588663761 } from './1796588663761-Replicas';
+import { UserLastSignIn1796609740828 } from './1796609740828-UserLastSignIn';
+import { ClientUsageHourIndex1796614222814 } from './1796614222814-ClientUsageHourIndex';
+import { ClientAgentSnapshots1796614850026 } from './1796614850026-ClientAgentSnapshots';
+import { ClientEnvironmentAndLabels1796622713767 } from './1796622713767-ClientEnvironmentAndLabels';
+import { Teams1796644330138 } from './1796644330138-Teams';
+import { ApiTokens1796645722764 } from './1796645722764-ApiTokens';
+import { Webhooks1796645988524 } from './1796645988524-Webhooks';
 
 /** Every migration in order. Migrations are generated, reviewed, and never edited after they land. */
 export const MIGRATIONS = [
@@ -19,4 +26,11 @@ export const MIGRATIONS = [
   ClientWeakApiKey1796571644526,
   LoginThrottles1796572881850,
   Replicas1796588663761,
+  UserLastSignIn1796609740828,
+  ClientUsageHourIndex1796614222814,
+  ClientAgentSnapshots1796614850026,
+  ClientEnvironmentAndLabels1796622713767,
+  Teams1796644330138,
+  ApiTokens1796645722764,
+  Webhooks1796645988524,
 ];

@@ -28,8 +28,16 @@ export function agentManagerEnvironment(
     GIT_PRIVATE_KEY: secrets.gitPrivateKey,
     CURSOR_API_KEY: secrets.cursorApiKey,
     AGENT_DEFAULT_IMAGE: settings.agentDefaultImage,
+    // The agent-manager's workspace settings autoEnrichEnabledGlobal / autoEnrichVectorMaxCosineDistance.
+    AUTO_ENRICH_ENABLED_GLOBAL: optionalText(settings.autoEnrichEnabledGlobal),
+    AUTO_ENRICH_VECTOR_MAX_COSINE_DISTANCE: optionalText(settings.autoEnrichVectorMaxCosineDistance),
   });
   return Object.fromEntries(
     Object.entries(environment).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
+}
+
+/** A setting as an environment value, or left out when it was not given. */
+function optionalText(value: boolean | number | null | undefined): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
 }

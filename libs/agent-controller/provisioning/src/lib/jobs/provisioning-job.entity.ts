@@ -29,6 +29,9 @@ export interface ProvisioningSettings {
   gitRepositoryUrl: string | null;
   gitUsername: string | null;
   agentDefaultImage: string | null;
+  /** Agent-manager settings passed on as its environment; absent in jobs made before they existed. */
+  autoEnrichEnabledGlobal?: boolean | null;
+  autoEnrichVectorMaxCosineDistance?: number | null;
 }
 
 /** Secrets of the job, one encrypted JSON value; only the steps that need them read it. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { returnedRows } from '@agent-controller/database';
 import { JobStatus } from '@agent-controller/shared-contracts';
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { ProvisioningJobEntity } from './provisioning-job.entity';
@@ -79,11 +80,19 @@ export class ProvisioningJobsRepository {
        RETURNING id`,
       [owner, String(leaseMs)],
     );
-    return normalizeReturning<{ id: string }>(rows).map((row) => row.id);
+    return returnedRows<{ id: string }>(rows).map((row) => row.id);
   }
 
-  /** Saves the job only while `owner` still holds its lease, and extends it. False: another process took over. */
-  async saveLeased(job: ProvisioningJobEntity, owner: string, leaseMs: number): Promise<boolean> {
+  /**
+   * Saves the job only while `owner` still holds its lease, and extends it. False: another process took over.
+   * `onFinished` runs in the same transaction when this save ends a running job (once per job).
+   */
+  async saveLeased(
+    job: ProvisioningJobEntity,
+    owner: string,
+    leaseMs: number,
+    onFinished?: (manager: EntityManager) => Promise<void>,
+  ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const held = await manager
         .createQueryBuilder(ProvisioningJobEntity, 'job')
@@ -111,6 +120,7 @@ export class ProvisioningJobsRepository {
           leaseExpiresAt: () => `now() + make_interval(secs => ${Number(leaseMs) / 1000})`,
         },
       );
+      if (held.status === 'running' && job.status !== 'running') await onFinished?.(manager);
       return true;
     });
   }
@@ -149,12 +159,4 @@ export class ProvisioningJobsRepository {
   save(job: ProvisioningJobEntity): Promise<ProvisioningJobEntity> {
     return this.jobs.save(job);
   }
-}
-
-/** node-postgres returns `[rows, count]` for UPDATE … RETURNING through TypeORM's query(). */
-function normalizeReturning<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[0] as T[];
-  }
-  return result as T[];
 }

@@ -62,7 +62,10 @@ function runnerFor(job: ProvisioningJobEntity, existingClientId: string | null, 
   };
   const tasks = new PeriodicTasks(new SchedulerRegistry(), {} as never, CONFIG as never);
   const clients = { createClient: jest.fn(async () => ({ client: { id: 'new-client' } })) };
-  const clientRows = { findIdByNameAndEndpoint: jest.fn(async () => existingClientId) };
+  const clientRows = {
+    findIdByNameAndEndpoint: jest.fn(async () => existingClientId),
+    markAutoProvisioned: jest.fn(async () => undefined),
+  };
   const providers = { get: jest.fn(() => ({ deleteServer: jest.fn(), ...cloud })) };
   const identity = { get: async () => 'controller-1' };
   const userData = { build: jest.fn(async () => ({ userData: '#cloud-config' })) };
@@ -78,6 +81,7 @@ function runnerFor(job: ProvisioningJobEntity, existingClientId: string | null, 
     { publish: jest.fn() } as never,
     tasks,
     CONFIG as never,
+    { record: jest.fn() } as never,
   );
   return { runner, clients, clientRows, jobs };
 }
@@ -92,13 +96,16 @@ describe('ProvisioningRunner', () => {
     expect(clientRows.findIdByNameAndEndpoint).toHaveBeenCalledWith('Made before the crash', 'http://127.0.1.9:3000');
     expect(clients.createClient).not.toHaveBeenCalled();
     expect(job).toMatchObject({ status: 'succeeded', clientId: 'made-before', serverDeletedAt: null });
+    expect(clientRows.markAutoProvisioned).toHaveBeenCalledWith('made-before');
   });
 
   it('registers a new client when none was made yet', async () => {
     const job = jobAtLastStep();
-    const { runner, clients } = runnerFor(job, null);
+    const { runner, clients, clientRows } = runnerFor(job, null);
     runner.start(job.id);
     await finished(job);
+    // Marked as it is made, in the same insert: no second write.
+    expect(clientRows.markAutoProvisioned).not.toHaveBeenCalled();
     expect(clients.createClient).toHaveBeenCalledWith(
       expect.objectContaining({ userId: null }),
       expect.objectContaining({
@@ -106,6 +113,7 @@ describe('ProvisioningRunner', () => {
         endpoint: 'http://127.0.1.9:3000',
         apiKey: 'k'.repeat(32),
       }),
+      { autoProvisioned: true },
     );
     expect(job).toMatchObject({ status: 'succeeded', clientId: 'new-client' });
   });

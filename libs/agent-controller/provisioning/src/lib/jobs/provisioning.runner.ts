@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgentManagerClient } from '@agent-controller/agent-manager-client';
+import { AuditService } from '@agent-controller/audit';
 import { ClientsRepository, ClientsService, toRemoteTarget } from '@agent-controller/clients';
 import {
   AppConfig,
@@ -12,6 +13,7 @@ import {
 import { isDatabaseUnavailable, PeriodicTasks } from '@agent-controller/database';
 import { PROVISIONING_STEPS, ProvisioningStep, ProvisioningStepName } from '@agent-controller/shared-contracts';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ControllerIdentityService } from '../controller-identity.service';
 import { createServerOnce } from './create-server-once';
@@ -58,6 +60,7 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
     private readonly events: FleetEvents,
     private readonly tasks: PeriodicTasks,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   private get leaseMs(): number {
@@ -227,25 +230,30 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
     const made = await this.clientRows.findIdByNameAndEndpoint(job.clientName, this.endpointOf(job));
     if (made) {
       job.clientId = made;
+      await this.clientRows.markAutoProvisioned(made);
       return;
     }
     const { settings } = job;
     const principal = ownerOf(job);
-    const { client } = await this.clients.createClient(principal, {
-      name: job.clientName,
-      description: settings.description,
-      endpoint: this.endpointOf(job),
-      authenticationType: settings.authenticationType,
-      ...(settings.authenticationType === 'api_key'
-        ? { apiKey: secrets.apiKey }
-        : {
-            keycloakClientId: settings.keycloakClientId ?? undefined,
-            keycloakClientSecret: secrets.keycloakClientSecret,
-            keycloakRealm: settings.keycloakRealm ?? undefined,
-            keycloakAuthServerUrl: settings.keycloakAuthServerUrl,
-          }),
-      agentWsPort: settings.agentWsPort,
-    });
+    const { client } = await this.clients.createClient(
+      principal,
+      {
+        name: job.clientName,
+        description: settings.description,
+        endpoint: this.endpointOf(job),
+        authenticationType: settings.authenticationType,
+        ...(settings.authenticationType === 'api_key'
+          ? { apiKey: secrets.apiKey }
+          : {
+              keycloakClientId: settings.keycloakClientId ?? undefined,
+              keycloakClientSecret: secrets.keycloakClientSecret,
+              keycloakRealm: settings.keycloakRealm ?? undefined,
+              keycloakAuthServerUrl: settings.keycloakAuthServerUrl,
+            }),
+        agentWsPort: settings.agentWsPort,
+      },
+      { autoProvisioned: true },
+    );
     job.clientId = client.id;
   }
 
@@ -310,7 +318,24 @@ export class ProvisioningRunner implements OnApplicationBootstrap, OnApplication
   }
 
   private async save(job: ProvisioningJobEntity): Promise<void> {
-    if (!(await this.jobs.saveLeased(job, this.owner, this.leaseMs))) throw new LeaseLost();
+    const finished = (manager: EntityManager) =>
+      this.audit.record(
+        {
+          action: job.status === 'succeeded' ? 'provisioning.job_succeeded' : 'provisioning.job_failed',
+          targetType: 'provisioning_job',
+          targetId: job.id,
+          outcome: job.status === 'succeeded' ? 'success' : 'failure',
+          details: {
+            clientId: job.clientId,
+            clientName: job.clientName,
+            providerType: job.providerType,
+            serverId: job.serverId,
+            error: job.error,
+          },
+        },
+        manager,
+      );
+    if (!(await this.jobs.saveLeased(job, this.owner, this.leaseMs, finished))) throw new LeaseLost();
     this.events.publish({ type: 'provisioningProgress', job: toProvisioningJob(job) });
   }
 

@@ -25,13 +25,16 @@ export interface CloudServer {
   createdAt: Date;
 }
 
+/** A server type as a cloud describes it; the API answer adds its aliases (`memory`, `disk`). */
+export type CloudServerType = Omit<ServerType, 'memory' | 'disk'>;
+
 /** One cloud's API, behind a small typed adapter (DESIGN §7). Errors are `CloudApiError`s. */
 export interface CloudProvider {
   readonly type: ProviderType;
   readonly displayName: string;
   /** Its API token is configured. */
   readonly configured: boolean;
-  listServerTypes(location?: string): Promise<ServerType[]>;
+  listServerTypes(location?: string): Promise<CloudServerType[]>;
   listLocations(): Promise<Location[]>;
   /** Sends the create once: without an answer it throws `CloudOutcomeUnknownError` (see `createServerOnce`). */
   createServer(input: CreateServerInput): Promise<CloudServer>;

@@ -1,4 +1,4 @@
-import { Location, ServerType } from '@agent-controller/shared-contracts';
+import { Location } from '@agent-controller/shared-contracts';
 import {
   DIGITALOCEAN_UBUNTU_24_04_IMAGE,
   DoCreateSingleDropletRequest,
@@ -10,7 +10,7 @@ import {
   DoListSizesResponse,
 } from '@agent-controller/shared-cloud-contracts';
 import { CloudHttp } from './cloud-http';
-import { CloudProvider, CloudServer, CreateServerInput, ServerLabels } from './cloud-provider';
+import { CloudProvider, CloudServer, CloudServerType, CreateServerInput, ServerLabels } from './cloud-provider';
 
 const CONTROLLER_TAG = 'agent-controller';
 const JOB_TAG = 'agent-controller-job';
@@ -31,7 +31,7 @@ export class DigitalOceanProvider implements CloudProvider {
     });
   }
 
-  async listServerTypes(location?: string): Promise<ServerType[]> {
+  async listServerTypes(location?: string): Promise<CloudServerType[]> {
     const sizes = await this.all<DoListSizesResponse, DoListSizesResponse['sizes'][number]>(
       '/v2/sizes',
       {},

@@ -1,4 +1,4 @@
-import { Location, ServerType } from '@agent-controller/shared-contracts';
+import { Location } from '@agent-controller/shared-contracts';
 import {
   HETZNER_UBUNTU_24_04_IMAGE,
   HetznerCreateServerRequest,
@@ -10,7 +10,7 @@ import {
   HetznerServer,
 } from '@agent-controller/shared-cloud-contracts';
 import { CloudHttp } from './cloud-http';
-import { CloudProvider, CloudServer, CreateServerInput, ServerLabels } from './cloud-provider';
+import { CloudProvider, CloudServer, CloudServerType, CreateServerInput, ServerLabels } from './cloud-provider';
 
 const CONTROLLER_LABEL = 'agent-controller/controller';
 const JOB_LABEL = 'agent-controller/job';
@@ -31,7 +31,7 @@ export class HetznerProvider implements CloudProvider {
     });
   }
 
-  async listServerTypes(location?: string): Promise<ServerType[]> {
+  async listServerTypes(location?: string): Promise<CloudServerType[]> {
     const types = await this.all<
       HetznerListServerTypesResponse,
       HetznerListServerTypesResponse['server_types'][number]

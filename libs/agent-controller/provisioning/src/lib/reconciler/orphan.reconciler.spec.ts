@@ -47,9 +47,17 @@ function setUp(servers: CloudServer[], known: OrphanServerEntity[], providersCon
     { configured: () => (providersConfigured ? [provider] : []) } as unknown as CloudProviders,
     { accountedServerIds: async () => new Set<string>() } as unknown as ProvisioningJobsRepository,
     { get: async () => 'controller-1' } as unknown as ControllerIdentityService,
-    { recordOutsideTransaction: jest.fn(async () => undefined) } as unknown as AuditService,
+    {
+      recordOutsideTransaction: jest.fn(async () => undefined),
+      record: jest.fn(async () => undefined),
+    } as unknown as AuditService,
     tasks,
-    { getRepository: () => orphans } as unknown as DataSource,
+    {
+      getRepository: () => orphans,
+      // A new orphan is saved with its audit row in one transaction.
+      transaction: async (work: (manager: unknown) => Promise<void>) =>
+        work({ save: (_entity: unknown, row: OrphanServerEntity) => orphans.save(row) }),
+    } as unknown as DataSource,
     CONFIG,
   );
   return { reconciler, saved, tasks, provider };

@@ -94,7 +94,8 @@ export class OrphanReconciler implements OnApplicationBootstrap {
             row.deletedAt = new Date();
             entry.deleted += 1;
           }
-          await orphans.save(row);
+          if (known) await orphans.save(row);
+          else await this.recordNewOrphan(row);
         }
         // Servers that are gone (deleted by hand, or by us earlier) are no longer reported.
         await orphans.delete({ providerType: provider.type, lastSeenAt: LessThan(startedAt), deletedAt: IsNull() });
@@ -104,6 +105,29 @@ export class OrphanReconciler implements OnApplicationBootstrap {
       }
     }
     await this.audit.recordOutsideTransaction({ action: 'provisioning.reconcile', details: summary });
+  }
+
+  /** A newly found orphan is stored and audited (`provisioning.orphan_found`, which webhooks tell) together. */
+  private async recordNewOrphan(row: OrphanServerEntity): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.save(OrphanServerEntity, row);
+      await this.audit.record(
+        {
+          action: 'provisioning.orphan_found',
+          targetType: 'orphan_server',
+          targetId: `${row.providerType}:${row.serverId}`,
+          details: {
+            providerType: row.providerType,
+            serverId: row.serverId,
+            serverName: row.serverName,
+            jobId: row.jobId,
+            firstSeenAt: row.firstSeenAt.toISOString(),
+            deleted: row.deletedAt !== null,
+          },
+        },
+        manager,
+      );
+    });
   }
 
   private warn(error: unknown): void {

@@ -11,7 +11,7 @@ import {
 import { AgentsSocketConnector } from '@agent-controller/agent-manager-client';
 import { CredentialsAuthenticator } from '@agent-controller/auth';
 import { ClientAccess, ClientAccessPolicy, clientInactive, toRemoteTarget } from '@agent-controller/clients';
-import { AppConfig, appConfig, DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
+import { AppConfig, appConfig, DomainError, FleetEvents } from '@agent-controller/core';
 import { isDatabaseUnavailable } from '@agent-controller/database';
 import { ProxyMetrics } from '@agent-controller/metrics';
 import {
@@ -25,8 +25,11 @@ import {
 import { Subscription } from 'rxjs';
 import type { Namespace, Socket } from 'socket.io';
 import { AgentCredentialsRepository } from '../agent-credentials.repository';
+import { AgentRunningStates } from '../fleet-agents/agent-running-states';
 import { LastUsedTracker } from '../last-used.tracker';
+import { FleetWatchers } from './fleet-watchers';
 import { FORWARD_PERMISSIONS } from './forward-permissions';
+import { API_KEY_ROOM, callerRoom, clientRoom, userRoom } from './gateway-rooms';
 import { gatewayError } from './gateway-error';
 import { GatewaySession } from './gateway-session';
 import { RemoteAgentLink, RemoteAgentLinkHooks } from './remote-agent-link';
@@ -37,13 +40,6 @@ function handshakeAuthorization(socket: Socket): string | undefined {
   if (typeof fromAuth === 'string') return fromAuth;
   return socket.handshake.headers.authorization;
 }
-
-/** Rooms a socket is in: its caller's (`user:<id>`, or `api-key` for the key holder) and its linked client's. */
-const userRoom = (userId: string) => `user:${userId}`;
-const API_KEY_ROOM = 'api-key';
-const clientRoom = (clientId: string) => `client:${clientId}`;
-const callerRoom = (principal: RequestPrincipal) =>
-  principal.kind === 'api-key' || principal.userId === null ? API_KEY_ROOM : userRoom(principal.userId);
 
 /**
  * Live agent events for browsers (DESIGN §6): the browser authenticates in the handshake like an HTTP caller,
@@ -70,8 +66,10 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly credentials: AgentCredentialsRepository,
     private readonly lastUsed: LastUsedTracker,
     private readonly metrics: ProxyMetrics,
+    private readonly fleet: FleetWatchers,
     events: FleetEvents,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly runningStates: AgentRunningStates,
   ) {
     // A safety net: changes are told on the bus and re-checked at once; this catches what was not told.
     this.recheckTimer = setInterval(() => this.recheckAll(), config.gateway.accessRecheckMs).unref();
@@ -100,7 +98,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     this.namespace = namespace;
     namespace.use((socket, next) => {
       const authorization = handshakeAuthorization(socket);
-      this.authenticator.authenticate(authorization).then(
+      this.authenticator.authenticate(authorization, socket.handshake.address).then(
         (principal) => {
           socket.data = { session: new GatewaySession(principal, authorization) };
           next();
@@ -130,6 +128,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     if (!session) return;
     session.end();
     this.sessions.delete(socket.id);
+    this.fleet.unwatch(socket.id);
     this.metrics.socketClosed();
   }
 
@@ -167,9 +166,27 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
         session.link = link;
         session.relation = relation;
         void socket.join(clientRoom(client.id));
-        emit(socket, 'setClientSuccess', { clientId: client.id });
+        emit(socket, 'setClientSuccess', { clientId: client.id, message: `Linked to client ${client.name}` });
       })
       .catch((error: unknown) => socket.emit('error', gatewayError(error, 'setClient')));
+  }
+
+  /**
+   * The console looks at the fleet: from now on it is told of changes to every client its caller may see
+   * (`clientAdded`, `clientUpdated`, `clientRemoved`, `clientHealth`, `clientsChecked`) until `unwatchFleet`.
+   */
+  @SubscribeMessage('watchFleet')
+  watchFleet(@ConnectedSocket() socket: Socket): void {
+    const session = sessionOf(socket);
+    // The principal as last re-checked: a user who lost a role is judged by what they are now.
+    this.fleet.watch(socket, () => session.principal);
+    emit(socket, 'watchFleetSuccess', { watching: true });
+  }
+
+  @SubscribeMessage('unwatchFleet')
+  unwatchFleet(@ConnectedSocket() socket: Socket): void {
+    this.fleet.unwatch(socket.id);
+    emit(socket, 'watchFleetSuccess', { watching: false });
   }
 
   /** Relays one event of the contract's client → server list to the linked remote. */
@@ -185,12 +202,16 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
         if (!link || !session.relation) {
           throw new DomainError('NO_CLIENT_SELECTED', 'Send setClient before forwarding events');
         }
-        if (!this.policy.allows(session.relation, FORWARD_PERMISSIONS[request.event])) {
+        if (!this.policy.permits(session.principal, session.relation, FORWARD_PERMISSIONS[request.event])) {
           throw new DomainError('FORBIDDEN', `Your role on this client does not allow ${request.event}`);
         }
         await link.forward(request.event, payload, request.agentId);
         this.lastUsed.markUsed(link.clientId);
-        emit(socket, 'forwardAck', { event: request.event, ...(request.agentId ? { agentId: request.agentId } : {}) });
+        emit(socket, 'forwardAck', {
+          event: request.event,
+          ...(request.agentId ? { agentId: request.agentId } : {}),
+          received: true,
+        });
       })
       .catch((error: unknown) =>
         socket.emit('error', gatewayError(error, 'forward', typeof event === 'string' ? event : undefined)),
@@ -208,6 +229,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
       toBrowser: (event, payload) => socket.emit(event, payload),
       linkState: (event, payload) => emit(socket, event, payload),
       failure: (error) => socket.emit('error', gatewayError(error, 'reconnect')),
+      containerState: (agentId, running) => this.runningStates.report(clientId, agentId, running),
       counted: (direction) => this.metrics.eventForwarded(clientId, direction),
       closed: () => this.metrics.remoteLinkClosed(clientId),
     };
@@ -237,7 +259,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     const socket = this.namespace?.sockets.get(socketId);
     if (!socket || session.ended) return;
     try {
-      session.principal = await this.authenticator.authenticate(session.authorization);
+      session.principal = await this.authenticator.authenticate(session.authorization, socket.handshake.address);
     } catch (error) {
       // A database outage says nothing about the caller: keep the socket until a check can be made.
       if (isDatabaseUnavailable(error)) {

@@ -14,11 +14,15 @@ export function gatewayError(error: unknown, event: string, forwardedEvent?: str
     logger.warn({ event, cause: String(error) }, 'Database unavailable');
     error = new DatabaseUnavailableError();
   }
-  if (error instanceof DomainError) return { ...base, error: { code: error.code, message: error.message }, timestamp };
+  // The message is given twice: inside `error` (the remote's envelope) and at the top, where Agenstra's console reads it.
+  if (error instanceof DomainError) {
+    return { ...base, message: error.message, error: { code: error.code, message: error.message }, timestamp };
+  }
   if (error instanceof z.ZodError) {
     const message = error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ');
-    return { ...base, error: { code: 'VALIDATION_FAILED', message }, timestamp };
+    return { ...base, message, error: { code: 'VALIDATION_FAILED', message }, timestamp };
   }
   logger.error({ err: error, event }, 'Gateway call failed unexpectedly');
-  return { ...base, error: { code: 'INTERNAL_ERROR', message: 'Unexpected error' }, timestamp };
+  const message = 'Unexpected error';
+  return { ...base, message, error: { code: 'INTERNAL_ERROR', message }, timestamp };
 }

@@ -2,10 +2,16 @@ import { RemoteCallError } from '@agent-controller/agent-manager-client';
 import { DomainError } from '@agent-controller/core';
 import { ForwardableEvent, GatewayEvents, REMOTE_EVENTS } from '@agent-controller/shared-contracts';
 import type { Socket } from 'socket.io-client';
+import { runningFromContainerStats } from '../fleet-agents/agent-snapshot.parser';
 
 const RELAYED = new Set<string>(REMOTE_EVENTS);
 
-type LinkStateEvent = 'remoteDisconnected' | 'remoteReconnecting' | 'remoteReconnected' | 'remoteReconnectFailed';
+type LinkStateEvent =
+  | 'remoteDisconnected'
+  | 'remoteReconnecting'
+  | 'remoteReconnectError'
+  | 'remoteReconnected'
+  | 'remoteReconnectFailed';
 
 /** What a link needs from the gateway; all of it is re-read when used, so rotations and revocations apply. */
 export interface RemoteAgentLinkHooks {
@@ -18,6 +24,8 @@ export interface RemoteAgentLinkHooks {
   linkState<E extends LinkStateEvent>(event: E, payload: GatewayEvents[E]): void;
   /** A failure outside any browser call (re-login after a reconnection). */
   failure(error: unknown): void;
+  /** The logged-in agent's container runs or not, as the remote's `containerStats` said. */
+  containerState(agentId: string, running: boolean): void;
   /** Each relayed event, both ways. */
   counted(direction: 'to_remote' | 'to_browser'): void;
   /** The link closed after it had opened. */
@@ -42,6 +50,11 @@ interface Envelope {
  */
 export class RemoteAgentLink {
   private agentId: string | null = null;
+  /**
+   * The agent whose `containerStats` the remote sends now: set as the login answer arrives, since the remote
+   * sends the first stats right behind it, before `login()` has resumed.
+   */
+  private statsAgentId: string | null = null;
   private pendingLogin: PendingLogin | null = null;
   private opened = false;
   private closed = false;
@@ -91,7 +104,7 @@ export class RemoteAgentLink {
       return;
     }
     if (agentId && agentId !== this.agentId && event !== 'logout') await this.login(agentId);
-    if (event === 'logout') this.agentId = null;
+    if (event === 'logout') this.agentId = this.statsAgentId = null;
     this.socket.emit(event, payload);
     this.hooks.counted('to_remote');
   }
@@ -140,6 +153,10 @@ export class RemoteAgentLink {
     socket.onAny((event: string, payload: unknown) => {
       if (this.closed || !RELAYED.has(event)) return;
       if (event === 'loginSuccess' || event === 'loginError') this.matchLogin(event, payload as Envelope);
+      if (event === 'containerStats' && this.statsAgentId) {
+        const running = runningFromContainerStats(payload);
+        if (running !== undefined) hooks.containerState(this.statsAgentId, running);
+      }
       hooks.toBrowser(event, payload);
       hooks.counted('to_browser');
     });
@@ -151,12 +168,27 @@ export class RemoteAgentLink {
       // A deliberate disconnect by the remote is not retried by the Manager; a drop is.
       if (reason === 'io server disconnect') socket.connect();
     });
-    socket.io.on('reconnect_attempt', (attempt) => {
+    let attempt = 0;
+    socket.io.on('reconnect_attempt', (number) => {
+      attempt = number;
       hooks.linkState('remoteReconnecting', { clientId: this.clientId, attempt });
       void hooks.refreshCredentials(socket).catch(() => undefined);
     });
+    socket.io.on('reconnect_error', (error) => {
+      hooks.linkState('remoteReconnectError', { clientId: this.clientId, attempt, error: error.message });
+    });
     socket.io.on('reconnect_failed', () => {
-      hooks.linkState('remoteReconnectFailed', { clientId: this.clientId, attempts: socket.io.reconnectionAttempts() });
+      const attempts = socket.io.reconnectionAttempts();
+      // The Manager gives up before it reports the last attempt's error (in the same tick): told after it, so a
+      // console hears every attempt's error before the end.
+      setImmediate(() => {
+        if (this.closed) return;
+        hooks.linkState('remoteReconnectFailed', {
+          clientId: this.clientId,
+          attempts,
+          error: `The remote could not be reached again after ${attempts} attempts`,
+        });
+      });
     });
     socket.on('connect', () => void this.resume());
   }
@@ -180,9 +212,13 @@ export class RemoteAgentLink {
     const pending = this.pendingLogin;
     if (!pending) return;
     if (event === 'loginSuccess') {
-      if (envelope?.data?.agentId === pending.agentId) pending.settle();
+      if (envelope?.data?.agentId === pending.agentId) {
+        this.statsAgentId = pending.agentId;
+        pending.settle();
+      }
       return;
     }
+    this.statsAgentId = null;
     const message = typeof envelope?.error?.message === 'string' ? envelope.error.message : 'login refused';
     pending.settle(new DomainError('AGENT_LOGIN_FAILED', `The remote refused the stored password: ${message}`));
   }

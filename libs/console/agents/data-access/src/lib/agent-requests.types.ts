@@ -24,8 +24,3 @@ export type ConflictStrategy = VcsResolveConflictRequest['strategy'];
 export type VerifyCommandsRequest = z.infer<typeof verifyCommandsRequestSchema>;
 export type DeploymentConfigurationRequest = z.infer<typeof deploymentConfigurationRequestSchema>;
 export type TriggerWorkflowRequest = z.infer<typeof triggerWorkflowRequestSchema>;
-
-/** `/api/clients/:id/agents/:agentId`, the prefix of every detail route. */
-export function agentUrl(clientId: string, agentId: string): string {
-  return `/api/clients/${encodeURIComponent(clientId)}/agents/${encodeURIComponent(agentId)}`;
-}

@@ -2,6 +2,7 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type { CreateAgentRequest, UpdateAgentRequest } from '@agent-controller/shared-contracts';
 import { firstValueFrom } from 'rxjs';
+import { apiPaths } from '@agent-controller/shared-contracts/api-paths';
 
 /** An agent as the remote describes it (contract §5 `AgentResponseDto`); the remote may add fields. */
 export interface Agent {
@@ -29,32 +30,32 @@ export class AgentsApi {
 
   list(clientId: string, limit = 100, offset = 0): Promise<Agent[]> {
     const params = new HttpParams().set('limit', limit).set('offset', offset);
-    return firstValueFrom(this.http.get<Agent[]>(`/api/clients/${clientId}/agents`, { params }));
+    return firstValueFrom(this.http.get<Agent[]>(apiPaths.agents.list(clientId), { params }));
   }
 
   get(clientId: string, agentId: string): Promise<Agent> {
-    return firstValueFrom(this.http.get<Agent>(`/api/clients/${clientId}/agents/${agentId}`));
+    return firstValueFrom(this.http.get<Agent>(apiPaths.agents.one(clientId, agentId)));
   }
 
   create(clientId: string, request: CreateAgentRequest): Promise<CreatedAgent> {
-    return firstValueFrom(this.http.post<CreatedAgent>(`/api/clients/${clientId}/agents`, request));
+    return firstValueFrom(this.http.post<CreatedAgent>(apiPaths.agents.list(clientId), request));
   }
 
   act(clientId: string, agentId: string, action: AgentAction): Promise<Agent> {
-    return firstValueFrom(this.http.post<Agent>(`/api/clients/${clientId}/agents/${agentId}/${action}`, {}));
+    return firstValueFrom(this.http.post<Agent>(`${apiPaths.agents.one(clientId, agentId)}/${action}`, {}));
   }
 
   /** Partial update (name, description, …): the remote answers the updated agent. */
   update(clientId: string, agentId: string, request: UpdateAgentRequest): Promise<Agent> {
-    return firstValueFrom(this.http.post<Agent>(`/api/clients/${clientId}/agents/${agentId}`, request));
+    return firstValueFrom(this.http.post<Agent>(apiPaths.agents.one(clientId, agentId), request));
   }
 
   /** Stores the password of an agent created elsewhere, so the controller can log chat in to it. */
   storeCredentials(clientId: string, agentId: string, password: string): Promise<void> {
-    return firstValueFrom(this.http.put<void>(`/api/clients/${clientId}/agents/${agentId}/credentials`, { password }));
+    return firstValueFrom(this.http.put<void>(`${apiPaths.agents.one(clientId, agentId)}/credentials`, { password }));
   }
 
   delete(clientId: string, agentId: string): Promise<void> {
-    return firstValueFrom(this.http.delete<void>(`/api/clients/${clientId}/agents/${agentId}`));
+    return firstValueFrom(this.http.delete<void>(apiPaths.agents.one(clientId, agentId)));
   }
 }

@@ -2,7 +2,8 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import type { DeploymentConfiguration, DeploymentJob, DeploymentRun, DeploymentWorkflow } from './agent-detail.types';
-import { agentUrl, DeploymentConfigurationRequest, TriggerWorkflowRequest } from './agent-requests.types';
+import { DeploymentConfigurationRequest, TriggerWorkflowRequest } from './agent-requests.types';
+import { apiPaths } from '@agent-controller/shared-contracts/api-paths';
 
 /** An agent's CI deployments (`…/deployments/*`), proxied to the remote and from there to GitHub/GitLab. */
 @Injectable({ providedIn: 'root' })
@@ -68,7 +69,7 @@ export class DeploymentsApi {
   }
 
   private base(clientId: string, agentId: string): string {
-    return `${agentUrl(clientId, agentId)}/deployments`;
+    return `${apiPaths.agents.one(clientId, agentId)}/deployments`;
   }
 
   private runUrl(clientId: string, agentId: string, runId: string): string {

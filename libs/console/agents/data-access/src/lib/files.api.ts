@@ -2,12 +2,13 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import type { FileContent, FileNode } from './agent-detail.types';
-import { agentUrl, CreateFileRequest, WriteFileRequest } from './agent-requests.types';
+import { CreateFileRequest, WriteFileRequest } from './agent-requests.types';
+import { apiPaths } from '@agent-controller/shared-contracts/api-paths';
 
 /** `files/<path>`: each segment encoded on its own, so the slashes stay path separators. */
 function fileUrl(clientId: string, agentId: string, path: string): string {
   const segments = path.split('/').filter(Boolean).map(encodeURIComponent);
-  return `${agentUrl(clientId, agentId)}/files/${segments.join('/')}`;
+  return `${apiPaths.agents.one(clientId, agentId)}/files/${segments.join('/')}`;
 }
 
 /** `app` is the agent's workspace; `config` its configuration directory (management rights, DESIGN §4). */
@@ -25,7 +26,7 @@ export class FilesApi {
 
   list(clientId: string, agentId: string, path: string, context: FileContext = 'app'): Promise<FileNode[]> {
     const params = contextParams(context, path ? new HttpParams().set('path', path) : undefined);
-    return firstValueFrom(this.http.get<FileNode[]>(`${agentUrl(clientId, agentId)}/files`, { params }));
+    return firstValueFrom(this.http.get<FileNode[]>(`${apiPaths.agents.one(clientId, agentId)}/files`, { params }));
   }
 
   read(clientId: string, agentId: string, path: string, context: FileContext = 'app'): Promise<FileContent> {

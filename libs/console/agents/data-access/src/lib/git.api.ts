@@ -2,7 +2,8 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import type { VcsBranch, VcsDiff, VcsStatus } from './agent-detail.types';
-import { agentUrl, VcsCreateBranchRequest, VcsResolveConflictRequest } from './agent-requests.types';
+import { VcsCreateBranchRequest, VcsResolveConflictRequest } from './agent-requests.types';
+import { apiPaths } from '@agent-controller/shared-contracts/api-paths';
 
 /** Git in an agent's workspace (`…/vcs/*`), proxied to the remote. */
 @Injectable({ providedIn: 'root' })
@@ -10,16 +11,16 @@ export class GitApi {
   private readonly http = inject(HttpClient);
 
   status(clientId: string, agentId: string): Promise<VcsStatus> {
-    return firstValueFrom(this.http.get<VcsStatus>(`${agentUrl(clientId, agentId)}/vcs/status`));
+    return firstValueFrom(this.http.get<VcsStatus>(`${apiPaths.agents.one(clientId, agentId)}/vcs/status`));
   }
 
   branches(clientId: string, agentId: string): Promise<VcsBranch[]> {
-    return firstValueFrom(this.http.get<VcsBranch[]>(`${agentUrl(clientId, agentId)}/vcs/branches`));
+    return firstValueFrom(this.http.get<VcsBranch[]>(`${apiPaths.agents.one(clientId, agentId)}/vcs/branches`));
   }
 
   diff(clientId: string, agentId: string, path: string): Promise<VcsDiff> {
     const params = new HttpParams().set('path', path);
-    return firstValueFrom(this.http.get<VcsDiff>(`${agentUrl(clientId, agentId)}/vcs/diff`, { params }));
+    return firstValueFrom(this.http.get<VcsDiff>(`${apiPaths.agents.one(clientId, agentId)}/vcs/diff`, { params }));
   }
 
   stage(clientId: string, agentId: string, files: string[]): Promise<unknown> {
@@ -60,7 +61,7 @@ export class GitApi {
 
   deleteBranch(clientId: string, agentId: string, branch: string): Promise<unknown> {
     return firstValueFrom(
-      this.http.delete(`${agentUrl(clientId, agentId)}/vcs/branches/${encodeURIComponent(branch)}`),
+      this.http.delete(`${apiPaths.agents.one(clientId, agentId)}/vcs/branches/${encodeURIComponent(branch)}`),
     );
   }
 
@@ -73,6 +74,6 @@ export class GitApi {
   }
 
   private post(clientId: string, agentId: string, action: string, body: unknown): Promise<unknown> {
-    return firstValueFrom(this.http.post(`${agentUrl(clientId, agentId)}/vcs/${action}`, body));
+    return firstValueFrom(this.http.post(`${apiPaths.agents.one(clientId, agentId)}/vcs/${action}`, body));
   }
 }

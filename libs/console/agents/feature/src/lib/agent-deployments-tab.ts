@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { Component, effect, inject, input, OnInit, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -8,7 +7,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { DeploymentRun, DeploymentsStore, isRunActive } from '@agent-controller/console-agents-data-access';
-import { confirmAction } from '@agent-controller/console-ui';
+import { confirmAction, TimeComponent } from '@agent-controller/console-ui';
 import { DeploymentConfigurationPanel } from './deployment-configuration-panel';
 
 /**
@@ -19,7 +18,7 @@ import { DeploymentConfigurationPanel } from './deployment-configuration-panel';
   selector: 'ac-agent-deployments-tab',
   providers: [DeploymentsStore],
   imports: [
-    DatePipe,
+    TimeComponent,
     DeploymentConfigurationPanel,
     FormsModule,
     MatButtonModule,

@@ -5,6 +5,8 @@ import { MatTabsModule } from '@angular/material/tabs';
 import { MatDialog } from '@angular/material/dialog';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { AgentDetailStore } from '@agent-controller/console-agents-data-access';
+import { ClientNames } from '@agent-controller/console-core';
+import { Breadcrumbs } from '@agent-controller/console-ui';
 import { askAgentPassword } from './agent-credentials-dialog';
 import { AgentDeploymentsTab } from './agent-deployments-tab';
 import { editAgent } from './agent-edit-dialog';
@@ -23,15 +25,14 @@ const TABS = ['environment', 'files', 'git', 'deployments'] as const;
     AgentEnvironmentTab,
     AgentFilesTab,
     AgentGitTab,
+    Breadcrumbs,
     MatButtonModule,
     MatProgressBarModule,
     MatTabsModule,
     RouterLink,
   ],
   template: `
-    <nav class="crumbs" aria-label="Breadcrumb">
-      <a routerLink="/clients">Clients</a> / <a [routerLink]="['/clients', id(), 'agents']">Agents</a> / {{ name() }}
-    </nav>
+    <ac-breadcrumbs [trail]="trail()" />
     <header class="page-header">
       <h1>{{ name() }}</h1>
       <div class="actions">
@@ -44,6 +45,13 @@ const TABS = ['environment', 'files', 'git', 'deployments'] as const;
           </button>
         }
         <a mat-stroked-button [routerLink]="['/clients', id(), 'agents', agentId(), 'chat']">Chat with {{ name() }}</a>
+        <!-- The terminal lives beside the chat (one gateway session); this opens it straight away. -->
+        <a
+          mat-stroked-button
+          [routerLink]="['/clients', id(), 'agents', agentId(), 'chat']"
+          [queryParams]="{ terminal: 'open' }"
+          >Terminal</a
+        >
       </div>
     </header>
     <p class="live" aria-live="polite">{{ store.actions.notice() }}</p>
@@ -102,14 +110,6 @@ const TABS = ['environment', 'files', 'git', 'deployments'] as const;
     }
   `,
   styles: `
-    .crumbs {
-      font-size: 0.875rem;
-      margin-bottom: 8px;
-      overflow-wrap: anywhere;
-    }
-    .crumbs a {
-      color: inherit;
-    }
     .page-header {
       display: flex;
       flex-wrap: wrap;
@@ -160,9 +160,17 @@ export class AgentDetailPage implements OnInit {
   private readonly dialog = inject(MatDialog);
   protected readonly busy = this.store.actions.busy;
   protected readonly name = computed(() => this.store.agent.value()?.name ?? 'Agent');
+  private readonly clientNames = inject(ClientNames);
+  protected readonly trail = computed(() => [
+    { label: 'Clients', link: ['/clients'] },
+    { label: this.clientNames.name(this.id()) ?? 'Client', link: ['/clients', this.id()] },
+    { label: 'Agents', link: ['/clients', this.id(), 'agents'] },
+    { label: this.name() },
+  ]);
   protected readonly tabIndex = computed(() => Math.max(0, TABS.indexOf(this.tab() as (typeof TABS)[number])));
 
   ngOnInit(): Promise<unknown> {
+    void this.clientNames.load(this.id());
     return this.load();
   }
 

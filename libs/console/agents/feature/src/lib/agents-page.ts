@@ -1,21 +1,21 @@
-import { DatePipe } from '@angular/common';
-import { Component, inject, input, OnInit } from '@angular/core';
+import { Component, computed, inject, input, OnInit } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import { Agent, AgentAction, AgentsStore } from '@agent-controller/console-agents-data-access';
-import { confirmAction } from '@agent-controller/console-ui';
+import { ClientNames } from '@agent-controller/console-core';
+import { Breadcrumbs, confirmAction, TimeComponent } from '@agent-controller/console-ui';
 import { AgentCreateDialog } from './agent-create-dialog';
 
 /** The agents of one client: create (password once), start/stop/restart, delete after a confirmation, open, chat. */
 @Component({
   selector: 'ac-agents-page',
   providers: [AgentsStore],
-  imports: [DatePipe, MatButtonModule, MatProgressBarModule, MatTableModule, RouterLink],
+  imports: [Breadcrumbs, TimeComponent, MatButtonModule, MatProgressBarModule, MatTableModule, RouterLink],
   template: `
-    <nav class="crumbs" aria-label="Breadcrumb"><a routerLink="/clients">Clients</a> / Agents</nav>
+    <ac-breadcrumbs [trail]="trail()" />
     <header class="page-header">
       <h1>Agents</h1>
       <button mat-flat-button type="button" (click)="create()">Create agent</button>
@@ -33,7 +33,7 @@ import { AgentCreateDialog } from './agent-create-dialog';
       <p class="state">No agents on this client yet. Create one to chat with it.</p>
     } @else {
       <div class="table-scroll">
-        <table mat-table [dataSource]="store.agents()">
+        <table mat-table class="stack-on-phone" [dataSource]="store.agents()">
           <ng-container matColumnDef="name">
             <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
             <td mat-cell *matCellDef="let agent">
@@ -45,15 +45,17 @@ import { AgentCreateDialog } from './agent-create-dialog';
           </ng-container>
           <ng-container matColumnDef="type">
             <th mat-header-cell *matHeaderCellDef scope="col">Type</th>
-            <td mat-cell *matCellDef="let agent">{{ agent.agentType ?? '—' }}</td>
+            <td mat-cell *matCellDef="let agent" data-label="Type">{{ agent.agentType ?? '—' }}</td>
           </ng-container>
           <ng-container matColumnDef="repository">
             <th mat-header-cell *matHeaderCellDef scope="col">Repository</th>
-            <td mat-cell *matCellDef="let agent" class="repository">{{ agent.git?.repositoryUrl ?? '—' }}</td>
+            <td mat-cell *matCellDef="let agent" class="repository" data-label="Repository">
+              {{ agent.git?.repositoryUrl ?? '—' }}
+            </td>
           </ng-container>
           <ng-container matColumnDef="createdAt">
             <th mat-header-cell *matHeaderCellDef scope="col">Created</th>
-            <td mat-cell *matCellDef="let agent">{{ agent.createdAt ? (agent.createdAt | date: 'short') : '—' }}</td>
+            <td mat-cell *matCellDef="let agent" data-label="Created"><ac-time [value]="agent.createdAt" /></td>
           </ng-container>
           <ng-container matColumnDef="actions">
             <th mat-header-cell *matHeaderCellDef scope="col">Actions</th>
@@ -93,13 +95,6 @@ import { AgentCreateDialog } from './agent-create-dialog';
     }
   `,
   styles: `
-    .crumbs {
-      font-size: 0.875rem;
-      margin-bottom: 8px;
-    }
-    .crumbs a {
-      color: inherit;
-    }
     .page-header {
       display: flex;
       align-items: center;
@@ -142,6 +137,12 @@ export class AgentsPage implements OnInit {
   readonly id = input.required<string>();
   protected readonly store = inject(AgentsStore);
   private readonly dialog = inject(MatDialog);
+  private readonly clientNames = inject(ClientNames);
+  protected readonly trail = computed(() => [
+    { label: 'Clients', link: ['/clients'] },
+    { label: this.clientNames.name(this.id()) ?? 'Client', link: ['/clients', this.id()] },
+    { label: 'Agents' },
+  ]);
   protected readonly columns = ['name', 'type', 'repository', 'createdAt', 'actions'];
   protected readonly actions: { action: AgentAction; label: string }[] = [
     { action: 'start', label: 'Start' },
@@ -150,6 +151,7 @@ export class AgentsPage implements OnInit {
   ];
 
   ngOnInit(): Promise<void> {
+    void this.clientNames.load(this.id());
     return this.store.load(this.id());
   }
 

@@ -1,21 +1,31 @@
-import { afterRenderEffect, Component, ElementRef, inject, input, OnInit, signal, viewChild } from '@angular/core';
+import {
+  afterRenderEffect,
+  Component,
+  computed,
+  effect,
+  ElementRef,
+  inject,
+  input,
+  OnInit,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { RouterLink } from '@angular/router';
 import { ChatStore } from '@agent-controller/console-agents-data-access';
+import { ClientNames } from '@agent-controller/console-core';
+import { Breadcrumbs } from '@agent-controller/console-ui';
 import { TerminalPanel } from './terminal-panel';
 
 /** A live chat with one agent over the gateway: history, streamed answers, tool calls, the link's state. */
 @Component({
   selector: 'ac-chat-page',
   providers: [ChatStore],
-  imports: [MatButtonModule, MatFormFieldModule, MatInputModule, MatProgressBarModule, RouterLink, TerminalPanel],
+  imports: [Breadcrumbs, MatButtonModule, MatFormFieldModule, MatInputModule, MatProgressBarModule, TerminalPanel],
   template: `
-    <nav class="crumbs" aria-label="Breadcrumb">
-      <a routerLink="/clients">Clients</a> / <a [routerLink]="['/clients', id(), 'agents']">Agents</a> / Chat
-    </nav>
+    <ac-breadcrumbs [trail]="trail()" />
     <h1>Chat{{ state().agentName ? ' with ' + state().agentName : '' }}</h1>
     <div class="link" [class]="'link ' + state().link" role="status">
       @switch (state().link) {
@@ -109,13 +119,6 @@ import { TerminalPanel } from './terminal-panel';
     </section>
   `,
   styles: `
-    .crumbs {
-      font-size: 0.875rem;
-      margin-bottom: 8px;
-    }
-    .crumbs a {
-      color: inherit;
-    }
     .link {
       padding: 6px 12px;
       border-radius: 8px;
@@ -127,12 +130,12 @@ import { TerminalPanel } from './terminal-panel';
     }
     .link.reconnecting,
     .link.offline {
-      background: #fff3cd;
-      color: #664d03;
+      background: light-dark(#fff3cd, #4d3a00);
+      color: light-dark(#664d03, #ffe69c);
     }
     .link.failed {
-      background: #f8d7da;
-      color: #842029;
+      background: light-dark(#f8d7da, #5c1a20);
+      color: light-dark(#842029, #f8d7da);
     }
     .transcript {
       display: flex;
@@ -210,12 +213,28 @@ export class ChatPage implements OnInit {
   /** The client id and the agent id, from the route. */
   readonly id = input.required<string>();
   readonly agentId = input.required<string>();
+  /** `?terminal=open` (the agent page's Terminal button): open the terminal as soon as the agent is logged in. */
+  readonly terminal = input<string>();
   protected readonly store = inject(ChatStore);
+  private readonly clientNames = inject(ClientNames);
+  protected readonly trail = computed(() => [
+    { label: 'Clients', link: ['/clients'] },
+    { label: this.clientNames.name(this.id()) ?? 'Client', link: ['/clients', this.id()] },
+    { label: 'Agents', link: ['/clients', this.id(), 'agents'] },
+    { label: this.state().agentName ?? 'Agent', link: ['/clients', this.id(), 'agents', this.agentId()] },
+    { label: 'Chat' },
+  ]);
+  private terminalRequested = false;
   protected readonly state = this.store.state;
   protected readonly draft = signal('');
   private readonly transcript = viewChild<ElementRef<HTMLElement>>('transcript');
 
   constructor() {
+    effect(() => {
+      if (this.terminal() !== 'open' || this.terminalRequested || !this.store.canSend()) return;
+      this.terminalRequested = true;
+      this.store.openTerminal();
+    });
     // Keep the newest line in view as the answer grows.
     afterRenderEffect(() => {
       this.state();
@@ -225,6 +244,7 @@ export class ChatPage implements OnInit {
   }
 
   ngOnInit(): Promise<void> {
+    void this.clientNames.load(this.id());
     return this.store.connect(this.id(), this.agentId());
   }
 

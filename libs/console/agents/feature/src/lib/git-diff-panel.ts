@@ -66,12 +66,12 @@ import { GitStore, lineDiff } from '@agent-controller/console-agents-data-access
       padding: 0 8px;
     }
     .added {
-      background: #d7f5dd;
-      color: #0f3d1a;
+      background: light-dark(#d7f5dd, #123d1f);
+      color: light-dark(#0f3d1a, #d7f5dd);
     }
     .removed {
-      background: #fbe0e0;
-      color: #5c1111;
+      background: light-dark(#fbe0e0, #4d1515);
+      color: light-dark(#5c1111, #fbe0e0);
     }
     .mark {
       display: inline-block;

@@ -2,6 +2,7 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type { AuditEvent } from '@agent-controller/shared-contracts';
 import { firstValueFrom } from 'rxjs';
+import { apiPaths } from '@agent-controller/shared-contracts/api-paths';
 
 export interface AuditPage {
   events: AuditEvent[];
@@ -15,7 +16,7 @@ export class AuditApi {
 
   async list(query: Record<string, string>): Promise<AuditPage> {
     const params = new HttpParams({ fromObject: query });
-    const response = await firstValueFrom(this.http.get<AuditEvent[]>('/api/audit', { params, observe: 'response' }));
+    const response = await firstValueFrom(this.http.get<AuditEvent[]>(apiPaths.audit, { params, observe: 'response' }));
     return { events: response.body ?? [], total: Number(response.headers.get('x-total-count') ?? 0) };
   }
 }

@@ -1,16 +1,16 @@
-import { computed, inject, Injectable, signal } from '@angular/core';
-import { apiErrorMessage } from '@agent-controller/console-core';
+import { inject, Injectable } from '@angular/core';
+import { type ListPage, type PageRequest, PagedListStore } from '@agent-controller/console-core';
 import type { AuditEvent } from '@agent-controller/shared-contracts';
 import { AuditApi } from './audit.api';
 
 /** The filters GET /api/audit supports; `from`/`to` as a datetime-local input holds them (local time). */
-export interface AuditFilters {
+export type AuditFilters = {
   action: string;
   actor: string;
   targetId: string;
   from: string;
   to: string;
-}
+};
 
 export const EMPTY_AUDIT_FILTERS: AuditFilters = { action: '', actor: '', targetId: '', from: '', to: '' };
 
@@ -34,49 +34,21 @@ export function auditQueryParams(filters: AuditFilters, pageIndex: number, pageS
 
 /** The audit log: filters, page, and what the controller answered (loading, error, rows, total). */
 @Injectable()
-export class AuditStore {
+export class AuditStore extends PagedListStore<AuditEvent, AuditFilters> {
   private readonly api = inject(AuditApi);
-  private request = 0;
+  /** The rows by their own name; the same signal as `items`. */
+  readonly events = this.items;
 
-  readonly filters = signal<AuditFilters>(EMPTY_AUDIT_FILTERS);
-  readonly pageIndex = signal(0);
-  readonly pageSize = signal(25);
-  readonly events = signal<AuditEvent[]>([]);
-  readonly total = signal(0);
-  readonly loading = signal(false);
-  readonly error = signal<string | null>(null);
-  readonly empty = computed(() => !this.loading() && !this.error() && this.events().length === 0);
-  readonly filtered = computed(() => Object.values(this.filters()).some((value) => value.trim() !== ''));
-
-  async load(): Promise<void> {
-    const request = ++this.request;
-    this.loading.set(true);
-    this.error.set(null);
-    try {
-      const page = await this.api.list(auditQueryParams(this.filters(), this.pageIndex(), this.pageSize()));
-      if (request !== this.request) return;
-      this.events.set(page.events);
-      this.total.set(page.total);
-    } catch (error) {
-      if (request === this.request) this.error.set(apiErrorMessage(error));
-    } finally {
-      if (request === this.request) this.loading.set(false);
-    }
+  constructor() {
+    super({ filters: EMPTY_AUDIT_FILTERS, pageSize: 25 });
   }
 
-  setFilters(filters: Partial<AuditFilters>): Promise<void> {
-    this.filters.update((current) => ({ ...current, ...filters }));
-    this.pageIndex.set(0);
-    return this.load();
-  }
-
-  clearFilters(): Promise<void> {
-    return this.setFilters(EMPTY_AUDIT_FILTERS);
-  }
-
-  setPage(pageIndex: number, pageSize: number): Promise<void> {
-    this.pageIndex.set(pageIndex);
-    this.pageSize.set(pageSize);
-    return this.load();
+  protected async fetchPage({
+    filters,
+    pageIndex,
+    pageSize,
+  }: PageRequest<AuditFilters>): Promise<ListPage<AuditEvent>> {
+    const page = await this.api.list(auditQueryParams(filters, pageIndex, pageSize));
+    return { items: page.events, total: page.total };
   }
 }

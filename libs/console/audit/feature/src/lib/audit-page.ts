@@ -1,12 +1,11 @@
-import { DatePipe, JsonPipe } from '@angular/common';
+import { JsonPipe, NgTemplateOutlet } from '@angular/common';
 import { Component, inject, OnInit } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { AuditStore, type AuditFilters } from '@agent-controller/console-audit-data-access';
+import { CardField, ListCard, PagedTable, TimeComponent } from '@agent-controller/console-ui';
 import type { AuditEvent } from '@agent-controller/shared-contracts';
 
 /** The audit log (global admins): filter by action, actor, target and time range; paging from X-Total-Count. */
@@ -14,18 +13,20 @@ import type { AuditEvent } from '@agent-controller/shared-contracts';
   selector: 'ac-audit-page',
   providers: [AuditStore],
   imports: [
-    DatePipe,
+    TimeComponent,
     JsonPipe,
+    NgTemplateOutlet,
     MatButtonModule,
     MatFormFieldModule,
     MatInputModule,
-    MatPaginatorModule,
-    MatProgressBarModule,
     MatTableModule,
+    CardField,
+    ListCard,
+    PagedTable,
   ],
   template: `
     <h1>Audit log</h1>
-    <form class="filters" (submit)="$event.preventDefault()" aria-label="Audit filters">
+    <form class="list-filters" (submit)="$event.preventDefault()" aria-label="Audit filters">
       <mat-form-field subscriptSizing="dynamic">
         <mat-label>Action</mat-label>
         <input
@@ -74,87 +75,100 @@ import type { AuditEvent } from '@agent-controller/shared-contracts';
         <button mat-button type="button" (click)="store.clearFilters()">Clear filters</button>
       }
     </form>
-    @if (store.loading()) {
-      <mat-progress-bar mode="indeterminate" aria-label="Loading the audit log" />
-    }
-    @if (store.error(); as error) {
-      <p class="state error" role="alert">
-        Could not load the audit log: {{ error }}
-        <button mat-button type="button" (click)="store.load()">Retry</button>
-      </p>
-    } @else if (store.empty()) {
-      <p class="state">{{ store.filtered() ? 'No events match these filters.' : 'No events recorded yet.' }}</p>
-    } @else {
-      <div class="table-scroll">
-        <table mat-table [dataSource]="store.events()" aria-label="Audit events">
-          <ng-container matColumnDef="occurredAt">
-            <th mat-header-cell *matHeaderCellDef scope="col">When</th>
-            <td mat-cell *matCellDef="let event" class="nowrap">{{ event.occurredAt | date: 'medium' }}</td>
-          </ng-container>
-          <ng-container matColumnDef="actor">
-            <th mat-header-cell *matHeaderCellDef scope="col">Actor</th>
-            <td mat-cell *matCellDef="let event">{{ actor(event) }}</td>
-          </ng-container>
-          <ng-container matColumnDef="action">
-            <th mat-header-cell *matHeaderCellDef scope="col">Action</th>
-            <td mat-cell *matCellDef="let event">
-              <code>{{ event.action }}</code>
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="target">
-            <th mat-header-cell *matHeaderCellDef scope="col">Target</th>
-            <td mat-cell *matCellDef="let event" class="wrap">
-              {{ event.targetType ?? '' }} {{ event.targetId ?? '—' }}
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="outcome">
-            <th mat-header-cell *matHeaderCellDef scope="col">Outcome</th>
-            <td mat-cell *matCellDef="let event">
-              <span [class]="'badge ' + event.outcome">{{ event.outcome }}</span>
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="details">
-            <th mat-header-cell *matHeaderCellDef scope="col">Details</th>
-            <td mat-cell *matCellDef="let event">
-              @if (event.changes || event.details) {
-                <details>
-                  <summary>Show</summary>
-                  <pre>{{ { changes: event.changes, details: event.details } | json }}</pre>
-                </details>
-              }
-              @if (event.requestId) {
-                <div class="muted">request {{ event.requestId }}</div>
-              }
-            </td>
-          </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr mat-row *matRowDef="let row; columns: columns"></tr>
-        </table>
-      </div>
-    }
-    <mat-paginator
-      [length]="store.total()"
-      [pageIndex]="store.pageIndex()"
-      [pageSize]="store.pageSize()"
-      [pageSizeOptions]="[10, 25, 50, 100]"
-      (page)="page($event)"
-      aria-label="Pages of audit events"
-    />
+    <ac-paged-table
+      [list]="store"
+      noun="audit events"
+      label="Audit events"
+      [emptyText]="store.filtered() ? 'No events match these filters.' : 'No events recorded yet.'"
+      (pageChange)="store.setPage($event.pageIndex, $event.pageSize)"
+    >
+      <table mat-table [dataSource]="store.events()" aria-label="Audit events">
+        <ng-container matColumnDef="occurredAt">
+          <th mat-header-cell *matHeaderCellDef scope="col">When</th>
+          <td mat-cell *matCellDef="let event" class="nowrap"><ac-time [value]="event.occurredAt" /></td>
+        </ng-container>
+        <ng-container matColumnDef="actor">
+          <th mat-header-cell *matHeaderCellDef scope="col">Actor</th>
+          <td mat-cell *matCellDef="let event" class="wrap">
+            <ng-container *ngTemplateOutlet="actorNamed; context: { $implicit: event }" />
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="action">
+          <th mat-header-cell *matHeaderCellDef scope="col">Action</th>
+          <td mat-cell *matCellDef="let event">
+            <code>{{ event.action }}</code>
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="target">
+          <th mat-header-cell *matHeaderCellDef scope="col">Target</th>
+          <td mat-cell *matCellDef="let event" class="wrap">
+            <ng-container *ngTemplateOutlet="targetNamed; context: { $implicit: event }" />
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="outcome">
+          <th mat-header-cell *matHeaderCellDef scope="col">Outcome</th>
+          <td mat-cell *matCellDef="let event">
+            <span [class]="'badge ' + event.outcome">{{ event.outcome }}</span>
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="details">
+          <th mat-header-cell *matHeaderCellDef scope="col">Details</th>
+          <td mat-cell *matCellDef="let event">
+            @if (event.changes || event.details) {
+              <details>
+                <summary>Show</summary>
+                <pre>{{ { changes: event.changes, details: event.details } | json }}</pre>
+              </details>
+            }
+            @if (event.requestId) {
+              <div class="muted">request {{ event.requestId }}</div>
+            }
+          </td>
+        </ng-container>
+        <tr mat-header-row *matHeaderRowDef="columns"></tr>
+        <tr mat-row *matRowDef="let row; columns: columns"></tr>
+      </table>
+      <ng-template acListCard let-event>
+        <ac-card-field label="When"><ac-time [value]="event.occurredAt" /></ac-card-field>
+        <ac-card-field label="Actor">
+          <ng-container *ngTemplateOutlet="actorNamed; context: { $implicit: event }" />
+        </ac-card-field>
+        <ac-card-field label="Action"
+          ><code>{{ event.action }}</code></ac-card-field
+        >
+        <ac-card-field label="Target">
+          <ng-container *ngTemplateOutlet="targetNamed; context: { $implicit: event }" />
+        </ac-card-field>
+        <ac-card-field label="Outcome"
+          ><span [class]="'badge ' + event.outcome">{{ event.outcome }}</span></ac-card-field
+        >
+        @if (event.changes || event.details) {
+          <ac-card-field label="Details">
+            <details>
+              <summary>Show</summary>
+              <pre>{{ { changes: event.changes, details: event.details } | json }}</pre>
+            </details>
+          </ac-card-field>
+        }
+      </ng-template>
+    </ac-paged-table>
+    <!-- Names with their ids, shared by a row and a card: who acted, and on what. -->
+    <ng-template #actorNamed let-event>
+      {{ actor(event) }}
+      @if (event.actorType === 'user' && event.actorId) {
+        <div class="muted">id {{ event.actorId }}</div>
+      }
+    </ng-template>
+    <ng-template #targetNamed let-event>
+      @if (event.targetName) {
+        {{ event.targetType ?? '' }} <strong>{{ event.targetName }}</strong>
+        <div class="muted">id {{ event.targetId }}</div>
+      } @else {
+        {{ event.targetType ?? '' }} {{ event.targetId ?? '—' }}
+      }
+    </ng-template>
   `,
   styles: `
-    .filters {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 12px;
-      margin-bottom: 12px;
-    }
-    .table-scroll {
-      overflow-x: auto;
-    }
-    table {
-      width: 100%;
-    }
     .nowrap {
       white-space: nowrap;
     }
@@ -190,13 +204,9 @@ export class AuditPage implements OnInit {
     this.timer = setTimeout(() => void this.store.load(), delayMs);
   }
 
-  protected page(event: PageEvent): Promise<void> {
-    return this.store.setPage(event.pageIndex, event.pageSize);
-  }
-
   protected actor(event: AuditEvent): string {
     if (event.actorType === 'system') return 'system';
     if (event.actorType === 'api-key') return 'API key';
-    return event.actorEmail ?? event.actorId ?? 'user';
+    return event.actorEmail ?? 'user';
   }
 }

@@ -3,7 +3,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
-import { SessionStore } from '@agent-controller/console-core';
+import { SessionStore, takeReturnTo } from '@agent-controller/console-core';
 
 /** Where the realm sends the browser back after sign-in (`/auth/callback?code=…&state=…`). */
 @Component({
@@ -54,7 +54,7 @@ export class KeycloakCallbackPage implements OnInit {
   async ngOnInit(): Promise<void> {
     try {
       await this.session.completeKeycloakSignIn(window.location.href);
-      await this.router.navigateByUrl('/', { replaceUrl: true });
+      await this.router.navigateByUrl(takeReturnTo() ?? '/', { replaceUrl: true });
     } catch (error) {
       this.error.set(error instanceof Error ? error.message : String(error));
     }

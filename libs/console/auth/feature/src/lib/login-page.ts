@@ -1,4 +1,4 @@
-import { Component, inject, OnInit, signal } from '@angular/core';
+import { Component, inject, input, OnInit, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -6,7 +6,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
-import { apiErrorMessage, SessionStore } from '@agent-controller/console-core';
+import { apiErrorMessage, rememberReturnTo, safeReturnTo, SessionStore } from '@agent-controller/console-core';
 import type { SetupStatus } from '@agent-controller/shared-contracts';
 
 type Mode = 'loading' | 'setup' | 'login' | 'api-key' | 'keycloak' | 'unreachable';
@@ -118,6 +118,8 @@ type Mode = 'loading' | 'setup' | 'login' | 'api-key' | 'keycloak' | 'unreachabl
   `,
 })
 export class LoginPage implements OnInit {
+  /** `?returnTo=`: the page that sent the browser here, opened after signing in (own pages only). */
+  readonly returnTo = input<string>();
   private readonly session = inject(SessionStore);
   private readonly router = inject(Router);
   private readonly forms = inject(FormBuilder).nonNullable;
@@ -151,7 +153,7 @@ export class LoginPage implements OnInit {
   }
 
   async ngOnInit(): Promise<void> {
-    if (await this.session.restore()) await this.router.navigateByUrl('/');
+    if (await this.session.restore()) await this.goOn();
     else await this.load();
   }
 
@@ -180,6 +182,8 @@ export class LoginPage implements OnInit {
     this.busy.set(true);
     this.error.set(null);
     try {
+      // The realm sends the browser back to /auth/callback: the page to open then waits in the tab.
+      rememberReturnTo(this.returnTo());
       await this.session.signInWithKeycloak();
     } catch (error) {
       this.error.set(`Keycloak sign-in could not start: ${apiErrorMessage(error)}`);
@@ -191,13 +195,18 @@ export class LoginPage implements OnInit {
     return this.submit(this.apiKeyForm.valid, () => this.session.useApiKey(this.apiKeyForm.getRawValue().key.trim()));
   }
 
+  /** After signing in: the page that sent the browser here, or the home page. */
+  private goOn(): Promise<boolean> {
+    return this.router.navigateByUrl(safeReturnTo(this.returnTo()) ?? '/', { replaceUrl: true });
+  }
+
   private async submit(valid: boolean, action: () => Promise<void>): Promise<void> {
     if (!valid || this.busy()) return;
     this.busy.set(true);
     this.error.set(null);
     try {
       await action();
-      await this.router.navigateByUrl('/');
+      await this.goOn();
     } catch (error) {
       this.error.set(apiErrorMessage(error));
     } finally {

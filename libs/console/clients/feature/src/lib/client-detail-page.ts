@@ -1,4 +1,4 @@
-import { DatePipe, DecimalPipe, PercentPipe } from '@angular/common';
+import { CurrencyPipe, DatePipe, DecimalPipe, PercentPipe } from '@angular/common';
 import { Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { FormsModule, NgForm } from '@angular/forms';
@@ -11,9 +11,15 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleChange, MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTabsModule } from '@angular/material/tabs';
-import { Router, RouterLink } from '@angular/router';
-import { apiErrorMessage, SessionStore } from '@agent-controller/console-core';
-import { confirmAction, type ConfirmData, WeakKeyBadge } from '@agent-controller/console-ui';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { apiErrorMessage, ClientNames, SessionStore } from '@agent-controller/console-core';
+import {
+  Breadcrumbs,
+  confirmAction,
+  type ConfirmData,
+  TimeComponent,
+  WeakKeyBadge,
+} from '@agent-controller/console-ui';
 import type { Client, ClientRole, ClientUser } from '@agent-controller/shared-contracts';
 import {
   assignableRoles,
@@ -32,12 +38,18 @@ import { RotateKeyDialog } from './rotate-key-dialog';
 const CHART_WIDTH = 480;
 const CHART_HEIGHT = 120;
 
+const DETAIL_TABS = ['overview', 'health', 'usage', 'members'] as const;
+type DetailTab = (typeof DETAIL_TABS)[number] | 'audit';
+
 /** One client: overview (status, health, key), health history, usage, members and its audit trail. */
 @Component({
   selector: 'ac-client-detail-page',
   providers: [ClientDetailStore],
   imports: [
+    Breadcrumbs,
+    CurrencyPipe,
     DatePipe,
+    TimeComponent,
     DecimalPipe,
     PercentPipe,
     FormsModule,
@@ -56,12 +68,22 @@ const CHART_HEIGHT = 120;
 })
 export class ClientDetailPage {
   readonly id = input.required<string>();
+  /** The open tab, from `?tab=` (overview when absent or unknown), so reload and share keep it. */
+  readonly tab = input<string>();
   protected readonly store = inject(ClientDetailStore);
   protected readonly session = inject(SessionStore);
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
   private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
   private readonly title = inject(Title);
+
+  /** The tabs in their order; Audit only for global admins, and last, so the others keep their index. */
+  private readonly tabs = computed(() => [
+    ...DETAIL_TABS,
+    ...(this.session.isGlobalAdmin() ? (['audit'] as const) : []),
+  ]);
+  protected readonly tabIndex = computed(() => Math.max(0, this.tabs().indexOf(this.tab() as DetailTab)));
 
   protected readonly busy = signal(false);
   protected readonly actionError = signal<string | null>(null);
@@ -77,6 +99,11 @@ export class ClientDetailPage {
   protected readonly summary = computed(() => usageSummary(this.store.usage.value()?.hourly ?? []));
   protected readonly manage = computed(() => canManageClient(this.store.relation()));
   protected readonly roles = computed(() => assignableRoles(this.store.relation()));
+  protected readonly trail = computed(() => [
+    { label: 'Clients', link: ['/clients'] },
+    { label: this.store.client.value()?.name ?? 'Client' },
+  ]);
+  private readonly clientNames = inject(ClientNames);
 
   constructor() {
     effect(() => {
@@ -93,8 +120,18 @@ export class ClientDetailPage {
       });
     });
     effect(() => {
-      const name = this.store.client.value()?.name;
-      if (name) this.title.setTitle(`${name} · Agent Controller`);
+      const client = this.store.client.value();
+      if (!client) return;
+      this.title.setTitle(`${client.name} · Agent Controller`);
+      // The pages below this client name it in their breadcrumbs.
+      this.clientNames.remember(client.id, client.name);
+    });
+    effect(() => {
+      // Where its cloud server is and what it costs, for a client provisioning made (once per client).
+      const client = this.store.client.value();
+      if (client?.isAutoProvisioned && untracked(() => this.store.provisioning.value()?.clientId) !== client.id) {
+        untracked(() => void this.store.loadProvisioning());
+      }
     });
   }
 
@@ -113,6 +150,12 @@ export class ClientDetailPage {
         ?.config?.agentTypes.map((type) => type.displayName || type.type)
         .join(', ') || '—'
     );
+  }
+
+  /** `key=value` pairs, as a selector would name them (an empty value reads `key=`). */
+  protected labelsText(): string {
+    const labels = Object.entries(this.store.client.value()?.labels ?? {});
+    return labels.map(([key, value]) => `${key}=${value}`).join(', ') || '—';
   }
 
   protected verify(): Promise<void> {
@@ -164,8 +207,8 @@ export class ClientDetailPage {
       .afterClosed()
       .subscribe((saved?: Client) => {
         if (!saved) return;
+        // The dialog showed what the remote said; the page now shows the stored client.
         this.store.useSaved(saved);
-        this.snackBar.open(`Key stored. Health: ${saved.health.state}`, undefined, { duration: 4000 });
         void this.store.loadHistory();
         if (this.session.isGlobalAdmin()) void this.store.loadAudit();
       });
@@ -238,5 +281,16 @@ export class ClientDetailPage {
     } finally {
       this.busy.set(false);
     }
+  }
+
+  protected selectTab(index: number): void {
+    const tab = this.tabs()[index];
+    // Replaces the history entry: tabs are views of one page, not steps to go back through.
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: { tab: tab === 'overview' ? null : tab },
+      queryParamsHandling: 'merge',
+      replaceUrl: true,
+    });
   }
 }

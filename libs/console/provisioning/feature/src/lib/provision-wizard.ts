@@ -8,15 +8,16 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { MatStepperModule } from '@angular/material/stepper';
-import { apiErrorMessage } from '@agent-controller/console-core';
+import { controlError, ruleValidator, showApiErrors } from '@agent-controller/console-core';
 import {
   EMPTY_WIZARD,
-  ProvisioningApi,
+  ProvisionWizardStore,
   SECRET_FIELDS,
   toProvisionRequest,
   type ProvisionWizardValue,
 } from '@agent-controller/console-provisioning-data-access';
-import type { Location, Provider, ProviderType, ProvisioningJob, ServerType } from '@agent-controller/shared-contracts';
+import type { Location, ProviderType, ProvisioningJob } from '@agent-controller/shared-contracts';
+import { API_KEY_MAX_LENGTH, isVisibleAscii, isWeakApiKey } from '@agent-controller/shared-contracts/rules';
 
 const TOKEN_VARIABLES: Record<ProviderType, string> = {
   hetzner: 'HETZNER_API_TOKEN',
@@ -26,6 +27,7 @@ const TOKEN_VARIABLES: Record<ProviderType, string> = {
 /** provider → location → server type (with prices) → client settings → review → start. */
 @Component({
   selector: 'ac-provision-wizard',
+  providers: [ProvisionWizardStore],
   imports: [
     ReactiveFormsModule,
     MatButtonModule,
@@ -43,25 +45,25 @@ const TOKEN_VARIABLES: Record<ProviderType, string> = {
       <ng-template matStepperIcon="done">✓</ng-template>
       <mat-step [stepControl]="providerForm" label="Provider">
         <form [formGroup]="providerForm" class="step">
-          @if (providersLoading()) {
+          @if (store.providersLoading()) {
             <mat-progress-bar mode="indeterminate" aria-label="Loading the providers" />
-          } @else if (providersError(); as error) {
+          } @else if (store.providersError(); as error) {
             <p class="error" role="alert">
               Could not load the providers: {{ error }}
-              <button mat-button type="button" (click)="loadProviders()">Retry</button>
+              <button mat-button type="button" (click)="store.loadProviders()">Retry</button>
             </p>
           } @else {
             <mat-radio-group formControlName="providerType" aria-label="Cloud provider" class="choices">
-              @for (provider of providers(); track provider.type) {
+              @for (provider of store.providers(); track provider.type) {
                 <mat-radio-button [value]="provider.type" [disabled]="!provider.configured">
                   {{ provider.displayName }}{{ provider.configured ? '' : ' (not configured)' }}
                 </mat-radio-button>
               }
             </mat-radio-group>
-            @if (unconfigured().length) {
+            @if (store.unconfigured().length) {
               <p class="hint">
                 To use
-                @for (provider of unconfigured(); track provider.type; let last = $last) {
+                @for (provider of store.unconfigured(); track provider.type; let last = $last) {
                   {{ provider.displayName }} set <code>{{ tokenVariable(provider.type) }}</code
                   >{{ last ? '' : ', ' }}
                 }
@@ -77,15 +79,15 @@ const TOKEN_VARIABLES: Record<ProviderType, string> = {
 
       <mat-step [stepControl]="locationForm" label="Location">
         <form [formGroup]="locationForm" class="step">
-          @if (locationsLoading()) {
+          @if (store.locationsLoading()) {
             <mat-progress-bar mode="indeterminate" aria-label="Loading the locations" />
-          } @else if (locationsError(); as error) {
+          } @else if (store.locationsError(); as error) {
             <p class="error" role="alert">Could not load the locations: {{ error }}</p>
-          } @else if (locations().length === 0) {
+          } @else if (store.locations().length === 0) {
             <p>This provider offers no locations.</p>
           } @else {
             <mat-radio-group formControlName="location" aria-label="Location" class="choices columns">
-              @for (location of locations(); track location.id) {
+              @for (location of store.locations(); track location.id) {
                 <mat-radio-button [value]="location.id">{{ describeLocation(location) }}</mat-radio-button>
               }
             </mat-radio-group>
@@ -99,15 +101,15 @@ const TOKEN_VARIABLES: Record<ProviderType, string> = {
 
       <mat-step [stepControl]="serverForm" label="Server type">
         <form [formGroup]="serverForm" class="step">
-          @if (serverTypesLoading()) {
+          @if (store.serverTypesLoading()) {
             <mat-progress-bar mode="indeterminate" aria-label="Loading the server types" />
-          } @else if (serverTypesError(); as error) {
+          } @else if (store.serverTypesError(); as error) {
             <p class="error" role="alert">Could not load the server types: {{ error }}</p>
-          } @else if (serverTypes().length === 0) {
+          } @else if (store.serverTypes().length === 0) {
             <p>No server type is available in this location. Go back and choose another.</p>
           } @else {
             <mat-radio-group formControlName="serverType" aria-label="Server type" class="choices">
-              @for (type of serverTypes(); track type.id) {
+              @for (type of store.serverTypes(); track type.id) {
                 <mat-radio-button [value]="type.id">
                   <span class="type-name">{{ type.name }}</span>
                   <span class="type-spec"
@@ -131,10 +133,16 @@ const TOKEN_VARIABLES: Record<ProviderType, string> = {
           <mat-form-field>
             <mat-label>Client name</mat-label>
             <input matInput formControlName="name" required maxlength="255" />
+            @if (error('name'); as message) {
+              <mat-error>{{ message }}</mat-error>
+            }
           </mat-form-field>
           <mat-form-field>
             <mat-label>Description</mat-label>
             <input matInput formControlName="description" />
+            @if (error('description'); as message) {
+              <mat-error>{{ message }}</mat-error>
+            }
           </mat-form-field>
           <mat-button-toggle-group formControlName="authenticationType" aria-label="Authentication">
             <mat-button-toggle value="api_key">API key</mat-button-toggle>
@@ -144,46 +152,80 @@ const TOKEN_VARIABLES: Record<ProviderType, string> = {
             <mat-form-field>
               <mat-label>API key for the agent-manager</mat-label>
               <input matInput type="password" formControlName="apiKey" autocomplete="off" />
-              <mat-hint>Leave empty to generate one</mat-hint>
+              @if (weakApiKey()) {
+                <mat-hint>Shorter than 16 characters: accepted, but flagged as weak</mat-hint>
+              } @else {
+                <mat-hint>Leave empty to generate one</mat-hint>
+              }
+              @if (error('apiKey'); as message) {
+                <mat-error>{{ message }}</mat-error>
+              }
             </mat-form-field>
           } @else {
             <mat-form-field>
               <mat-label>Keycloak client id</mat-label>
               <input matInput formControlName="keycloakClientId" required />
+              @if (error('keycloakClientId'); as message) {
+                <mat-error>{{ message }}</mat-error>
+              }
             </mat-form-field>
             <mat-form-field>
               <mat-label>Keycloak client secret</mat-label>
               <input matInput type="password" formControlName="keycloakClientSecret" autocomplete="off" required />
+              @if (error('keycloakClientSecret'); as message) {
+                <mat-error>{{ message }}</mat-error>
+              }
             </mat-form-field>
             <mat-form-field>
               <mat-label>Realm</mat-label>
               <input matInput formControlName="keycloakRealm" required />
+              @if (error('keycloakRealm'); as message) {
+                <mat-error>{{ message }}</mat-error>
+              }
             </mat-form-field>
             <mat-form-field>
               <mat-label>Keycloak URL</mat-label>
               <input matInput formControlName="keycloakAuthServerUrl" placeholder="https://sso.example.com" required />
+              @if (error('keycloakAuthServerUrl'); as message) {
+                <mat-error>{{ message }}</mat-error>
+              }
             </mat-form-field>
           }
           <mat-form-field>
             <mat-label>Agent WebSocket port</mat-label>
             <input matInput type="number" formControlName="agentWsPort" min="1" max="65535" />
             <mat-hint>Optional: the controller's default otherwise</mat-hint>
+            @if (error('agentWsPort'); as message) {
+              <mat-error>{{ message }}</mat-error>
+            }
           </mat-form-field>
           <mat-form-field>
             <mat-label>Git repository URL</mat-label>
             <input matInput formControlName="gitRepositoryUrl" placeholder="https://git.example.com/agents.git" />
+            @if (error('gitRepositoryUrl'); as message) {
+              <mat-error>{{ message }}</mat-error>
+            }
           </mat-form-field>
           <mat-form-field>
             <mat-label>Git username</mat-label>
             <input matInput formControlName="gitUsername" autocomplete="off" />
+            @if (error('gitUsername'); as message) {
+              <mat-error>{{ message }}</mat-error>
+            }
           </mat-form-field>
           <mat-form-field>
             <mat-label>Git token</mat-label>
             <input matInput type="password" formControlName="gitToken" autocomplete="off" />
+            @if (error('gitToken'); as message) {
+              <mat-error>{{ message }}</mat-error>
+            }
           </mat-form-field>
           <mat-form-field>
             <mat-label>Git password</mat-label>
             <input matInput type="password" formControlName="gitPassword" autocomplete="off" />
+            @if (error('gitPassword'); as message) {
+              <mat-error>{{ message }}</mat-error>
+            }
           </mat-form-field>
           <mat-form-field>
             <mat-label>Git private key</mat-label>
@@ -196,10 +238,16 @@ const TOKEN_VARIABLES: Record<ProviderType, string> = {
               spellcheck="false"
             ></textarea>
             <mat-hint>Shown masked; paste the whole key</mat-hint>
+            @if (error('gitPrivateKey'); as message) {
+              <mat-error>{{ message }}</mat-error>
+            }
           </mat-form-field>
           <mat-form-field>
             <mat-label>Cursor API key</mat-label>
             <input matInput type="password" formControlName="cursorApiKey" autocomplete="off" />
+            @if (error('cursorApiKey'); as message) {
+              <mat-error>{{ message }}</mat-error>
+            }
           </mat-form-field>
           <div class="actions">
             <button mat-button matStepperPrevious type="button">Back</button>
@@ -217,7 +265,7 @@ const TOKEN_VARIABLES: Record<ProviderType, string> = {
             }
           </dl>
           <p class="hint">The server is billed by the provider from the moment it is created.</p>
-          @if (starting()) {
+          @if (store.starting()) {
             <mat-progress-bar mode="indeterminate" aria-label="Starting the job" />
           }
           @if (startError(); as error) {
@@ -225,7 +273,9 @@ const TOKEN_VARIABLES: Record<ProviderType, string> = {
           }
           <div class="actions">
             <button mat-button matStepperPrevious type="button">Back</button>
-            <button mat-flat-button type="button" (click)="start()" [disabled]="starting()">Start provisioning</button>
+            <button mat-flat-button type="button" (click)="start()" [disabled]="store.starting()">
+              Start provisioning
+            </button>
           </div>
         </div>
       </mat-step>
@@ -289,44 +339,35 @@ const TOKEN_VARIABLES: Record<ProviderType, string> = {
   `,
 })
 export class ProvisionWizard {
-  private readonly api = inject(ProvisioningApi);
+  protected readonly store = inject(ProvisionWizardStore);
   private readonly fb = inject(FormBuilder).nonNullable;
 
   /** The job the wizard started. */
   readonly started = output<ProvisioningJob>();
 
-  protected readonly providers = signal<Provider[]>([]);
-  protected readonly providersLoading = signal(false);
-  protected readonly providersError = signal<string | null>(null);
-  protected readonly unconfigured = computed(() => this.providers().filter((provider) => !provider.configured));
-  protected readonly locations = signal<Location[]>([]);
-  protected readonly locationsLoading = signal(false);
-  protected readonly locationsError = signal<string | null>(null);
-  protected readonly serverTypes = signal<ServerType[]>([]);
-  protected readonly serverTypesLoading = signal(false);
-  protected readonly serverTypesError = signal<string | null>(null);
-  protected readonly starting = signal(false);
+  /** A refusal of the start the form has no field for (field refusals show beside their fields). */
   protected readonly startError = signal<string | null>(null);
 
   protected readonly providerForm = this.fb.group({ providerType: ['' as ProviderType | '', Validators.required] });
   protected readonly locationForm = this.fb.group({ location: ['', Validators.required] });
   protected readonly serverForm = this.fb.group({ serverType: ['', Validators.required] });
+  /** The rules the API applies to the same fields (libs/shared/contracts), so a refusal shows before sending. */
   protected readonly clientForm = this.fb.group({
-    name: ['', [Validators.required, Validators.maxLength(255)]],
-    description: [''],
+    name: ['', [Validators.required, Validators.maxLength(255), ruleValidator((value) => !!value.trim(), 'Required')]],
+    description: ['', Validators.maxLength(2000)],
     authenticationType: ['api_key' as 'api_key' | 'keycloak'],
-    apiKey: [''],
-    keycloakClientId: [''],
-    keycloakClientSecret: [''],
-    keycloakRealm: [''],
-    keycloakAuthServerUrl: [''],
+    apiKey: ['', [Validators.maxLength(API_KEY_MAX_LENGTH), ruleValidator(isVisibleAscii, VISIBLE_ASCII_RULE)]],
+    keycloakClientId: ['', [Validators.maxLength(255), ruleValidator(isVisibleAscii, VISIBLE_ASCII_RULE)]],
+    keycloakClientSecret: ['', [Validators.maxLength(1024), ruleValidator(isVisibleAscii, VISIBLE_ASCII_RULE)]],
+    keycloakRealm: ['', Validators.maxLength(255)],
+    keycloakAuthServerUrl: ['', [Validators.maxLength(2048), ruleValidator(isHttpUrl, 'An http(s) URL')]],
     agentWsPort: [null as number | null, [Validators.min(1), Validators.max(65535)]],
-    gitRepositoryUrl: [''],
-    gitUsername: [''],
-    gitToken: [''],
-    gitPassword: [''],
-    gitPrivateKey: [''],
-    cursorApiKey: [''],
+    gitRepositoryUrl: ['', Validators.maxLength(2048)],
+    gitUsername: ['', Validators.maxLength(255)],
+    gitToken: ['', Validators.maxLength(16_384)],
+    gitPassword: ['', Validators.maxLength(16_384)],
+    gitPrivateKey: ['', Validators.maxLength(16_384)],
+    cursorApiKey: ['', Validators.maxLength(16_384)],
   });
 
   protected readonly authenticationType = toSignal(this.clientForm.controls.authenticationType.valueChanges, {
@@ -338,13 +379,18 @@ export class ProvisionWizard {
   });
   private readonly location = toSignal(this.locationForm.controls.location.valueChanges, { initialValue: '' });
   private readonly serverType = toSignal(this.serverForm.controls.serverType.valueChanges, { initialValue: '' });
+  /** A short key works (the operator chose it): flagged, not refused. */
+  protected readonly weakApiKey = computed(() => {
+    const apiKey = this.clientValue().apiKey ?? '';
+    return apiKey !== '' && isWeakApiKey(apiKey);
+  });
 
   protected readonly review = computed(() => {
     this.clientValue();
     const value = this.value();
-    const provider = this.providers().find((candidate) => candidate.type === value.providerType);
-    const location = this.locations().find((candidate) => candidate.id === value.location);
-    const type = this.serverTypes().find((candidate) => candidate.id === value.serverType);
+    const provider = this.store.providers().find((candidate) => candidate.type === value.providerType);
+    const location = this.store.locations().find((candidate) => candidate.id === value.location);
+    const type = this.store.serverTypes().find((candidate) => candidate.id === value.serverType);
     const rows: { label: string; value: string }[] = [
       { label: 'Provider', value: provider?.displayName ?? value.providerType },
       { label: 'Location', value: location ? this.describeLocation(location) : value.location },
@@ -394,13 +440,11 @@ export class ProvisionWizard {
     this.providerForm.controls.providerType.valueChanges.subscribe((type) => {
       this.locationForm.reset();
       this.serverForm.reset();
-      this.serverTypes.set([]);
-      if (type) void this.loadLocations(type);
+      void this.store.chooseProvider(type);
     });
     this.locationForm.controls.location.valueChanges.subscribe((location) => {
       this.serverForm.reset();
-      const type = this.providerForm.controls.providerType.value;
-      if (type && location) void this.loadServerTypes(type, location);
+      void this.store.chooseLocation(this.providerForm.controls.providerType.value, location);
     });
     // Keycloak needs all four of its fields; api_key needs none.
     this.clientForm.controls.authenticationType.valueChanges.subscribe((type) => {
@@ -411,25 +455,21 @@ export class ProvisionWizard {
         controls.keycloakRealm,
         controls.keycloakAuthServerUrl,
       ]) {
-        control.setValidators(type === 'keycloak' ? Validators.required : null);
+        if (type === 'keycloak') control.addValidators(Validators.required);
+        else control.removeValidators(Validators.required);
         control.updateValueAndValidity();
       }
     });
   }
 
   async loadProviders(): Promise<void> {
-    this.providersLoading.set(true);
-    this.providersError.set(null);
-    try {
-      const providers = await this.api.providers();
-      this.providers.set(providers);
-      const configured = providers.filter((provider) => provider.configured);
-      if (configured.length === 1) this.providerForm.controls.providerType.setValue(configured[0].type);
-    } catch (error) {
-      this.providersError.set(apiErrorMessage(error));
-    } finally {
-      this.providersLoading.set(false);
-    }
+    await this.store.loadProviders();
+    const only = this.store.onlyConfigured();
+    if (only) this.providerForm.controls.providerType.setValue(only);
+  }
+
+  protected error(name: keyof typeof this.clientForm.controls): string | null {
+    return controlError(this.clientForm.controls[name]);
   }
 
   protected tokenVariable(type: ProviderType): string {
@@ -457,15 +497,13 @@ export class ProvisionWizard {
   }
 
   protected async start(): Promise<void> {
-    if (this.starting()) return;
-    this.starting.set(true);
+    if (this.store.starting()) return;
     this.startError.set(null);
     try {
-      this.started.emit(await this.api.provision(toProvisionRequest(this.value())));
+      this.started.emit(await this.store.start(toProvisionRequest(this.value())));
     } catch (error) {
-      this.startError.set(apiErrorMessage(error));
-    } finally {
-      this.starting.set(false);
+      // A refused field (e.g. the name is taken) shows beside it, back on the settings step.
+      this.startError.set(showApiErrors(this.clientForm, error) ?? 'Check the client settings: a field was refused.');
     }
   }
 
@@ -482,36 +520,14 @@ export class ProvisionWizard {
       ...this.clientForm.getRawValue(),
     };
   }
+}
 
-  private async loadLocations(type: ProviderType): Promise<void> {
-    this.locationsLoading.set(true);
-    this.locationsError.set(null);
-    this.locations.set([]);
-    try {
-      const locations = await this.api.locations(type);
-      if (this.providerForm.controls.providerType.value === type) this.locations.set(locations);
-    } catch (error) {
-      this.locationsError.set(apiErrorMessage(error));
-    } finally {
-      this.locationsLoading.set(false);
-    }
-  }
+const VISIBLE_ASCII_RULE = 'Visible ASCII only: no spaces, control characters or non-ASCII';
 
-  private async loadServerTypes(type: ProviderType, location: string): Promise<void> {
-    this.serverTypesLoading.set(true);
-    this.serverTypesError.set(null);
-    this.serverTypes.set([]);
-    try {
-      const types = await this.api.serverTypes(type, location);
-      if (this.locationForm.controls.location.value !== location) return;
-      // Only what can be created here.
-      this.serverTypes.set(
-        types.filter((candidate) => !candidate.locations.length || candidate.locations.includes(location)),
-      );
-    } catch (error) {
-      this.serverTypesError.set(apiErrorMessage(error));
-    } finally {
-      this.serverTypesLoading.set(false);
-    }
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
   }
 }

@@ -1,23 +1,23 @@
-import { DatePipe } from '@angular/common';
 import { Component, effect, inject, input, untracked } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import { ProvisioningJobStore, STEP_LABELS, stepDuration } from '@agent-controller/console-provisioning-data-access';
 import type { ProvisioningStep } from '@agent-controller/shared-contracts';
+import { TimeComponent } from '@agent-controller/console-ui';
 
 /** One provisioning job, live: its four steps with status, attempts, times and errors; the outcome. */
 @Component({
   selector: 'ac-provisioning-job-page',
   providers: [ProvisioningJobStore],
-  imports: [DatePipe, MatButtonModule, MatProgressBarModule, RouterLink],
+  imports: [TimeComponent, MatButtonModule, MatProgressBarModule, RouterLink],
   template: `
     <p><a routerLink="/provisioning">← Provisioning</a></p>
     @if (store.job(); as job) {
       <h1>Provisioning {{ job.clientName }}</h1>
       <p class="summary">
         {{ job.providerType }} · {{ job.serverType }}{{ job.location ? ' · ' + job.location : '' }} · started
-        {{ job.createdAt | date: 'medium' }}
+        <ac-time [value]="job.createdAt" />
         @if (job.server; as server) {
           · server {{ server.name }} (#{{ server.id }}{{ server.ipv4 ? ', ' + server.ipv4 : '' }})
         }
@@ -46,10 +46,10 @@ import type { ProvisioningStep } from '@agent-controller/shared-contracts';
             <div class="step-meta">
               Attempts: {{ step.attempts }}
               @if (step.startedAt) {
-                · started {{ step.startedAt | date: 'mediumTime' }}
+                · <ac-time [value]="step.startedAt" prefix="started" />
               }
               @if (step.finishedAt) {
-                · finished {{ step.finishedAt | date: 'mediumTime' }}
+                · <ac-time [value]="step.finishedAt" prefix="finished" />
               }
               @if (step.startedAt) {
                 · {{ duration(step) }}

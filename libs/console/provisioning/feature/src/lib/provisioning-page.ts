@@ -1,14 +1,13 @@
-import { DatePipe } from '@angular/common';
 import { Component, inject, OnInit } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
 import { SessionStore } from '@agent-controller/console-core';
 import { ProvisioningJobsStore } from '@agent-controller/console-provisioning-data-access';
+import { CardField, ListCard, PagedTable, TimeComponent } from '@agent-controller/console-ui';
 import type { ProvisioningJob } from '@agent-controller/shared-contracts';
 import { ProvisionWizard } from './provision-wizard';
 
@@ -17,15 +16,17 @@ import { ProvisionWizard } from './provision-wizard';
   selector: 'ac-provisioning-page',
   providers: [ProvisioningJobsStore],
   imports: [
-    DatePipe,
+    TimeComponent,
     MatButtonModule,
     MatFormFieldModule,
-    MatPaginatorModule,
     MatProgressBarModule,
     MatSelectModule,
     MatTableModule,
     RouterLink,
     ProvisionWizard,
+    CardField,
+    ListCard,
+    PagedTable,
   ],
   template: `
     <h1>Provisioning</h1>
@@ -49,55 +50,54 @@ import { ProvisionWizard } from './provision-wizard';
         </mat-form-field>
         <button mat-button type="button" (click)="store.load()">Refresh</button>
       </header>
-      @if (store.loading()) {
-        <mat-progress-bar mode="indeterminate" aria-label="Loading the jobs" />
-      }
-      @if (store.error(); as error) {
-        <p class="state error" role="alert">
-          Could not load the jobs: {{ error }}
-          <button mat-button type="button" (click)="store.load()">Retry</button>
-        </p>
-      } @else if (store.empty()) {
-        <p class="state">No provisioning jobs yet.</p>
-      } @else {
-        <div class="table-scroll">
-          <table mat-table [dataSource]="store.jobs()" aria-labelledby="jobs-title">
-            <ng-container matColumnDef="client">
-              <th mat-header-cell *matHeaderCellDef scope="col">Client</th>
-              <td mat-cell *matCellDef="let job">
-                <a [routerLink]="['/provisioning/jobs', job.id]">{{ job.clientName }}</a>
-              </td>
-            </ng-container>
-            <ng-container matColumnDef="server">
-              <th mat-header-cell *matHeaderCellDef scope="col">Server</th>
-              <td mat-cell *matCellDef="let job">
-                {{ job.providerType }} · {{ job.serverType }}{{ job.location ? ' · ' + job.location : '' }}
-              </td>
-            </ng-container>
-            <ng-container matColumnDef="status">
-              <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
-              <td mat-cell *matCellDef="let job">
-                <span [class]="'badge ' + job.status">{{ job.status }}</span>
-                <span class="step">{{ stepSummary(job) }}</span>
-              </td>
-            </ng-container>
-            <ng-container matColumnDef="createdAt">
-              <th mat-header-cell *matHeaderCellDef scope="col">Started</th>
-              <td mat-cell *matCellDef="let job">{{ job.createdAt | date: 'short' }}</td>
-            </ng-container>
-            <tr mat-header-row *matHeaderRowDef="columns"></tr>
-            <tr mat-row *matRowDef="let row; columns: columns"></tr>
-          </table>
-        </div>
-      }
-      <mat-paginator
-        [length]="store.total()"
-        [pageIndex]="store.pageIndex()"
-        [pageSize]="store.pageSize()"
-        [pageSizeOptions]="[10, 25, 50, 100]"
-        (page)="page($event)"
-        aria-label="Pages of jobs"
-      />
+      <ac-paged-table
+        [list]="store"
+        noun="jobs"
+        label="Jobs"
+        emptyText="No provisioning jobs yet."
+        (pageChange)="store.setPage($event.pageIndex, $event.pageSize)"
+      >
+        <table mat-table [dataSource]="store.jobs()" aria-labelledby="jobs-title">
+          <ng-container matColumnDef="client">
+            <th mat-header-cell *matHeaderCellDef scope="col">Client</th>
+            <td mat-cell *matCellDef="let job">
+              <a [routerLink]="['/provisioning/jobs', job.id]">{{ job.clientName }}</a>
+            </td>
+          </ng-container>
+          <ng-container matColumnDef="server">
+            <th mat-header-cell *matHeaderCellDef scope="col">Server</th>
+            <td mat-cell *matCellDef="let job">
+              {{ job.providerType }} · {{ job.serverType }}{{ job.location ? ' · ' + job.location : '' }}
+            </td>
+          </ng-container>
+          <ng-container matColumnDef="status">
+            <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
+            <td mat-cell *matCellDef="let job">
+              <span [class]="'badge ' + job.status">{{ job.status }}</span>
+              <span class="step">{{ stepSummary(job) }}</span>
+            </td>
+          </ng-container>
+          <ng-container matColumnDef="createdAt">
+            <th mat-header-cell *matHeaderCellDef scope="col">Started</th>
+            <td mat-cell *matCellDef="let job"><ac-time [value]="job.createdAt" /></td>
+          </ng-container>
+          <tr mat-header-row *matHeaderRowDef="columns"></tr>
+          <tr mat-row *matRowDef="let row; columns: columns"></tr>
+        </table>
+        <ng-template acListCard let-job>
+          <ac-card-field label="Client">
+            <a [routerLink]="['/provisioning/jobs', job.id]">{{ job.clientName }}</a>
+          </ac-card-field>
+          <ac-card-field label="Server">
+            {{ job.providerType }} · {{ job.serverType }}{{ job.location ? ' · ' + job.location : '' }}
+          </ac-card-field>
+          <ac-card-field label="Status">
+            <span [class]="'badge ' + job.status">{{ job.status }}</span>
+            <span class="step">{{ stepSummary(job) }}</span>
+          </ac-card-field>
+          <ac-card-field label="Started"><ac-time [value]="job.createdAt" /></ac-card-field>
+        </ng-template>
+      </ac-paged-table>
     </section>
 
     @if (session.isGlobalAdmin()) {
@@ -143,13 +143,13 @@ import { ProvisionWizard } from './provision-wizard';
               <ng-container matColumnDef="seen">
                 <th mat-header-cell *matHeaderCellDef scope="col">Seen</th>
                 <td mat-cell *matCellDef="let orphan">
-                  {{ orphan.firstSeenAt | date: 'short' }} – {{ orphan.lastSeenAt | date: 'short' }}
+                  <ac-time [value]="orphan.firstSeenAt" /> – <ac-time [value]="orphan.lastSeenAt" />
                 </td>
               </ng-container>
               <ng-container matColumnDef="deletedAt">
                 <th mat-header-cell *matHeaderCellDef scope="col">Deleted</th>
                 <td mat-cell *matCellDef="let orphan">
-                  {{ orphan.deletedAt ? (orphan.deletedAt | date: 'short') : 'not yet' }}
+                  <ac-time [value]="orphan.deletedAt" empty="not yet" />
                 </td>
               </ng-container>
               <tr mat-header-row *matHeaderRowDef="orphanColumns"></tr>
@@ -204,10 +204,6 @@ export class ProvisioningPage implements OnInit {
   ngOnInit(): void {
     void this.store.load();
     if (this.session.isGlobalAdmin()) void this.store.loadOrphans();
-  }
-
-  protected page(event: PageEvent): Promise<void> {
-    return this.store.setPage(event.pageIndex, event.pageSize);
   }
 
   protected stepSummary(job: ProvisioningJob): string {

@@ -1,5 +1,5 @@
-import { computed, inject, Injectable, signal } from '@angular/core';
-import { apiErrorMessage } from '@agent-controller/console-core';
+import { inject, Injectable, signal } from '@angular/core';
+import { apiErrorMessage, type ListPage, type PageRequest, PagedListStore } from '@agent-controller/console-core';
 import type { CreateUserRequest, User, UserRole } from '@agent-controller/shared-contracts';
 import { UsersApi } from './users.api';
 
@@ -9,42 +9,22 @@ import { UsersApi } from './users.api';
  * read again so every control shows what is stored.
  */
 @Injectable()
-export class UsersStore {
+export class UsersStore extends PagedListStore<User> {
   private readonly api = inject(UsersApi);
-  private request = 0;
-
-  readonly pageIndex = signal(0);
-  readonly pageSize = signal(25);
-  readonly users = signal<User[]>([]);
-  readonly total = signal(0);
-  readonly loading = signal(false);
-  readonly error = signal<string | null>(null);
-  readonly empty = computed(() => !this.loading() && !this.error() && this.users().length === 0);
+  /** The rows by their own name; the same signal as `items`. */
+  readonly users = this.items;
   /** Why the last change was refused; cleared by the next change. */
   readonly actionError = signal<string | null>(null);
   /** The user a change is under way for (its controls are disabled meanwhile). */
   readonly busyId = signal<string | null>(null);
 
-  async load(): Promise<void> {
-    const request = ++this.request;
-    this.loading.set(true);
-    this.error.set(null);
-    try {
-      const page = await this.api.list(this.pageSize(), this.pageIndex() * this.pageSize());
-      if (request !== this.request) return;
-      this.users.set(page.users);
-      this.total.set(page.total);
-    } catch (error) {
-      if (request === this.request) this.error.set(apiErrorMessage(error));
-    } finally {
-      if (request === this.request) this.loading.set(false);
-    }
+  constructor() {
+    super({ filters: {}, pageSize: 25 });
   }
 
-  setPage(pageIndex: number, pageSize: number): Promise<void> {
-    this.pageIndex.set(pageIndex);
-    this.pageSize.set(pageSize);
-    return this.load();
+  protected async fetchPage({ pageIndex, pageSize }: PageRequest<Record<string, never>>): Promise<ListPage<User>> {
+    const page = await this.api.list(pageSize, pageIndex * pageSize);
+    return { items: page.users, total: page.total };
   }
 
   /** Creates the user and reads the page again; a refusal is thrown to the dialog, which shows it per field. */
@@ -68,11 +48,7 @@ export class UsersStore {
 
   async deleteUser(user: User): Promise<boolean> {
     const deleted = await this.change(user, `delete ${user.email}`, () => this.api.delete(user.id));
-    if (deleted) {
-      // The last row of a later page: step back so the page is not empty.
-      if (this.users().length === 1 && this.pageIndex() > 0) this.pageIndex.update((index) => index - 1);
-      await this.load();
-    }
+    if (deleted) await this.reloadAfterRemoving(1);
     return deleted;
   }
 

@@ -5,9 +5,8 @@ import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { apiErrorMessage, fieldErrors, SessionStore } from '@agent-controller/console-core';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@agent-controller/shared-contracts';
-import { controlError } from './control-error';
+import { controlError, SessionStore, showApiErrors } from '@agent-controller/console-core';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@agent-controller/shared-contracts/rules';
 
 function sameAsNewPassword(control: AbstractControl): ValidationErrors | null {
   const newPassword = control.parent?.get('newPassword')?.value;
@@ -113,12 +112,7 @@ export class ChangePasswordDialog {
       await this.session.changePassword(currentPassword, newPassword);
       this.dialogRef.close(true);
     } catch (error) {
-      for (const [name, message] of Object.entries(fieldErrors(error))) {
-        const control = this.form.get(name);
-        control?.setErrors({ api: message });
-        control?.markAsTouched();
-      }
-      this.failure.set(apiErrorMessage(error));
+      this.failure.set(showApiErrors(this.form, error));
     } finally {
       this.saving.set(false);
     }

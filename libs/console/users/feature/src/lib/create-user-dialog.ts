@@ -6,16 +6,10 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { apiErrorMessage, fieldErrors } from '@agent-controller/console-core';
+import { controlError, showApiErrors } from '@agent-controller/console-core';
 import { UsersStore } from '@agent-controller/console-users-data-access';
-import {
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  USER_ROLES,
-  type User,
-  type UserRole,
-} from '@agent-controller/shared-contracts';
-import { controlError } from './control-error';
+import type { User, UserRole } from '@agent-controller/shared-contracts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_ROLES } from '@agent-controller/shared-contracts/rules';
 
 /** Creates a user (e-mail, first password, role); the API's refusals appear under the fields they concern. */
 @Component({
@@ -99,13 +93,7 @@ export class CreateUserDialog {
     try {
       this.dialogRef.close(await this.store.createUser(this.form.getRawValue()));
     } catch (error) {
-      const fields = fieldErrors(error);
-      for (const [name, message] of Object.entries(fields)) {
-        const control = this.form.get(name);
-        control?.setErrors({ api: message });
-        control?.markAsTouched();
-      }
-      this.failure.set(apiErrorMessage(error));
+      this.failure.set(showApiErrors(this.form, error));
     } finally {
       this.saving.set(false);
     }

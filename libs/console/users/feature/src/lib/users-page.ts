@@ -1,17 +1,16 @@
-import { DatePipe } from '@angular/common';
+import { NgTemplateOutlet } from '@angular/common';
 import { Component, inject, Injector, OnInit } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { SessionStore } from '@agent-controller/console-core';
-import { confirmAction } from '@agent-controller/console-ui';
+import { CardField, confirmAction, ListCard, PagedTable, TimeComponent } from '@agent-controller/console-ui';
 import { UsersStore } from '@agent-controller/console-users-data-access';
-import { USER_ROLES, type User, type UserRole } from '@agent-controller/shared-contracts';
+import type { User, UserRole } from '@agent-controller/shared-contracts';
+import { USER_ROLES } from '@agent-controller/shared-contracts/rules';
 import { firstValueFrom } from 'rxjs';
 import { CreateUserDialog } from './create-user-dialog';
 
@@ -20,13 +19,15 @@ import { CreateUserDialog } from './create-user-dialog';
   selector: 'ac-users-page',
   providers: [UsersStore],
   imports: [
-    DatePipe,
+    TimeComponent,
+    NgTemplateOutlet,
     MatButtonModule,
     MatFormFieldModule,
-    MatPaginatorModule,
-    MatProgressBarModule,
     MatSelectModule,
     MatTableModule,
+    CardField,
+    ListCard,
+    PagedTable,
   ],
   template: `
     <div class="heading">
@@ -43,94 +44,115 @@ import { CreateUserDialog } from './create-user-dialog';
         <button mat-button type="button" (click)="store.actionError.set(null)">Dismiss</button>
       </p>
     }
-    @if (store.loading()) {
-      <mat-progress-bar mode="indeterminate" aria-label="Loading users" />
-    }
-    @if (store.error(); as error) {
-      <p class="state error" role="alert">
-        Could not load the users: {{ error }}
-        <button mat-button type="button" (click)="store.load()">Retry</button>
-      </p>
-    } @else if (store.empty()) {
-      <p class="state">No users on this page.</p>
-    } @else {
-      <div class="table-scroll">
-        <table mat-table [dataSource]="store.users()" aria-label="Users">
-          <ng-container matColumnDef="email">
-            <th mat-header-cell *matHeaderCellDef scope="col">E-mail</th>
-            <td mat-cell *matCellDef="let user" class="wrap">
-              {{ user.email }}
-              @if (user.id === session.principal()?.user?.id) {
-                <span class="muted">(you)</span>
-              }
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="role">
-            <th mat-header-cell *matHeaderCellDef scope="col">Role</th>
-            <td mat-cell *matCellDef="let user">
-              <mat-form-field subscriptSizing="dynamic" class="role">
-                <mat-label>Role of {{ user.email }}</mat-label>
-                <mat-select
-                  [value]="user.role"
-                  [disabled]="store.busyId() === user.id"
-                  (selectionChange)="changeRole(user, $event.value)"
-                >
-                  @for (role of roles; track role) {
-                    <mat-option [value]="role">{{ role }}</mat-option>
-                  }
-                </mat-select>
-              </mat-form-field>
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="locked">
-            <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
-            <td mat-cell *matCellDef="let user">
-              <span [class]="user.locked ? 'badge locked' : 'badge active'">{{
-                user.locked ? 'locked' : 'active'
-              }}</span>
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="createdAt">
-            <th mat-header-cell *matHeaderCellDef scope="col">Created</th>
-            <td mat-cell *matCellDef="let user" class="nowrap">{{ user.createdAt | date: 'mediumDate' }}</td>
-          </ng-container>
-          <ng-container matColumnDef="actions">
-            <th mat-header-cell *matHeaderCellDef scope="col"><span class="visually-hidden">Actions</span></th>
-            <td mat-cell *matCellDef="let user" class="nowrap">
-              <button
-                mat-button
-                type="button"
-                [disabled]="store.busyId() === user.id"
-                [attr.aria-label]="(user.locked ? 'Unlock ' : 'Lock ') + user.email"
-                (click)="setLocked(user, !user.locked)"
-              >
-                {{ user.locked ? 'Unlock' : 'Lock' }}
-              </button>
-              <button
-                mat-button
-                class="danger"
-                type="button"
-                [disabled]="store.busyId() === user.id"
-                [attr.aria-label]="'Delete ' + user.email"
-                (click)="deleteUser(user)"
-              >
-                Delete
-              </button>
-            </td>
-          </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr mat-row *matRowDef="let row; columns: columns"></tr>
-        </table>
-      </div>
-    }
-    <mat-paginator
-      [length]="store.total()"
-      [pageIndex]="store.pageIndex()"
-      [pageSize]="store.pageSize()"
-      [pageSizeOptions]="[10, 25, 50, 100]"
-      (page)="page($event)"
-      aria-label="Pages of users"
-    />
+    <ac-paged-table
+      [list]="store"
+      noun="users"
+      label="Users"
+      emptyText="No users on this page."
+      (pageChange)="store.setPage($event.pageIndex, $event.pageSize)"
+    >
+      <table mat-table [dataSource]="store.users()" aria-label="Users">
+        <ng-container matColumnDef="email">
+          <th mat-header-cell *matHeaderCellDef scope="col">E-mail</th>
+          <td mat-cell *matCellDef="let user" class="wrap">
+            {{ user.email }}
+            @if (isMe(user)) {
+              <span class="muted">(you)</span>
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="role">
+          <th mat-header-cell *matHeaderCellDef scope="col">Role</th>
+          <td mat-cell *matCellDef="let user">
+            <ng-container *ngTemplateOutlet="roleSelect; context: { $implicit: user }" />
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="locked">
+          <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
+          <td mat-cell *matCellDef="let user">
+            <span [class]="user.locked ? 'badge locked' : 'badge active'">{{ user.locked ? 'locked' : 'active' }}</span>
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="createdAt">
+          <th mat-header-cell *matHeaderCellDef scope="col">Created</th>
+          <td mat-cell *matCellDef="let user" class="nowrap"><ac-time [value]="user.createdAt" /></td>
+        </ng-container>
+        <ng-container matColumnDef="lastSignInAt">
+          <th mat-header-cell *matHeaderCellDef scope="col">Last sign-in</th>
+          <td mat-cell *matCellDef="let user" class="nowrap last-sign-in">
+            <ac-time [value]="user.lastSignInAt" empty="never" />
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="actions">
+          <th mat-header-cell *matHeaderCellDef scope="col"><span class="visually-hidden">Actions</span></th>
+          <td mat-cell *matCellDef="let user" class="nowrap">
+            <ng-container *ngTemplateOutlet="actions; context: { $implicit: user }" />
+          </td>
+        </ng-container>
+        <tr mat-header-row *matHeaderRowDef="columns"></tr>
+        <tr mat-row *matRowDef="let row; columns: columns"></tr>
+      </table>
+      <ng-template acListCard let-user>
+        <ac-card-field label="E-mail">
+          {{ user.email }}
+          @if (isMe(user)) {
+            <span class="muted">(you)</span>
+          }
+        </ac-card-field>
+        <ac-card-field label="Role">
+          <ng-container *ngTemplateOutlet="roleSelect; context: { $implicit: user }" />
+        </ac-card-field>
+        <ac-card-field label="Status">
+          <span [class]="user.locked ? 'badge locked' : 'badge active'">{{ user.locked ? 'locked' : 'active' }}</span>
+        </ac-card-field>
+        <ac-card-field label="Created"><ac-time [value]="user.createdAt" /></ac-card-field>
+        <ac-card-field label="Last sign-in">
+          <span class="last-sign-in"><ac-time [value]="user.lastSignInAt" empty="never" /></span>
+        </ac-card-field>
+        <ac-card-field label="Actions">
+          <ng-container *ngTemplateOutlet="actions; context: { $implicit: user }" />
+        </ac-card-field>
+      </ng-template>
+    </ac-paged-table>
+    <!-- The controls a user's row and card share. -->
+    <ng-template #roleSelect let-user>
+      <mat-form-field subscriptSizing="dynamic" class="role">
+        <mat-label>Role of {{ user.email }}</mat-label>
+        <mat-select
+          [value]="user.role"
+          [disabled]="store.busyId() === user.id"
+          (selectionChange)="changeRole(user, $event.value)"
+        >
+          @for (role of roles; track role) {
+            <mat-option [value]="role">{{ role }}</mat-option>
+          }
+        </mat-select>
+      </mat-form-field>
+    </ng-template>
+    <ng-template #actions let-user>
+      <!-- Nobody is offered to lock or delete their own account (the API refuses it too). -->
+      @if (!isMe(user)) {
+        <button
+          mat-button
+          type="button"
+          [disabled]="store.busyId() === user.id"
+          [attr.aria-label]="(user.locked ? 'Unlock ' : 'Lock ') + user.email"
+          (click)="setLocked(user, !user.locked)"
+        >
+          {{ user.locked ? 'Unlock' : 'Lock' }}
+        </button>
+        <button
+          mat-button
+          class="danger"
+          type="button"
+          [disabled]="store.busyId() === user.id"
+          [attr.aria-label]="'Delete ' + user.email"
+          (click)="deleteUser(user)"
+        >
+          Delete
+        </button>
+      }
+    </ng-template>
   `,
   styles: `
     .heading {
@@ -142,12 +164,6 @@ import { CreateUserDialog } from './create-user-dialog';
     }
     .intro {
       margin-top: 0;
-    }
-    .table-scroll {
-      overflow-x: auto;
-    }
-    table {
-      width: 100%;
     }
     .role {
       width: 140px;
@@ -166,23 +182,6 @@ import { CreateUserDialog } from './create-user-dialog';
       color: var(--mat-sys-error);
       font-weight: 600;
     }
-    .danger {
-      --mat-button-text-label-text-color: var(--mat-sys-error);
-    }
-    .action-error {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 8px;
-    }
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-    }
   `,
 })
 export class UsersPage implements OnInit {
@@ -192,14 +191,14 @@ export class UsersPage implements OnInit {
   private readonly injector = inject(Injector);
   private readonly snackBar = inject(MatSnackBar);
   protected readonly roles = USER_ROLES;
-  protected readonly columns = ['email', 'role', 'locked', 'createdAt', 'actions'];
+  protected readonly columns = ['email', 'role', 'locked', 'createdAt', 'lastSignInAt', 'actions'];
+
+  protected isMe(user: User): boolean {
+    return user.id === this.session.principal()?.user?.id;
+  }
 
   ngOnInit(): Promise<void> {
     return this.store.load();
-  }
-
-  protected page(event: PageEvent): Promise<void> {
-    return this.store.setPage(event.pageIndex, event.pageSize);
   }
 
   protected async createUser(): Promise<void> {

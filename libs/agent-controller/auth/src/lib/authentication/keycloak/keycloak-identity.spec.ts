@@ -56,6 +56,14 @@ describe('identityFromClaims', () => {
     });
   });
 
+  it('dates the sign-in by auth_time, else by iat, else not at all', () => {
+    expect(identityFromClaims(token({ auth_time: 1_796_000_000, iat: 1_796_000_600 }), rules).signedInAt).toEqual(
+      new Date(1_796_000_000_000),
+    );
+    expect(identityFromClaims(token({ iat: 1_796_000_600 }), rules).signedInAt).toEqual(new Date(1_796_000_600_000));
+    expect(identityFromClaims(token({ auth_time: 'yesterday' }), rules).signedInAt).toBeUndefined();
+  });
+
   it('accepts only the controller client by azp when no console client is configured', () => {
     const withoutConsole = { ...rules, consoleClientId: undefined };
 

@@ -11,6 +11,11 @@ export interface KeycloakIdentity {
   verifiedEmail: string | null;
   /** The realm role named by KEYCLOAK_ADMIN_ROLE is in `realm_access.roles`. */
   isGlobalAdmin: boolean;
+  /**
+   * When the user signed in at Keycloak: `auth_time`, else the token's `iat` (a refreshed token then counts as
+   * a sign-in, a little too often rather than never). Absent when the token names neither.
+   */
+  signedInAt?: Date;
 }
 
 export interface ClaimRules {
@@ -32,6 +37,8 @@ const claimsSchema = z.object({
   typ: z.string().optional().catch(undefined),
   token_type: z.string().optional().catch(undefined),
   email: z.email().max(254).optional().catch(undefined),
+  auth_time: z.number().int().positive().optional().catch(undefined),
+  iat: z.number().int().positive().optional().catch(undefined),
   email_verified: z.unknown().optional(),
   realm_access: z
     .object({ roles: z.array(z.string()).catch([]) })
@@ -53,10 +60,12 @@ export function identityFromClaims(claims: Record<string, unknown>, rules: Claim
   if (token.iss !== undefined && token.iss !== rules.issuer) throw unauthorized('Token is from another issuer');
   if (!isAccessToken(token.typ, token.token_type)) throw unauthorized('Not an access token');
   if (!isMeantFor(token, rules)) throw unauthorized('Token is not meant for this service');
+  const signedInSeconds = token.auth_time ?? token.iat;
   return {
     subject: token.sub,
     verifiedEmail: token.email !== undefined && token.email_verified === true ? token.email.toLowerCase() : null,
     isGlobalAdmin: token.realm_access?.roles.includes(rules.adminRole) ?? false,
+    ...(signedInSeconds === undefined ? {} : { signedInAt: new Date(signedInSeconds * 1000) }),
   };
 }
 

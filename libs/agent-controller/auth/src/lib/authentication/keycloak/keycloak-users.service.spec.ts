@@ -29,6 +29,7 @@ class InMemoryUsers {
       role: 'user',
       keycloakSubject: null,
       lockedAt: null,
+      lastSignInAt: null,
       tokenVersion: 0,
       createdAt: now,
       updatedAt: now,
@@ -83,6 +84,15 @@ class InMemoryUsers {
     if (row.role === role) return false;
     this.writes++;
     row.role = role;
+    return true;
+  }
+
+  async recordSignIn(id: string, at: Date): Promise<boolean> {
+    await roundTrip();
+    const row = this.row(id);
+    if (row.lastSignInAt && row.lastSignInAt >= at) return false;
+    this.writes++;
+    row.lastSignInAt = at;
     return true;
   }
 
@@ -341,6 +351,40 @@ describe('KeycloakUsersService', () => {
 
       expect((await service.resolveUser(identity())).email).toBe('old@example.com');
       expect(users.writes).toBe(0);
+    });
+  });
+
+  describe('last sign-in', () => {
+    const session = new Date('2026-12-01T10:00:00Z');
+
+    it("records the Keycloak session's sign-in time on the first request of a new session", async () => {
+      const known = users.add({ email: 'alice@example.com', keycloakSubject: SUBJECT });
+
+      const user = await service.resolveUser(identity({ signedInAt: session }));
+
+      expect(user.lastSignInAt).toEqual(session);
+      expect(users.row(known.id).lastSignInAt).toEqual(session);
+      expect(users.writes).toBe(1);
+    });
+
+    it('writes nothing for further requests of the same session', async () => {
+      users.add({ email: 'alice@example.com', keycloakSubject: SUBJECT, lastSignInAt: session });
+
+      await service.resolveUser(identity({ signedInAt: session }));
+      await service.resolveUser(identity({ signedInAt: new Date(session.getTime() - 60_000) }));
+
+      expect(users.writes).toBe(0);
+    });
+
+    it('moves on with a newer session, and leaves the time alone for a token that names none', async () => {
+      const known = users.add({ email: 'alice@example.com', keycloakSubject: SUBJECT, lastSignInAt: session });
+      const later = new Date(session.getTime() + 3_600_000);
+
+      await service.resolveUser(identity({ signedInAt: later }));
+      await service.resolveUser(identity());
+
+      expect(users.row(known.id).lastSignInAt).toEqual(later);
+      expect(users.writes).toBe(1);
     });
   });
 });

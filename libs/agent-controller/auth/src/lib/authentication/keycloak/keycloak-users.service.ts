@@ -32,7 +32,19 @@ export class KeycloakUsersService {
     if (user.lockedAt) throw new DomainError('ACCOUNT_LOCKED', 'This account is locked');
     await this.syncRole(user, identity);
     await this.syncEmail(user, identity);
+    await this.recordSignIn(user, identity);
     return user;
+  }
+
+  /**
+   * Every request carries the token, so a sign-in is a token from a Keycloak session newer than the one
+   * recorded: compared with the row just read, it costs a write once per sign-in, not per request.
+   */
+  private async recordSignIn(user: UserEntity, identity: KeycloakIdentity): Promise<void> {
+    const at = identity.signedInAt;
+    if (!at || (user.lastSignInAt && user.lastSignInAt >= at)) return;
+    await this.users.recordSignIn(user.id, at);
+    user.lastSignInAt = at;
   }
 
   private async linkOrCreate(identity: KeycloakIdentity): Promise<UserEntity> {

@@ -117,6 +117,8 @@ describe('OfflineTokenVerifier', () => {
       subject: '6f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f',
       verifiedEmail: 'alice@example.com',
       isGlobalAdmin: true,
+      // Signed just now (iat): the token's sign-in time.
+      signedInAt: expect.any(Date),
     });
   });
 

@@ -1,0 +1,2 @@
+export * from './list-url-state';
+export * from './paged-list.store';

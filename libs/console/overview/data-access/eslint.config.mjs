@@ -1,0 +1,3 @@
+import consoleConfig from '../../../../eslint.console.config.mjs';
+
+export default consoleConfig;

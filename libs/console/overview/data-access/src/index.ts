@@ -1,0 +1,3 @@
+export * from './lib/loaded';
+export * from './lib/overview.api';
+export * from './lib/overview.store';

@@ -1,0 +1,3 @@
+export * from './list-card';
+export * from './list-sort';
+export * from './paged-table';
