@@ -176,7 +176,8 @@ describe('console agent detail in a browser', () => {
     const folder = tree.getByRole('button', { name: 'src', exact: true });
     expect(await folder.getAttribute('aria-expanded')).toBe('false');
     await folder.click();
-    expect(await folder.getAttribute('aria-expanded')).toBe('true');
+    // The console renders after the click returns (zoneless change detection): wait for it, do not read at once.
+    await tree.getByRole('button', { name: 'src', exact: true, expanded: true }).waitFor();
     await tree.getByRole('button', { name: 'index.ts', exact: true }).click();
     const editor = page.getByLabel('Content of src/index.ts');
     await editor.waitFor();
