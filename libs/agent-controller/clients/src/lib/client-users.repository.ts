@@ -41,14 +41,6 @@ export class ClientUsersRepository {
     return manager.findOne(ClientUserEntity, { where: { id, clientId }, lock: { mode: 'pessimistic_write' } });
   }
 
-  findUserByEmail(email: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
-    return manager.findOneBy(UserEntity, { email });
-  }
-
-  findUserById(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
-    return manager.findOneBy(UserEntity, { id });
-  }
-
   insert(
     values: Pick<ClientUserEntity, 'clientId' | 'userId' | 'role'>,
     manager: EntityManager,

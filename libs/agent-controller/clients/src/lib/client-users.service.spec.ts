@@ -1,5 +1,5 @@
 import { AuditEntry, AuditService } from '@agent-controller/audit';
-import type { UserEntity } from '@agent-controller/auth';
+import type { UserEntity, UsersRepository } from '@agent-controller/auth';
 import { AppConfig, DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
 import { AuthenticationMethod, ClientRole } from '@agent-controller/shared-contracts';
 import { EntityManager } from 'typeorm';
@@ -51,6 +51,16 @@ const UNIQUE_VIOLATION = () =>
     driverError: { code: '23505', constraint: 'UQ_client_users_client_user' },
   });
 
+/** The users table's lookups, over the client_users fake's users. */
+class FakeUsersRepository {
+  constructor(private readonly users: Map<string, UserEntity>) {}
+
+  readonly findByEmail = jest.fn(
+    async (email: string, _manager?: EntityManager) => [...this.users.values()].find((u) => u.email === email) ?? null,
+  );
+  readonly findById = jest.fn(async (id: string, _manager?: EntityManager) => this.users.get(id) ?? null);
+}
+
 /** In-memory users and client_users tables. */
 class FakeClientUsersRepository {
   readonly manager = { fake: 'members-manager' } as unknown as EntityManager;
@@ -76,10 +86,6 @@ class FakeClientUsersRepository {
     const member = this.memberships.find((row) => row.id === id && row.clientId === clientId);
     return member ? { ...member } : null;
   });
-  readonly findUserByEmail = jest.fn(
-    async (email: string, _manager?: EntityManager) => [...this.users.values()].find((u) => u.email === email) ?? null,
-  );
-  readonly findUserById = jest.fn(async (id: string) => this.users.get(id) ?? null);
   readonly insert = jest.fn(
     async (values: Pick<ClientUserEntity, 'clientId' | 'userId' | 'role'>, _manager: EntityManager) => {
       if (this.memberships.some((row) => row.clientId === values.clientId && row.userId === values.userId)) {
@@ -171,14 +177,16 @@ function setUp({ aliceRole, method = 'users', creatorId = BOB }: SetUpOptions = 
   const audit = { record: jest.fn(async (_entry: AuditEntry, _manager?: EntityManager) => undefined) };
   const config = { auth: { method } } as AppConfig;
   const events = { publish: jest.fn() };
+  const users = new FakeUsersRepository(members.users);
   const service = new ClientUsersService(
     members as unknown as ClientUsersRepository,
+    users as unknown as UsersRepository,
     clients as unknown as ClientAccess,
     audit as unknown as AuditService,
     events as unknown as FleetEvents,
     config,
   );
-  return { service, members, clients, audit, events };
+  return { service, members, users, clients, audit, events };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
@@ -259,13 +267,13 @@ describe('ClientUsersService', () => {
     };
 
     it('lists the members in join order, each e-mail also as userEmail, without the creator', async () => {
-      const { service, clients, members } = setUp();
+      const { service, clients, users } = setUp();
 
       const list = await service.listClientUsers(creator, CLIENT_ID);
 
       expect(list).toEqual([dave, erin]);
       expect(clients.authorizeClient).toHaveBeenCalledWith(creator, CLIENT_ID, 'read');
-      expect(members.findUserById).not.toHaveBeenCalled();
+      expect(users.findById).not.toHaveBeenCalled();
     });
 
     it('lists the creator first when asked (role creator, no relationship id)', async () => {
@@ -301,12 +309,12 @@ describe('ClientUsersService', () => {
     });
 
     it('lists only the members of a client without creator', async () => {
-      const { service, members } = setUp({ creatorId: null });
+      const { service, users } = setUp({ creatorId: null });
 
       const list = await service.listClientUsers(globalAdmin, CLIENT_ID, { includeCreator: true });
 
       expect(list.map((member) => member.role)).toEqual(['user', 'admin']);
-      expect(members.findUserById).not.toHaveBeenCalled();
+      expect(users.findById).not.toHaveBeenCalled();
     });
 
     it('reports the client as NOT_FOUND to a stranger, without reading members', async () => {
@@ -373,12 +381,12 @@ describe('ClientUsersService', () => {
     });
 
     it.each(['user', 'admin'] as const)('refuses a client user adding a %s with FORBIDDEN', async (role) => {
-      const { service, members, audit } = setUp({ aliceRole: 'user' });
+      const { service, members, users, audit } = setUp({ aliceRole: 'user' });
 
       const error = await refusal(service.addClientUser(alice, CLIENT_ID, { email: 'carol@example.com', role }));
 
       expect(error.code).toBe('FORBIDDEN');
-      expect(members.findUserByEmail).not.toHaveBeenCalled();
+      expect(users.findByEmail).not.toHaveBeenCalled();
       expect(members.insert).not.toHaveBeenCalled();
       expect(audit.record).not.toHaveBeenCalled();
     });
@@ -396,7 +404,7 @@ describe('ClientUsersService', () => {
     });
 
     it('reports an unknown e-mail as NOT_FOUND naming the email field', async () => {
-      const { service, members, audit } = setUp({ aliceRole: 'admin' });
+      const { service, members, users, audit } = setUp({ aliceRole: 'admin' });
 
       const error = await refusal(
         service.addClientUser(alice, CLIENT_ID, { email: 'nobody@example.com', role: 'user' }),
@@ -405,24 +413,24 @@ describe('ClientUsersService', () => {
       expect(error.code).toBe('NOT_FOUND');
       expect(error.status).toBe(404);
       expect(fieldsOf(error)).toEqual(['email']);
-      expect(members.findUserByEmail).toHaveBeenCalledWith('nobody@example.com', members.manager);
+      expect(users.findByEmail).toHaveBeenCalledWith('nobody@example.com', members.manager);
       expect(members.insert).not.toHaveBeenCalled();
       expect(audit.record).not.toHaveBeenCalled();
     });
 
     it('checks rights before the e-mail: a client user gets FORBIDDEN, not NOT_FOUND, for an unknown e-mail', async () => {
-      const { service, members } = setUp({ aliceRole: 'user' });
+      const { service, users } = setUp({ aliceRole: 'user' });
 
       const error = await refusal(
         service.addClientUser(alice, CLIENT_ID, { email: 'nobody@example.com', role: 'user' }),
       );
 
       expect(error.code).toBe('FORBIDDEN');
-      expect(members.findUserByEmail).not.toHaveBeenCalled();
+      expect(users.findByEmail).not.toHaveBeenCalled();
     });
 
     it('reports the client, not the e-mail, as NOT_FOUND to a stranger', async () => {
-      const { service, members } = setUp();
+      const { service, users } = setUp();
 
       const error = await refusal(
         service.addClientUser(alice, CLIENT_ID, { email: 'nobody@example.com', role: 'user' }),
@@ -430,7 +438,7 @@ describe('ClientUsersService', () => {
 
       expect(error.code).toBe('NOT_FOUND');
       expect(error.message).toBe('Client not found');
-      expect(members.findUserByEmail).not.toHaveBeenCalled();
+      expect(users.findByEmail).not.toHaveBeenCalled();
     });
 
     it.each([

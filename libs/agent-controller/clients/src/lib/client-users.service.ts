@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '@agent-controller/audit';
+import { UsersRepository } from '@agent-controller/auth';
 import { AppConfig, appConfig, DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
 import { isUniqueViolation } from '@agent-controller/database';
 import { AddClientUserRequest, ClientRole, ClientUser } from '@agent-controller/shared-contracts';
@@ -19,6 +20,7 @@ const memberNotFound = () => new DomainError('NOT_FOUND', 'Membership not found'
 export class ClientUsersService {
   constructor(
     private readonly members: ClientUsersRepository,
+    private readonly users: UsersRepository,
     private readonly clients: ClientAccess,
     private readonly audit: AuditService,
     private readonly events: FleetEvents,
@@ -36,7 +38,7 @@ export class ClientUsersService {
   ): Promise<ClientUser[]> {
     const client = await this.clients.authorizeClient(principal, clientId, 'read');
     if (this.config.auth.method === 'api-key') return [];
-    const creator = includeCreator && client.userId ? await this.members.findUserById(client.userId) : null;
+    const creator = includeCreator && client.userId ? await this.users.findById(client.userId) : null;
     const members = await this.members.listMembers(clientId);
     return [
       ...(creator
@@ -66,7 +68,7 @@ export class ClientUsersService {
         const client = await this.clients.authorizeClient(principal, clientId, membershipAction(request.role), {
           manager,
         });
-        const user = await this.members.findUserByEmail(request.email, manager);
+        const user = await this.users.findByEmail(request.email, manager);
         if (!user) {
           throw new DomainError('NOT_FOUND', 'No such user', {
             fields: [{ field: 'email', location: 'body', message: 'no such user' }],
@@ -112,7 +114,7 @@ export class ClientUsersService {
       await this.clients.authorizeClient(principal, clientId, membershipAction(member.role), { manager });
       await this.clients.authorizeClient(principal, clientId, membershipAction(role), { manager });
       const from = member.role;
-      const user = await this.members.findUserById(member.userId, manager);
+      const user = await this.users.findById(member.userId, manager);
       if (from === role) return { response: toResponse(member, user?.email ?? ''), changed: false };
       member.role = role;
       const saved = await this.members.save(member, manager);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentManagerClientModule } from '@agent-controller/agent-manager-client';
 import { AuditModule } from '@agent-controller/audit';
+import { AuthModule } from '@agent-controller/auth';
 import { ClientAccess } from './client-access';
 import { ClientAccessPolicy } from './client-access.policy';
 import { ClientEnvironments } from './client-environments';
@@ -29,7 +30,7 @@ export const CLIENT_ENTITIES = [ClientEntity, ClientHealthEventEntity, ClientUse
 
 /** The client registry: CRUD, connection checks, stored config and health, keys, status, bulk actions, teams. */
 @Module({
-  imports: [AgentManagerClientModule, AuditModule],
+  imports: [AgentManagerClientModule, AuditModule, AuthModule],
   controllers: [ClientsController, ClientUsersController, TeamsController],
   providers: [
     ClientAccess,

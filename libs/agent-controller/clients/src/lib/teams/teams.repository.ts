@@ -152,14 +152,6 @@ export class TeamsRepository {
     return manager.findOne(TeamMemberEntity, { where: { id, teamId }, lock: { mode: 'pessimistic_write' } });
   }
 
-  findUserByEmail(email: string, manager: EntityManager): Promise<UserEntity | null> {
-    return manager.findOneBy(UserEntity, { email });
-  }
-
-  findUserById(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
-    return manager.findOneBy(UserEntity, { id });
-  }
-
   insertMember(
     values: Pick<TeamMemberEntity, 'teamId' | 'userId' | 'role'>,
     manager: EntityManager,

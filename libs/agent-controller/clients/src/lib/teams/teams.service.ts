@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EndpointPolicy } from '@agent-controller/agent-manager-client';
 import { AuditService, diffFields } from '@agent-controller/audit';
+import { UsersRepository } from '@agent-controller/auth';
 import { AppConfig, appConfig, DomainError, FleetEvents, RequestPrincipal } from '@agent-controller/core';
 import { isUniqueViolation } from '@agent-controller/database';
 import {
@@ -49,6 +50,7 @@ const onlyGlobalAdmins = (what: string) => new DomainError('FORBIDDEN', `Only gl
 export class TeamsService {
   constructor(
     private readonly teams: TeamsRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly endpoints: EndpointPolicy,
     private readonly events: FleetEvents,
@@ -211,7 +213,7 @@ export class TeamsService {
         const rights = await this.rightsOf(principal, manager);
         await this.lockVisible(rights, teamId, manager);
         assertMayAssign(rights, teamId, request.role);
-        const user = await this.teams.findUserByEmail(request.email, manager);
+        const user = await this.users.findByEmail(request.email, manager);
         if (!user) {
           throw new DomainError('NOT_FOUND', 'No such user', {
             fields: [{ field: 'email', location: 'body', message: 'no such user' }],
@@ -254,7 +256,7 @@ export class TeamsService {
       await this.lockVisible(rights, teamId, manager);
       const member = await this.teams.findMember(teamId, membershipId, manager);
       if (!member) throw memberNotFound();
-      const user = await this.teams.findUserById(member.userId, manager);
+      const user = await this.users.findById(member.userId, manager);
       if (member.role === role) return { response: toMemberResponse(member, user?.email ?? ''), changed: false };
       assertMayAssign(rights, teamId, 'admin');
       const from = member.role;
