@@ -24,8 +24,23 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Serious and critical accessibility violations on the page as it is now (axe-core). */
+/**
+ * Serious and critical accessibility violations on the page as it is now (axe-core). A finding is checked once more
+ * after the page's animations have settled: a toast that starts fading out while axe reads its colours is not a
+ * violation, a real one is found again.
+ */
 export async function seriousViolations(page: Page): Promise<string[]> {
+  const first = await serious(page);
+  if (first.length === 0) return first;
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity),
+  );
+  return serious(page);
+}
+
+async function serious(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
