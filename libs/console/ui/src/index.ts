@@ -6,3 +6,4 @@ export * from './lib/time';
 export * from './lib/list-kit';
 export * from './lib/health-strip';
 export * from './lib/breadcrumbs';
+export * from './lib/action-error';

@@ -144,9 +144,6 @@ const TABS = ['environment', 'files', 'git', 'deployments'] as const;
     dd {
       margin: 0;
     }
-    .wrap {
-      overflow-wrap: anywhere;
-    }
   `,
 })
 export class AgentDetailPage implements OnInit {

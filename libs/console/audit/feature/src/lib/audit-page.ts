@@ -169,9 +169,6 @@ import type { AuditEvent } from '@agent-controller/shared-contracts';
     </ng-template>
   `,
   styles: `
-    .nowrap {
-      white-space: nowrap;
-    }
     .wrap {
       word-break: break-all;
     }

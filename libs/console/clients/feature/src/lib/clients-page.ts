@@ -352,9 +352,6 @@ import {
     .endpoint {
       word-break: break-all;
     }
-    .nowrap {
-      white-space: nowrap;
-    }
     /* An inactive client is not called: its row reads as switched off, and says so in words. */
     tr.inactive {
       background: var(--mat-sys-surface-container);

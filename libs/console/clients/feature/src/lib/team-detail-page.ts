@@ -9,7 +9,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { RouterLink } from '@angular/router';
 import { controlError, showApiErrors } from '@agent-controller/console-core';
-import { Breadcrumbs, confirmAction, TimeComponent } from '@agent-controller/console-ui';
+import { ActionError, Breadcrumbs, confirmAction, TimeComponent } from '@agent-controller/console-ui';
 import { TeamDetailStore, teamFormValue } from '@agent-controller/console-clients-data-access';
 import type { TeamMember, TeamRole } from '@agent-controller/shared-contracts';
 import { TEAM_ROLES } from '@agent-controller/shared-contracts/rules';
@@ -24,6 +24,7 @@ import { teamErrorAliases, teamForm, TeamFormFields } from './team-form';
   selector: 'ac-team-detail-page',
   providers: [TeamDetailStore],
   imports: [
+    ActionError,
     ReactiveFormsModule,
     MatButtonModule,
     MatFormFieldModule,
@@ -75,12 +76,7 @@ import { teamErrorAliases, teamForm, TeamFormFields } from './team-form';
       }
       <section aria-labelledby="members-heading">
         <h2 id="members-heading">Members</h2>
-        @if (store.actionError(); as message) {
-          <p class="error action-error" role="alert">
-            {{ message }}
-            <button mat-button type="button" (click)="store.actionError.set(null)">Dismiss</button>
-          </p>
-        }
+        <ac-action-error [message]="store.actionError()" (dismissed)="store.actionError.set(null)" />
         @if (store.members().length === 0) {
           <p class="state">No members yet.</p>
         } @else {
@@ -178,9 +174,6 @@ import { teamErrorAliases, teamForm, TeamFormFields } from './team-form';
     }
     .settings {
       max-width: 560px;
-    }
-    .wrap {
-      overflow-wrap: anywhere;
     }
     .role {
       width: 140px;

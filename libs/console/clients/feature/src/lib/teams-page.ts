@@ -6,7 +6,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import { SessionStore } from '@agent-controller/console-core';
-import { CardField, ListCard, PagedTable } from '@agent-controller/console-ui';
+import { ActionError, CardField, ListCard, PagedTable } from '@agent-controller/console-ui';
 import { TeamsStore } from '@agent-controller/console-clients-data-access';
 import type { Team } from '@agent-controller/shared-contracts';
 import { firstValueFrom } from 'rxjs';
@@ -19,9 +19,18 @@ import type { DeleteTeamChoice, DeleteTeamData } from './team-dialogs';
 @Component({
   selector: 'ac-teams-page',
   providers: [TeamsStore],
-  imports: [NgTemplateOutlet, MatButtonModule, MatTableModule, CardField, ListCard, PagedTable, RouterLink],
+  imports: [
+    ActionError,
+    NgTemplateOutlet,
+    MatButtonModule,
+    MatTableModule,
+    CardField,
+    ListCard,
+    PagedTable,
+    RouterLink,
+  ],
   template: `
-    <div class="heading">
+    <div class="page-heading">
       <h1>Teams</h1>
       @if (session.isGlobalAdmin()) {
         <button mat-flat-button type="button" (click)="createTeam()">Create team</button>
@@ -30,12 +39,7 @@ import type { DeleteTeamChoice, DeleteTeamData } from './team-dialogs';
     <p class="intro">
       A team's admins administer its clients; its members use them. A client belongs to at most one team.
     </p>
-    @if (store.actionError(); as message) {
-      <p class="error action-error" role="alert">
-        {{ message }}
-        <button mat-button type="button" (click)="store.actionError.set(null)">Dismiss</button>
-      </p>
-    }
+    <ac-action-error [message]="store.actionError()" (dismissed)="store.actionError.set(null)" />
     <ac-paged-table
       [list]="store"
       noun="teams"
@@ -119,28 +123,6 @@ import type { DeleteTeamChoice, DeleteTeamData } from './team-dialogs';
         </button>
       }
     </ng-template>
-  `,
-  styles: `
-    .heading {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      justify-content: space-between;
-      gap: 8px;
-    }
-    .intro {
-      margin-top: 0;
-    }
-    .nowrap {
-      white-space: nowrap;
-    }
-    .wrap {
-      overflow-wrap: anywhere;
-    }
-    .card-title {
-      font-weight: 500;
-      overflow-wrap: anywhere;
-    }
   `,
 })
 export class TeamsPage implements OnInit {

@@ -5,7 +5,15 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { SessionStore } from '@agent-controller/console-core';
-import { CardField, Clock, confirmAction, ListCard, PagedTable, TimeComponent } from '@agent-controller/console-ui';
+import {
+  ActionError,
+  CardField,
+  Clock,
+  confirmAction,
+  ListCard,
+  PagedTable,
+  TimeComponent,
+} from '@agent-controller/console-ui';
 import { TokensStore, tokenScope, tokenState } from '@agent-controller/console-users-data-access';
 import type { ApiToken, CreatedApiToken } from '@agent-controller/shared-contracts';
 import { firstValueFrom } from 'rxjs';
@@ -18,9 +26,18 @@ import { CreateTokenDialog } from './create-token-dialog';
 @Component({
   selector: 'ac-tokens-page',
   providers: [TokensStore],
-  imports: [NgTemplateOutlet, MatButtonModule, MatTableModule, CardField, ListCard, PagedTable, TimeComponent],
+  imports: [
+    ActionError,
+    NgTemplateOutlet,
+    MatButtonModule,
+    MatTableModule,
+    CardField,
+    ListCard,
+    PagedTable,
+    TimeComponent,
+  ],
   template: `
-    <div class="heading">
+    <div class="page-heading">
       <h1>API tokens</h1>
       <button mat-flat-button type="button" (click)="createToken()">Create token</button>
     </div>
@@ -31,12 +48,7 @@ import { CreateTokenDialog } from './create-token-dialog';
         As a global admin you see everyone's tokens.
       }
     </p>
-    @if (store.actionError(); as message) {
-      <p class="error action-error" role="alert">
-        {{ message }}
-        <button mat-button type="button" (click)="store.actionError.set(null)">Dismiss</button>
-      </p>
-    }
+    <ac-action-error [message]="store.actionError()" (dismissed)="store.actionError.set(null)" />
     <ac-paged-table
       [list]="store"
       noun="API tokens"
@@ -147,26 +159,6 @@ import { CreateTokenDialog } from './create-token-dialog';
     </ng-template>
   `,
   styles: `
-    .heading {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      justify-content: space-between;
-      gap: 8px;
-    }
-    .intro {
-      margin-top: 0;
-    }
-    .nowrap {
-      white-space: nowrap;
-    }
-    .wrap {
-      overflow-wrap: anywhere;
-    }
-    .card-title {
-      font-weight: 500;
-      overflow-wrap: anywhere;
-    }
     .prefix {
       font-size: 0.8125rem;
       white-space: nowrap;
@@ -177,14 +169,6 @@ import { CreateTokenDialog } from './create-token-dialog';
     }
     .ip {
       font-size: 0.8125rem;
-    }
-    .badge.active {
-      background: light-dark(#c8e6c9, #1b4d20);
-      color: light-dark(#1b5e20, #c8e6c9);
-    }
-    .badge.revoked {
-      background: light-dark(#f8d7da, #5c1a20);
-      color: light-dark(#842029, #f8d7da);
     }
   `,
 })

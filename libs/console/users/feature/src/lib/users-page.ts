@@ -7,7 +7,14 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { SessionStore } from '@agent-controller/console-core';
-import { CardField, confirmAction, ListCard, PagedTable, TimeComponent } from '@agent-controller/console-ui';
+import {
+  ActionError,
+  CardField,
+  confirmAction,
+  ListCard,
+  PagedTable,
+  TimeComponent,
+} from '@agent-controller/console-ui';
 import { UsersStore } from '@agent-controller/console-users-data-access';
 import type { User, UserRole } from '@agent-controller/shared-contracts';
 import { USER_ROLES } from '@agent-controller/shared-contracts/rules';
@@ -19,6 +26,7 @@ import { CreateUserDialog } from './create-user-dialog';
   selector: 'ac-users-page',
   providers: [UsersStore],
   imports: [
+    ActionError,
     TimeComponent,
     NgTemplateOutlet,
     MatButtonModule,
@@ -30,7 +38,7 @@ import { CreateUserDialog } from './create-user-dialog';
     PagedTable,
   ],
   template: `
-    <div class="heading">
+    <div class="page-heading">
       <h1>Users</h1>
       <button mat-flat-button type="button" (click)="createUser()">Create user</button>
     </div>
@@ -38,12 +46,7 @@ import { CreateUserDialog } from './create-user-dialog';
       People who sign in with an e-mail and password. Admins administer everything; users see the clients they are
       members of.
     </p>
-    @if (store.actionError(); as message) {
-      <p class="error action-error" role="alert">
-        {{ message }}
-        <button mat-button type="button" (click)="store.actionError.set(null)">Dismiss</button>
-      </p>
-    }
+    <ac-action-error [message]="store.actionError()" (dismissed)="store.actionError.set(null)" />
     <ac-paged-table
       [list]="store"
       noun="users"
@@ -155,25 +158,9 @@ import { CreateUserDialog } from './create-user-dialog';
     </ng-template>
   `,
   styles: `
-    .heading {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      justify-content: space-between;
-      gap: 8px;
-    }
-    .intro {
-      margin-top: 0;
-    }
     .role {
       width: 140px;
       padding: 6px 0;
-    }
-    .nowrap {
-      white-space: nowrap;
-    }
-    .wrap {
-      overflow-wrap: anywhere;
     }
     .muted {
       font-size: 0.75rem;

@@ -3,7 +3,7 @@ import { Component, computed, effect, inject, input, untracked } from '@angular/
 import { MatButtonModule } from '@angular/material/button';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
-import { Breadcrumbs, CardField, ListCard, PagedTable, TimeComponent } from '@agent-controller/console-ui';
+import { ActionError, Breadcrumbs, CardField, ListCard, PagedTable, TimeComponent } from '@agent-controller/console-ui';
 import { deliverySummary, WebhookDeliveriesStore, webhookLabel } from '@agent-controller/console-users-data-access';
 import type { WebhookDelivery } from '@agent-controller/shared-contracts';
 
@@ -16,6 +16,7 @@ import type { WebhookDelivery } from '@agent-controller/shared-contracts';
   selector: 'ac-webhook-detail-page',
   providers: [WebhookDeliveriesStore],
   imports: [
+    ActionError,
     NgTemplateOutlet,
     MatButtonModule,
     MatTableModule,
@@ -27,7 +28,7 @@ import type { WebhookDelivery } from '@agent-controller/shared-contracts';
   ],
   template: `
     <ac-breadcrumbs [trail]="trail()" />
-    <div class="heading">
+    <div class="page-heading">
       <h1>{{ title() }}</h1>
       @if (store.webhook()) {
         <button mat-flat-button type="button" [disabled]="store.busyId() !== null" (click)="test()">Send test</button>
@@ -59,13 +60,8 @@ import type { WebhookDelivery } from '@agent-controller/shared-contracts';
     @if (store.lastSent(); as sent) {
       <p class="sent" role="status">{{ sent.what }}: {{ summary(sent.delivery) }}</p>
     }
-    @if (store.actionError(); as message) {
-      <p class="error action-error" role="alert">
-        {{ message }}
-        <button mat-button type="button" (click)="store.actionError.set(null)">Dismiss</button>
-      </p>
-    }
-    <div class="heading">
+    <ac-action-error [message]="store.actionError()" (dismissed)="store.actionError.set(null)" />
+    <div class="page-heading">
       <h2>Deliveries</h2>
       <button mat-button type="button" (click)="store.load()">Refresh</button>
     </div>
@@ -151,13 +147,6 @@ import type { WebhookDelivery } from '@agent-controller/shared-contracts';
     </ng-template>
   `,
   styles: `
-    .heading {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      justify-content: space-between;
-      gap: 8px;
-    }
     .facts {
       display: grid;
       grid-template-columns: max-content 1fr;
@@ -169,30 +158,6 @@ import type { WebhookDelivery } from '@agent-controller/shared-contracts';
     }
     .facts dd {
       margin: 0;
-    }
-    .banner {
-      padding: 8px 16px;
-      margin-bottom: 16px;
-      border-radius: 4px;
-      background: light-dark(#fff3cd, #4d3b00);
-      color: light-dark(#664d03, #fff3cd);
-    }
-    .nowrap {
-      white-space: nowrap;
-    }
-    .wrap {
-      overflow-wrap: anywhere;
-    }
-    .card-title {
-      font-weight: 500;
-    }
-    .badge.succeeded {
-      background: light-dark(#c8e6c9, #1b4d20);
-      color: light-dark(#1b5e20, #c8e6c9);
-    }
-    .badge.failed {
-      background: light-dark(#f8d7da, #5c1a20);
-      color: light-dark(#842029, #f8d7da);
     }
   `,
 })

@@ -6,7 +6,14 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import { SessionStore } from '@agent-controller/console-core';
-import { CardField, confirmAction, ListCard, PagedTable, TimeComponent } from '@agent-controller/console-ui';
+import {
+  ActionError,
+  CardField,
+  confirmAction,
+  ListCard,
+  PagedTable,
+  TimeComponent,
+} from '@agent-controller/console-ui';
 import {
   deliverySummary,
   webhookLabel,
@@ -26,6 +33,7 @@ import { CreateWebhookDialog } from './create-webhook-dialog';
   selector: 'ac-webhooks-page',
   providers: [WebhooksStore],
   imports: [
+    ActionError,
     NgTemplateOutlet,
     MatButtonModule,
     MatTableModule,
@@ -36,7 +44,7 @@ import { CreateWebhookDialog } from './create-webhook-dialog';
     TimeComponent,
   ],
   template: `
-    <div class="heading">
+    <div class="page-heading">
       <h1>Webhooks</h1>
       @if (!store.forbidden()) {
         <button mat-flat-button type="button" (click)="createWebhook()">Create webhook</button>
@@ -64,12 +72,7 @@ import { CreateWebhookDialog } from './create-webhook-dialog';
         </ul>
       </div>
     }
-    @if (store.actionError(); as message) {
-      <p class="error action-error" role="alert">
-        {{ message }}
-        <button mat-button type="button" (click)="store.actionError.set(null)">Dismiss</button>
-      </p>
-    }
+    <ac-action-error [message]="store.actionError()" (dismissed)="store.actionError.set(null)" />
     <ac-paged-table
       [list]="store"
       noun="webhooks"
@@ -201,39 +204,12 @@ import { CreateWebhookDialog } from './create-webhook-dialog';
     </ng-template>
   `,
   styles: `
-    .heading {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      justify-content: space-between;
-      gap: 8px;
-    }
-    .intro {
-      margin-top: 0;
-    }
-    .banner {
-      padding: 8px 16px;
-      margin-bottom: 16px;
-      border-radius: 4px;
-      background: light-dark(#fff3cd, #4d3b00);
-      color: light-dark(#664d03, #fff3cd);
-    }
     .banner a {
       color: inherit;
     }
     .banner ul {
       margin: 4px 0 0;
       padding-left: 20px;
-    }
-    .nowrap {
-      white-space: nowrap;
-    }
-    .wrap {
-      overflow-wrap: anywhere;
-    }
-    .card-title {
-      font-weight: 500;
-      overflow-wrap: anywhere;
     }
     .line {
       display: block;
@@ -247,14 +223,6 @@ import { CreateWebhookDialog } from './create-webhook-dialog';
     .actions {
       display: flex;
       flex-wrap: wrap;
-    }
-    .badge.enabled {
-      background: light-dark(#c8e6c9, #1b4d20);
-      color: light-dark(#1b5e20, #c8e6c9);
-    }
-    .badge.disabled {
-      background: light-dark(#f8d7da, #5c1a20);
-      color: light-dark(#842029, #f8d7da);
     }
   `,
 })
