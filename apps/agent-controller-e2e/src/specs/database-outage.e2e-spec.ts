@@ -53,6 +53,7 @@ describe('database outage under load', () => {
           database: 'postgres',
           ssl: false,
           poolSize: 10,
+          statementTimeoutMs: 30_000,
         },
         env: { DATABASE_URL: cluster.url },
         // The whole cluster goes in afterAll.

@@ -1,6 +1,7 @@
 import { DatabaseConfig } from '@agent-controller/core';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { MigrationExecutor } from 'typeorm/migration/MigrationExecutor';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { EmbeddedPostgres } from './embedded/embedded-postgres';
 import { ADVISORY_LOCKS } from './fleet/advisory-locks';
@@ -56,6 +57,12 @@ export function serverDataSourceOptions(
     poolSize: config.poolSize,
     applicationName: 'agent-controller',
     ...serverPoolBehaviour,
+    extra: {
+      ...serverPoolBehaviour.extra,
+      // Sent at connect: a statement stuck behind a lock or a runaway plan is cancelled by the server (57014,
+      // answered 503), so it cannot hold a pooled connection, and with it the replica, indefinitely.
+      ...(config.statementTimeoutMs > 0 ? { statement_timeout: config.statementTimeoutMs } : {}),
+    },
   };
 }
 
@@ -131,7 +138,9 @@ function hearErrorsOfCheckedOutConnections(pool: Pool): void {
 
 /**
  * Replicas starting together would race on the migrations table, so on a server they take turns under an
- * advisory lock. The embedded database has one process by construction (the data-dir lock).
+ * advisory lock, and the migrations run in the session that holds it, free of the statement timeout (waiting for
+ * the lock, or building an index on a large table, may rightly take longer). The embedded database has one process
+ * by construction (the data-dir lock).
  */
 export async function runMigrations(dataSource: DataSource, kind: DatabaseConfig['kind']): Promise<void> {
   if (kind === 'embedded') {
@@ -141,11 +150,16 @@ export async function runMigrations(dataSource: DataSource, kind: DatabaseConfig
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
+    await runner.query('SET statement_timeout = 0');
     await runner.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migrations]);
     try {
-      await dataSource.runMigrations();
+      const migrations = new MigrationExecutor(dataSource, runner);
+      migrations.transaction = dataSource.options.migrationsTransactionMode ?? 'all';
+      await migrations.executePendingMigrations();
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.migrations]);
+      // Back to the timeout the connection was opened with, before the pool hands it to a request.
+      await runner.query('RESET statement_timeout');
     }
   } finally {
     await runner.release();

@@ -70,6 +70,7 @@ describe('isDatabaseUnavailable', () => {
     ['crash_shutdown (57P02)', pgError('57P02')],
     ['cannot_connect_now (57P03)', pgError('57P03')],
     ['too_many_connections (53300)', pgError('53300')],
+    ['a statement cancelled by the statement timeout (57014)', pgError('57014')],
     ['connection_failure (08006)', pgError('08006')],
     ['connection_does_not_exist (08003)', pgError('08003')],
     ['a TypeORM QueryFailedError wrapping 57P01', queryFailed({ code: '57P01' })],
@@ -91,7 +92,6 @@ describe('isDatabaseUnavailable', () => {
     ['an invalid byte sequence (22021)', pgError('22021')],
     ['a serialization failure (40001)', pgError('40001')],
     ['a syntax error (42601)', pgError('42601')],
-    ['a statement timeout (57014)', pgError('57014')],
     ['a plain Error', new Error('boom')],
     ['a code that only starts like class 08', pgError('080')],
     [

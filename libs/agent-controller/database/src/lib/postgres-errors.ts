@@ -21,9 +21,10 @@ export function isForeignKeyViolation(error: unknown, constraint?: string): bool
 /**
  * SQLSTATEs that say "the server cannot serve you right now", not "your statement is wrong": class 08
  * (connection exception), 57P01–57P03 (shutdown, crash, starting up or shutting down), 53300 (too many
- * connections).
+ * connections), 57014 (the statement was cancelled: it ran past DB_STATEMENT_TIMEOUT_SECONDS, e.g. behind a lock,
+ * or an operator cancelled it; it was rolled back, so retrying later is right).
  */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
 
 /** Socket-level failures of the connection to the server (Node system error codes). */
 const UNAVAILABLE_SOCKET_CODES = new Set([

@@ -59,6 +59,7 @@ async function createServerDatabase(adminUrl: string): Promise<TestDatabase> {
       database: name,
       ssl: false,
       poolSize: 5,
+      statementTimeoutMs: 30_000,
     },
     env: { DATABASE_URL: url.toString() },
     drop: () =>

@@ -68,6 +68,13 @@ export const envSchema = z.object({
   DB_DATABASE: z.string().min(1).default('agent_controller'),
   DB_SSL: bool.default(false),
   DB_POOL_SIZE: positiveInt.max(200).default(10),
+  DB_STATEMENT_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600)
+    .default(30)
+    .describe('a statement running longer is cancelled and the request answers 503; 0: no limit (server only)'),
   DATA_DIR: z.string().min(1).default('./data'),
 
   REDIS_URL: z

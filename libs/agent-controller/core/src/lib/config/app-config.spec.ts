@@ -123,6 +123,7 @@ describe('loadAppConfig', () => {
         database: 'agent_controller',
         ssl: false,
         poolSize: 10,
+        statementTimeoutMs: 30_000,
       });
     });
 
@@ -135,6 +136,7 @@ describe('loadAppConfig', () => {
         DB_DATABASE: 'agents',
         DB_SSL: 'true',
         DB_POOL_SIZE: '25',
+        DB_STATEMENT_TIMEOUT_SECONDS: '0',
       });
 
       expect(config.database).toEqual({
@@ -147,6 +149,7 @@ describe('loadAppConfig', () => {
         database: 'agents',
         ssl: true,
         poolSize: 25,
+        statementTimeoutMs: 0,
       });
     });
 

@@ -17,6 +17,8 @@ export type DatabaseConfig =
       database: string;
       ssl: boolean;
       poolSize: number;
+      /** A statement running longer is cancelled by the server (0: no limit); migrations are exempt. */
+      statementTimeoutMs: number;
     }
   | { kind: 'embedded'; dataDir: string };
 
@@ -228,6 +230,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
           database: e.DB_DATABASE,
           ssl: e.DB_SSL,
           poolSize: e.DB_POOL_SIZE,
+          statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_SECONDS * 1000,
         }
       : { kind: 'embedded', dataDir: resolve(dataDir, 'postgres') };
 
