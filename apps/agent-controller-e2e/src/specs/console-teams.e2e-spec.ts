@@ -177,6 +177,22 @@ describe('teams in a browser', () => {
     expect(await tab.getByRole('button', { name: 'Create team' }).count()).toBe(0);
     expect(await tab.getByRole('button', { name: /^Delete / }).count()).toBe(0);
     await expectAccessible(tab);
+
+    // A member administers no team: no Webhooks in the navigation, and its address leads to the clients.
+    expect(await tab.getByRole('link', { name: 'Webhooks' }).count()).toBe(0);
+    await tab.goto(`${controller.baseUrl}/webhooks`);
+    await tab.waitForURL('**/clients');
+    // Made the team's admin, they find Webhooks once their console reads their teams again (here: a reload).
+    const [membership] = (await api.get(`/api/teams/${teamId}/members`, { token: admin })).body;
+    const promoted = await api.post(
+      `/api/teams/${teamId}/members/${membership.id}`,
+      { role: 'admin' },
+      { token: admin },
+    );
+    expect(promoted.status).toBe(200);
+    await tab.reload();
+    await tab.getByRole('link', { name: 'Webhooks' }).first().click();
+    await tab.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
     await memberContext.close();
     expect(consoleErrors.filter((message) => !message.startsWith('Failed to load resource'))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
-import { Component, computed, inject } from '@angular/core';
+import { Component, computed, effect, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -200,6 +200,13 @@ export class Shell {
       .pipe(map((state) => state.matches)),
     { initialValue: matchMedia(NARROW).matches },
   );
+
+  constructor() {
+    // The navigation offers Webhooks to team admins: whether the user is one is read once they are signed in.
+    effect(() => {
+      if (this.session.signedIn()) void this.session.administersTeam();
+    });
+  }
 
   /** The screens this user may open, in the order the navigation shows them. */
   protected readonly nav = computed<NavEntry[]>(() => [

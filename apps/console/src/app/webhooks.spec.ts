@@ -261,18 +261,39 @@ describe('WebhookDeliveriesStore', () => {
 });
 
 describe('webhooksGuard', () => {
-  async function guard(principal: Partial<Principal>) {
+  /** The guard's answer for `principal`, whose teams (GET /api/teams) are `teams` when it asks for them. */
+  async function guard(principal: Partial<Principal>, teams?: Partial<Team>[]) {
     TestBed.resetTestingModule();
-    setUp([provideRouter([])]);
+    const { http } = setUp([provideRouter([])]);
     TestBed.inject(SessionStore).principal.set(principal as Principal);
-    const result = await TestBed.runInInjectionContext(() => webhooksGuard({}, []));
+    const answer = TestBed.runInInjectionContext(() => webhooksGuard({}, []));
+    if (teams) {
+      await settle();
+      http.expectOne('/api/teams').flush(teams);
+    }
+    const result = await answer;
+    http.verify();
     return result instanceof UrlTree ? TestBed.inject(Router).serializeUrl(result) : result;
   }
 
-  it('opens the page to global admins (the api-key holder too) and users, who may administer a team', async () => {
+  it('opens the page to global admins (the api-key holder too) without asking for teams', async () => {
     expect(await guard({ kind: 'api-key', isGlobalAdmin: true, authenticationMethod: 'api-key' })).toBe(true);
-    expect(await guard({ kind: 'user', isGlobalAdmin: false, authenticationMethod: 'users' })).toBe(true);
+    expect(await guard({ kind: 'user', isGlobalAdmin: true, authenticationMethod: 'users' })).toBe(true);
     expect(await guard({ kind: 'api-key', isGlobalAdmin: false, authenticationMethod: 'api-key' })).toBe('/clients');
+  });
+
+  it('opens it to a user who administers a team, and sends one who only belongs to teams to the clients', async () => {
+    const user = { kind: 'user' as const, isGlobalAdmin: false, authenticationMethod: 'users' as const };
+    expect(
+      await guard(user, [
+        { id: 't1', myRole: 'member' },
+        { id: 't2', myRole: 'admin' },
+      ]),
+    ).toBe(true);
+    expect(TestBed.inject(SessionStore).hasWebhooks()).toBe(true);
+    expect(await guard(user, [{ id: 't1', myRole: 'member' }])).toBe('/clients');
+    expect(TestBed.inject(SessionStore).hasWebhooks()).toBe(false);
+    expect(await guard(user, [])).toBe('/clients');
   });
 });
 

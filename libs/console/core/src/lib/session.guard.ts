@@ -23,13 +23,13 @@ export const signedInGuard: CanMatchFn = async () => {
  * A route for the signed-in users `allowed` admits (this tab's session restored first, as on a reload); anyone else
  * goes to the clients list.
  */
-function sessionGuard(allowed: (session: SessionStore) => boolean): CanMatchFn {
+function sessionGuard(allowed: (session: SessionStore) => boolean | Promise<boolean>): CanMatchFn {
   return async () => {
     // inject() only works before the first await.
     const session = inject(SessionStore);
     const router = inject(Router);
     if (!session.signedIn()) await session.restore();
-    return allowed(session) || router.createUrlTree(['/clients']);
+    return (await allowed(session)) || router.createUrlTree(['/clients']);
   };
 }
 
@@ -45,5 +45,7 @@ export const teamsGuard = sessionGuard((session) => session.hasTeams());
 /** API tokens: signed-in users (users and keycloak modes); in api-key mode the controller has none. */
 export const apiTokensGuard = sessionGuard((session) => session.hasApiTokens());
 
-/** Webhooks: global admins and users who may be team admins (the API refuses anyone else, and the page says so). */
-export const webhooksGuard = sessionGuard((session) => session.hasWebhooks());
+/** Webhooks: global admins and team admins, as the API allows (a team admin's teams are read first). */
+export const webhooksGuard = sessionGuard(
+  async (session) => session.isGlobalAdmin() || (await session.administersTeam()),
+);

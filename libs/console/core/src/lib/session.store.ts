@@ -1,6 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { computed, inject, Injectable, signal } from '@angular/core';
-import type { Principal, SetupStatus, TokenResponse } from '@agent-controller/shared-contracts';
+import type { Principal, SetupStatus, Team, TokenResponse } from '@agent-controller/shared-contracts';
 import { firstValueFrom } from 'rxjs';
 import { KEYCLOAK_SESSION } from './keycloak-session';
 import type { KeycloakSession } from './keycloak-sign-in';
@@ -34,11 +34,11 @@ export class SessionStore {
   readonly hasTeams = computed(() => this.principal()?.kind === 'user');
   /** Signed in as a user (users or keycloak mode): they may make scoped API tokens; api-key mode has none. */
   readonly hasApiTokens = this.hasTeams;
-  /**
-   * May open the webhooks page: global admins (the api-key holder too) and users, who may administer a team (the
-   * page shows the API's refusal to anyone who administers none).
-   */
-  readonly hasWebhooks = computed(() => this.isGlobalAdmin() || this.hasTeams());
+  /** Whether this user administers a team: read once a session by `administersTeam()`, null until then. */
+  private readonly teamAdmin = signal<boolean | null>(null);
+  private teamAdminRead: Promise<boolean> | null = null;
+  /** May open the webhooks page: global admins (the api-key holder too) and team admins, as the API allows. */
+  readonly hasWebhooks = computed(() => this.isGlobalAdmin() || this.teamAdmin() === true);
   readonly displayName = computed(() => {
     const principal = this.principal();
     return principal?.user?.email ?? (principal?.kind === 'api-key' ? 'API key' : '');
@@ -106,11 +106,34 @@ export class SessionStore {
     }
   }
 
+  /**
+   * Whether the signed-in user administers a team, from their teams' `myRole` (global admins need not ask). Read
+   * once a session: a user made team admin meanwhile sees the webhooks entry after their next sign-in or reload.
+   */
+  administersTeam(): Promise<boolean> {
+    if (this.isGlobalAdmin() || !this.hasTeams()) return Promise.resolve(false);
+    this.teamAdminRead ??= firstValueFrom(this.http.get<Team[]>(apiPaths.teams.list)).then(
+      (teams) => {
+        const admin = teams.some((team) => team.myRole === 'admin');
+        this.teamAdmin.set(admin);
+        return admin;
+      },
+      () => {
+        // Asked again next time: a failed read is not an answer.
+        this.teamAdminRead = null;
+        return false;
+      },
+    );
+    return this.teamAdminRead;
+  }
+
   /** Forgets the session of this tab (the realm's session, if any, stays). */
   logOut(): void {
     sessionStorage.removeItem(STORAGE_KEY);
     this.credential.set(null);
     this.principal.set(null);
+    this.teamAdmin.set(null);
+    this.teamAdminRead = null;
     if (sessionStorage.getItem(KEYCLOAK_KEY)) {
       sessionStorage.removeItem(KEYCLOAK_KEY);
       void this.keycloak().then(
