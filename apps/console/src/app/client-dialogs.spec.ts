@@ -564,6 +564,41 @@ describe('ClientFormDialog: team', () => {
   });
 });
 
+describe('ClientFormDialog: the team a new client starts in', () => {
+  let ClientFormDialog: Awaited<ReturnType<typeof feature>>['ClientFormDialog'];
+  const BUILD = {
+    id: '22222222-2222-4222-8222-222222222222',
+    name: 'Build',
+    myRole: 'admin',
+    defaults: { agentWsPort: 9000, keycloakRealm: null, keycloakAuthServerUrl: null, labels: {} },
+  } as Team;
+  const WATCHED = { ...BUILD, id: '33333333-3333-4333-8333-333333333333', name: 'Watched', myRole: 'member' } as Team;
+
+  beforeAll(async () => {
+    ({ ClientFormDialog } = await feature());
+  });
+
+  async function openIn(startInTeam: string) {
+    const { fixture, element, http } = open(ClientFormDialog, { startInTeam }, () =>
+      TestBed.inject(SessionStore).principal.set({ kind: 'user', isGlobalAdmin: false } as Principal),
+    );
+    await fixture.whenStable();
+    http.expectOne('/api/teams').flush([BUILD, WATCHED]);
+    await settle(fixture);
+    const form = (fixture.componentInstance as unknown as { form: FormGroup }).form;
+    const port = element.querySelector<HTMLInputElement>('input[formcontrolname=agentWsPort]')?.value;
+    return { teamId: form.controls['teamId'].value, port };
+  }
+
+  it("starts in the list's team when I administer it, with the team's port", async () => {
+    expect(await openIn(BUILD.id)).toEqual({ teamId: BUILD.id, port: '9000' });
+  });
+
+  it('starts in no team when I only belong to that team', async () => {
+    expect(await openIn(WATCHED.id)).toEqual({ teamId: null, port: '8080' });
+  });
+});
+
 describe('BulkDialog: teams', () => {
   let BulkDialog: Awaited<ReturnType<typeof feature>>['BulkDialog'];
   const TEAM_ID = '44444444-4444-4444-8444-444444444444';

@@ -24,8 +24,11 @@ import {
 import { environmentNameProblem } from '@agent-controller/shared-contracts/rules';
 import { labelErrorAliases, LabelsEditor, labelRowsArray } from './labels-editor';
 
+/** The dialog's data: the client to edit; or, to add one, the team it starts in (the list's team filter). */
+export type ClientFormData = Client | { startInTeam: string } | null;
+
 /**
- * Adds a client, or edits one (dialog data: the client): endpoint, the matching auth fields, agent WebSocket
+ * Adds a client (in the team `ClientFormData` starts it in, if any), or edits one: endpoint, the matching auth fields, agent WebSocket
  * port, environment and labels. After saving it shows what the connection check found and, for a new client, the API key once.
  * Closes with the saved client.
  */
@@ -225,8 +228,9 @@ export class ClientFormDialog {
   protected readonly session = inject(SessionStore);
   private readonly clipboard = inject(Clipboard);
   private readonly dialogRef = inject<MatDialogRef<ClientFormDialog, Client>>(MatDialogRef);
+  private readonly data = inject<ClientFormData>(MAT_DIALOG_DATA, { optional: true });
   /** The client being edited; none when adding one. */
-  private readonly client = inject<Client | null>(MAT_DIALOG_DATA, { optional: true });
+  private readonly client = this.data && 'id' in this.data ? this.data : null;
   protected readonly editing = this.client !== null;
   protected readonly saving = signal(false);
   protected readonly error = signal<string | null>(null);
@@ -294,6 +298,10 @@ export class ClientFormDialog {
     // A client in a team the operator does not administer cannot be moved by them (the controller refuses it).
     const current = this.teamOptions().find((team) => team.id === this.initial.teamId);
     if (current && !this.administers(current)) this.form.controls.teamId.disable();
+    // A new client starts in the team the list is filtered by, when the operator may add clients there.
+    const start = this.data && 'startInTeam' in this.data ? this.data.startInTeam : null;
+    const team = this.teams().find((candidate) => candidate.id === start);
+    if (team && this.administers(team) && !this.form.controls.teamId.dirty) this.form.controls.teamId.setValue(team.id);
   }
 
   protected administers(team: Pick<Team, 'myRole'>): boolean {

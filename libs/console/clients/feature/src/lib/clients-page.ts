@@ -20,6 +20,7 @@ import {
   viewToQueryParams,
 } from '@agent-controller/console-core';
 import type { BulkAction } from './bulk-dialog';
+import type { ClientFormData } from './client-form-dialog';
 import {
   CardField,
   HealthStrip,
@@ -574,8 +575,10 @@ export class ClientsPage implements OnInit {
 
   protected async create(): Promise<void> {
     const { ClientFormDialog } = await import('./client-form-dialog');
+    const teamId = this.store.filters().teamId;
+    const data: ClientFormData = teamId && teamId !== 'none' ? { startInTeam: teamId } : null;
     this.dialog
-      .open(ClientFormDialog, { width: 'min(560px, 100vw)', maxWidth: '100vw' })
+      .open(ClientFormDialog, { data, width: 'min(560px, 100vw)', maxWidth: '100vw' })
       .afterClosed()
       .subscribe(() => void this.store.load());
   }
