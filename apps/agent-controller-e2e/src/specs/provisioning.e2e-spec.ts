@@ -390,6 +390,71 @@ describe('provisioning cloud servers as tracked jobs', () => {
       expect(orphans.map((orphan: { serverId: string }) => orphan.serverId)).not.toContain(job.server.id);
     });
 
+    it('bulk delete with server=delete deletes each server at its cloud, then its client; a cloud failure keeps that client', async () => {
+      const [onHetzner, onOcean] = await Promise.all([provisioned(), provisioned('digital-ocean', 's-1vcpu-1gb')]);
+      const ids = [onHetzner.clientId, onOcean.clientId];
+      // A dry run says what happens to each server, and changes nothing.
+      const preview = await api.post(
+        '/api/clients/bulk',
+        { action: 'delete', ids, server: 'delete', dryRun: true },
+        { token: admin },
+      );
+      expect(preview.body.results).toEqual([
+        {
+          id: onHetzner.clientId,
+          result: 'ok',
+          message: expect.stringContaining(`and its cloud server ${onHetzner.server.name}`),
+        },
+        {
+          id: onOcean.clientId,
+          result: 'ok',
+          message: expect.stringContaining(`and its cloud server ${onOcean.server.name}`),
+        },
+      ]);
+      expect(await liveServerIds(hetzner)).toContain(onHetzner.server.id);
+
+      await digitalOcean.setFaults({ deleteFailNext: 1000 });
+      try {
+        const bulk = await api.post('/api/clients/bulk', { action: 'delete', ids, server: 'delete' }, { token: admin });
+        expect(bulk.status).toBe(200);
+        expect(bulk.body.results).toEqual([
+          { id: onHetzner.clientId, result: 'ok' },
+          { id: onOcean.clientId, result: 'CLOUD_UNAVAILABLE', message: expect.stringContaining(onOcean.server.name) },
+        ]);
+      } finally {
+        await digitalOcean.resetFaults();
+      }
+      expect((await api.get(`/api/clients/${onHetzner.clientId}`, { token: admin })).status).toBe(404);
+      expect(await liveServerIds(hetzner)).not.toContain(onHetzner.server.id);
+      expect((await api.get(`/api/provisioning/jobs/${onHetzner.id}`, { token: admin })).body.serverDeleted).toBe(true);
+      expect((await api.get(`/api/clients/${onOcean.clientId}`, { token: admin })).status).toBe(200);
+      expect(await liveServerIds(digitalOcean)).toContain(onOcean.server.id);
+    }, 60_000);
+
+    it('bulk delete with server=keep deletes the clients and lists their running servers as orphans', async () => {
+      const job = await provisioned();
+      expectErrorBody(
+        await api.post(
+          '/api/clients/bulk',
+          { action: 'verify', ids: [job.clientId], server: 'keep' },
+          { token: admin },
+        ),
+        { status: 400, code: 'VALIDATION_FAILED', field: { name: 'server', location: 'body' } },
+      );
+      const bulk = await api.post(
+        '/api/clients/bulk',
+        { action: 'delete', ids: [job.clientId], server: 'keep' },
+        { token: admin },
+      );
+      expect(bulk.body.results).toEqual([{ id: job.clientId, result: 'ok' }]);
+      expect((await api.get(`/api/clients/${job.clientId}`, { token: admin })).status).toBe(404);
+      expect(await liveServerIds(hetzner)).toContain(job.server.id);
+      const orphans = (await api.get('/api/provisioning/orphans', { token: admin })).body;
+      expect(orphans).toContainEqual(
+        expect.objectContaining({ serverId: job.server.id, jobId: job.id, deletedAt: null }),
+      );
+    });
+
     it('server=delete keeps the client when the cloud delete fails (502)', async () => {
       const job = await provisioned('digital-ocean', 's-1vcpu-1gb');
       await digitalOcean.setFaults({ deleteFailNext: 1000 });

@@ -35,6 +35,7 @@ interface BulkOptions extends FilterOptions {
   toEnvironment?: string;
   label?: Record<string, string>;
   labelKey?: string[];
+  server?: (typeof SERVER_ON_DELETE)[number];
 }
 
 function addFilterOptions(command: Command): Command {
@@ -236,6 +237,11 @@ export function registerClientCommands(program: Command, io: CliIo, setExitCode:
     .option('--to-environment <env>', 'set_environment: the environment to put them in')
     .option('--label <key=value>', 'add_labels: a label to add (repeat for more)', collectLabel)
     .option('--label-key <key>', 'remove_labels: a label key to remove (repeat for more)', collect)
+    .addOption(
+      new Option('--server <what>', 'delete: delete or keep the cloud servers of provisioned clients').choices(
+        SERVER_ON_DELETE,
+      ),
+    )
     .option('--dry-run', 'say what would happen, change nothing')
     .action(
       action<BulkOptions, [BulkClientBody['action'], string[]]>(
@@ -250,6 +256,7 @@ export function registerClientCommands(program: Command, io: CliIo, setExitCode:
             targetEnvironment: options.toEnvironment,
             labels: options.label,
             labelKeys: options.labelKey,
+            server: options.server,
             dryRun: options.dryRun,
           };
           const outcome = await dataOf(session().api.POST('/api/clients/bulk', { body }));

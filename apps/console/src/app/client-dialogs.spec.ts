@@ -4,7 +4,7 @@ import { provideZonelessChangeDetection, Type } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import { provideNoopAnimations } from '@angular/platform-browser/animations';
-import { FormGroup } from '@angular/forms';
+import { FormControl, FormGroup } from '@angular/forms';
 import { SessionStore } from '@agent-controller/console-core';
 import type { Client, Principal, Team } from '@agent-controller/shared-contracts';
 
@@ -289,6 +289,30 @@ describe('BulkDialog', () => {
     TestBed.resetTestingModule();
     const deactivating = await preview('deactivate');
     expect(button(deactivating.element, 'Deactivate').classList).not.toContain('danger');
+  });
+
+  it("previews a delete's choice for cloud servers at once, and runs it with that choice", async () => {
+    const { fixture, element, http } = await preview('delete');
+    const choice = (fixture.componentInstance as unknown as { server: FormControl<string | null> }).server;
+    choice.setValue('delete');
+    const again = http.expectOne('/api/clients/bulk');
+    expect(again.request.body).toEqual({ action: 'delete', ids: [ID, OTHER.id], server: 'delete', dryRun: true });
+    again.flush({
+      action: 'delete',
+      dryRun: true,
+      results: [
+        { id: ID, result: 'ok', message: 'would delete, and its cloud server prov-1 (hetzner 42)' },
+        { id: OTHER.id, result: 'ok', message: 'would delete' },
+      ],
+    });
+    await settle(fixture);
+    const text = element.textContent?.replace(/\s+/g, ' ');
+    expect(text).toContain('Build farm: would be deleted — would delete, and its cloud server prov-1 (hetzner 42)');
+    expect(text).toContain('Spare farm: would be deleted');
+    expect(text).not.toContain('Spare farm: would be deleted — would delete');
+    button(element, 'Delete').click();
+    const run = http.expectOne('/api/clients/bulk');
+    expect(run.request.body).toEqual({ action: 'delete', ids: [ID, OTHER.id], server: 'delete', dryRun: false });
   });
 
   it('verifies in bulk after the preview and shows what each remote answered', async () => {

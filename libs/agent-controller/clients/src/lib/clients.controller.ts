@@ -158,7 +158,7 @@ export class ClientsController {
       'client and lists the server under `GET /api/provisioning/orphans` (it keeps running and being billed). ' +
       'Without it the answer is 409 `CLIENT_HAS_SERVER` naming the server and both choices. Other clients delete ' +
       'as they are (the parameter is accepted and ignored). Bulk delete leaves clients on servers alone and ' +
-      'reports them as `CLIENT_HAS_SERVER`.',
+      'reports them as `CLIENT_HAS_SERVER` unless the bulk request says `server`.',
   })
   @ApiNoContentResponse({ description: 'Deleted (and the server deleted or kept, as asked)' })
   async deleteClient(

@@ -159,6 +159,63 @@ function clientHasServer(client: ClientEntity, server: ClientServer): DomainErro
   );
 }
 
+/** What the audit keeps of a deleted client's cloud server, and whether it went too. */
+function serverDetails(server: ClientServer, choice: ServerOnDelete): Record<string, unknown> {
+  return {
+    server: choice === 'delete' ? 'deleted' : 'kept',
+    providerType: server.providerType,
+    serverId: server.serverId,
+    serverName: server.serverName,
+    jobId: server.jobId,
+  };
+}
+
+/**
+ * A bulk delete's clients on cloud servers: without a `server` choice they are held back (reported, not deleted);
+ * with one, a dry run says what would happen to each server.
+ */
+function sortOutServers(
+  actionable: ClientEntity[],
+  results: BulkClientResponse['results'],
+  servers: Map<string, ClientServer>,
+  request: Pick<BulkClientRequest, 'server' | 'dryRun'>,
+): void {
+  if (servers.size === 0) return;
+  for (const [id, server] of servers) {
+    const name = `${server.serverName} (${server.providerType} ${server.serverId})`;
+    if (!request.server) {
+      setResult(results, id, {
+        result: 'CLIENT_HAS_SERVER',
+        message: `runs on cloud server ${name}: say whether the server is deleted too or kept (server: delete|keep)`,
+      });
+    } else if (request.dryRun) {
+      setResult(results, id, {
+        result: 'ok',
+        message:
+          request.server === 'delete'
+            ? `would delete, and its cloud server ${name}`
+            : `would delete, keeping its cloud server ${name} running (listed as an orphan)`,
+      });
+    }
+  }
+  if (!request.server) actionable.splice(0, actionable.length, ...actionable.filter(({ id }) => !servers.has(id)));
+}
+
+/** A cloud's refusal to delete a server, as a bulk result; anything else is not the cloud's and propagates. */
+function cloudFailure(error: unknown): { code: string; message: string } {
+  if (error instanceof DomainError) return { code: error.code, message: error.message };
+  throw error;
+}
+
+function setResult(
+  results: BulkClientResponse['results'],
+  id: string,
+  result: Omit<BulkClientResponse['results'][number], 'id'>,
+): void {
+  const index = results.findIndex((entry) => entry.id === id);
+  if (index >= 0) results[index] = { id, ...result };
+}
+
 export interface ClientWithKey extends ClientView {
   apiKey?: string;
 }
@@ -392,17 +449,7 @@ export class ClientsService {
           targetType: 'client',
           targetId: id,
           changes: diffFields(client, null, AUDITED_FIELDS, SECRET_FIELDS),
-          ...(server
-            ? {
-                details: {
-                  server: serverChoice === 'delete' ? 'deleted' : 'kept',
-                  providerType: server.providerType,
-                  serverId: server.serverId,
-                  serverName: server.serverName,
-                  jobId: server.jobId,
-                },
-              }
-            : {}),
+          ...(server && serverChoice ? { details: serverDetails(server, serverChoice) } : {}),
         },
         manager,
       );
@@ -536,8 +583,10 @@ export class ClientsService {
         results.push({ id, result: 'ok', ...(request.dryRun ? { message: `would ${request.action}` } : {}) });
       }
     }
-    if (request.action === 'delete') await this.holdBackClientsOnServers(actionable, results);
+    const servers = request.action === 'delete' ? await this.servers.findServers(actionable.map(({ id }) => id)) : null;
+    if (servers) sortOutServers(actionable, results, servers, request);
     if (request.dryRun || actionable.length === 0) return { action: request.action, dryRun: request.dryRun, results };
+    if (servers) return this.deleteMany(actionable, servers, request.server, results);
 
     if (request.action === 'verify') {
       const checked = await this.health.checkAndRecordMany(actionable);
@@ -571,27 +620,12 @@ export class ClientsService {
     await this.inTransaction(async (manager) => {
       for (const client of actionable) {
         const locked = await this.clients.lockById(client.id, manager);
-        if (!locked) continue;
-        if (request.action === 'delete') {
-          await this.clients.delete(client.id, manager);
-          await this.audit.record(
-            {
-              action: 'client.delete',
-              targetType: 'client',
-              targetId: client.id,
-              changes: diffFields(locked, null, AUDITED_FIELDS, SECRET_FIELDS),
-              details: { bulk: true },
-            },
-            manager,
-          );
-        } else {
+        if (locked)
           await this.applyStatus(locked, request.action === 'activate' ? 'active' : 'inactive', manager, {
             bulk: true,
           });
-        }
       }
     });
-    if (request.action === 'delete') for (const client of actionable) this.tokens.forget(client.id);
     for (const client of actionable) {
       if (request.action === 'activate') this.clientChanged(client.id);
       else this.accessChanged(client.id);
@@ -677,22 +711,53 @@ export class ClientsService {
    * Bulk delete never decides about a cloud server: a client on one is taken out of `actionable` and reported,
    * to be deleted on its own with `?server=delete|keep`.
    */
-  private async holdBackClientsOnServers(
+  /**
+   * Deletes the clients a bulk run may delete. With `server=delete` their cloud servers go first, one at a time and
+   * outside the transaction (a slow cloud holds no lock, and its rate limit is respected): a server the cloud does
+   * not delete keeps its client, reported with the cloud's error. With `server=keep` the servers are listed as
+   * orphans in the transaction that deletes their clients.
+   */
+  private async deleteMany(
     actionable: ClientEntity[],
+    servers: Map<string, ClientServer>,
+    choice: ServerOnDelete | undefined,
     results: BulkClientResponse['results'],
-  ): Promise<void> {
-    const servers = await this.servers.findServers(actionable.map((client) => client.id));
-    if (servers.size === 0) return;
-    for (const [index, result] of results.entries()) {
-      const server = servers.get(result.id);
-      if (!server) continue;
-      results[index] = {
-        id: result.id,
-        result: 'CLIENT_HAS_SERVER',
-        message: `runs on cloud server ${server.serverName} (${server.providerType} ${server.serverId}): delete this client on its own, saying whether the server is deleted too or kept (?server=delete|keep)`,
-      };
+  ): Promise<BulkClientResponse> {
+    let deletable = actionable;
+    if (choice === 'delete') {
+      deletable = [];
+      for (const client of actionable) {
+        const server = servers.get(client.id);
+        const failure = server ? await this.servers.deleteServer(server).then(() => null, cloudFailure) : null;
+        if (!failure) deletable.push(client);
+        else
+          setResult(results, client.id, { result: failure.code, message: `${server?.serverName}: ${failure.message}` });
+      }
     }
-    actionable.splice(0, actionable.length, ...actionable.filter((client) => !servers.has(client.id)));
+    await this.inTransaction(async (manager) => {
+      for (const client of deletable) {
+        const locked = await this.clients.lockById(client.id, manager);
+        if (!locked) continue;
+        await this.clients.delete(client.id, manager);
+        const server = servers.get(client.id);
+        if (server && choice === 'keep') await this.servers.keepServer(server, manager);
+        await this.audit.record(
+          {
+            action: 'client.delete',
+            targetType: 'client',
+            targetId: client.id,
+            changes: diffFields(locked, null, AUDITED_FIELDS, SECRET_FIELDS),
+            details: { bulk: true, ...(server && choice ? serverDetails(server, choice) : {}) },
+          },
+          manager,
+        );
+      }
+    });
+    for (const client of deletable) {
+      this.tokens.forget(client.id);
+      this.accessChanged(client.id);
+    }
+    return { action: 'delete', dryRun: false, results };
   }
 
   private async applyStatus(

@@ -384,9 +384,20 @@ export const bulkClientRequestSchema = z
     targetTeamId: teamIdSchema
       .optional()
       .describe('move_to_team: the team to move them to (null: out of their team); needs admin rights on both teams'),
+    server: z
+      .enum(SERVER_ON_DELETE)
+      .optional()
+      .describe(
+        'delete: what happens to the cloud servers of provisioned clients, as `DELETE /api/clients/:id?server=` does ' +
+          '(`delete`: at their cloud first, a cloud failure keeps that client; `keep`: listed as orphans). Without ' +
+          'it such clients are left alone and reported as `CLIENT_HAS_SERVER`',
+      ),
     dryRun: z.boolean().default(false),
   })
   .superRefine((body, context) => {
+    if (body.server !== undefined && body.action !== 'delete') {
+      context.addIssue({ code: 'custom', path: ['server'], message: 'only for action delete' });
+    }
     const filtered = hasClientFilter(body);
     if (body.ids !== undefined && filtered) {
       context.addIssue({

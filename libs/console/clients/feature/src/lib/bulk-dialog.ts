@@ -14,7 +14,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { controlError, showApiErrors } from '@agent-controller/console-core';
-import type { BulkClientRequest, BulkClientResponse, Team } from '@agent-controller/shared-contracts';
+import type { BulkClientRequest, BulkClientResponse, ServerOnDelete, Team } from '@agent-controller/shared-contracts';
 import {
   type BulkFilters,
   ClientsApi,
@@ -152,6 +152,17 @@ function labelKeyList(text: string): string[] {
             sets them, and the team's labels. A client in no team is left out.
           </p>
         }
+        @case ('delete') {
+          <mat-form-field>
+            <mat-label>Clients on cloud servers</mat-label>
+            <mat-select [formControl]="server">
+              <mat-option [value]="null">Leave them alone</mat-option>
+              <mat-option value="delete">Delete them and their cloud servers</mat-option>
+              <mat-option value="keep">Delete them, keep their servers running</mat-option>
+            </mat-select>
+            <mat-hint>For clients made by provisioning; a kept server is listed as an orphan and still billed</mat-hint>
+          </mat-form-field>
+        }
         @case ('remove_labels') {
           <mat-form-field>
             <mat-label>Label keys to remove</mat-label>
@@ -183,7 +194,7 @@ function labelKeyList(text: string): string[] {
               <strong>{{ name(result.id) }}</strong
               >:
               <span [class.bad]="result.result !== 'ok'">{{ describe(result.result, response.dryRun) }}</span>
-              @if (result.message && result.result !== 'ok') {
+              @if (result.message && result.message !== 'would ' + data.action) {
                 — {{ result.message }}
               }
               @if (result.health; as health) {
@@ -254,11 +265,14 @@ export class BulkDialog implements OnInit {
   protected readonly labelKeys = new FormControl('', { nonNullable: true, validators: labelKeysValidator });
   /** The team to move to; null: out of their team. */
   protected readonly targetTeamId = new FormControl<string | null>(null);
+  /** What a delete does with the cloud servers of provisioned clients; null: leaves those clients alone. */
+  protected readonly server = new FormControl<ServerOnDelete | null>(null);
   private readonly argumentForm = new FormGroup({
     environment: this.environment,
     labels: this.labels,
     labelKeys: this.labelKeys,
     targetTeamId: this.targetTeamId,
+    server: this.server,
   });
   protected readonly loading = signal(false);
   protected readonly error = signal<string | null>(null);
@@ -274,6 +288,8 @@ export class BulkDialog implements OnInit {
     this.argumentForm.valueChanges.subscribe(() => {
       this.response.set(null);
       this.runnable.set(false);
+      // An action that previews on opening previews its changed choice (a delete's servers) at once.
+      if (!this.needsArgument) void this.call(true);
     });
     return this.needsArgument ? Promise.resolve() : this.call(true);
   }
@@ -288,6 +304,7 @@ export class BulkDialog implements OnInit {
 
   /** The action's own value, or null (and the reason shown) while it is not valid. */
   private argument(): Partial<BulkClientRequest> | null {
+    if (this.data.action === 'delete') return this.server.value ? { server: this.server.value } : {};
     const control = {
       set_environment: this.environment,
       add_labels: this.labels,
