@@ -69,6 +69,38 @@ describe(`database (${process.env['TEST_DATABASE_URL'] ? 'PostgreSQL server' : '
     assert.ok((await tableNames(dataSource)).includes('users'));
   });
 
+  it('marks the clients that succeeded provisioning jobs made before the runner marked them', async () => {
+    await dataSource.undoLastMigration(); // the backfill is the newest migration
+    const [made, failedJob, registered] = await Promise.all(
+      ['made', 'failed', 'registered'].map(async (name) => {
+        const [row] = await dataSource.query(
+          `INSERT INTO clients (name, endpoint, authentication_type) VALUES ($1, 'http://127.0.0.1:9', 'api_key') RETURNING id`,
+          [`backfill-${name}`],
+        );
+        return row.id as string;
+      }),
+    );
+    for (const [clientId, status] of [
+      [made, 'succeeded'],
+      [failedJob, 'failed'],
+    ]) {
+      await dataSource.query(
+        `INSERT INTO provisioning_jobs (status, provider_type, server_type, client_name, settings, secrets, steps, server_name, client_id, warnings)
+         VALUES ($1, 'hetzner', 'cx23', 'job', '{}', '', '[]', 'server', $2, '[]')`,
+        [status, clientId],
+      );
+    }
+    await dataSource.runMigrations();
+    const rows: { id: string; is_auto_provisioned: boolean }[] = await dataSource.query(
+      'SELECT id, is_auto_provisioned FROM clients WHERE id = ANY($1)',
+      [[made, failedJob, registered]],
+    );
+    const flag = new Map(rows.map((row) => [row.id, row.is_auto_provisioned]));
+    assert.deepEqual([flag.get(made), flag.get(failedJob), flag.get(registered)], [true, false, false]);
+    await dataSource.query('DELETE FROM provisioning_jobs');
+    await dataSource.query('DELETE FROM clients WHERE id = ANY($1)', [[made, failedJob, registered]]);
+  });
+
   it('refuses a second user with the same e-mail, also when both inserts race', async () => {
     const email = `race-${randomBytes(4).toString('hex')}@example.com`;
     const insert = () => dataSource.query(`INSERT INTO users (email, role) VALUES ($1, 'user')`, [email]);

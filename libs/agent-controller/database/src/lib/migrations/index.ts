@@ -14,6 +14,7 @@ import { ClientEnvironmentAndLabels1796622713767 } from './1796622713767-ClientE
 import { Teams1796644330138 } from './1796644330138-Teams';
 import { ApiTokens1796645722764 } from './1796645722764-ApiTokens';
 import { Webhooks1796645988524 } from './1796645988524-Webhooks';
+import { AutoProvisionedBackfill1796660000000 } from './1796660000000-AutoProvisionedBackfill';
 
 /** Every migration in order. Migrations are generated, reviewed, and never edited after they land. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Teams1796644330138,
   ApiTokens1796645722764,
   Webhooks1796645988524,
+  AutoProvisionedBackfill1796660000000,
 ];
