@@ -1,3 +1,5 @@
+import { SETUP_TOKEN_LIFETIME_HOURS } from './setup-token.repository';
+
 /** Where a person at this machine opens the console: a wildcard bind address is reached as localhost. */
 export function consoleUrl(host: string, port: number): string {
   const name = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
@@ -12,7 +14,7 @@ export function setupBanner(token: string, url: string): string {
     '',
     `      ${token}`,
     '',
-    '  It is valid until used or until the next restart.',
+    `  It is valid until used, for ${SETUP_TOKEN_LIFETIME_HOURS} hours.`,
     '',
     '',
   ].join('\n');

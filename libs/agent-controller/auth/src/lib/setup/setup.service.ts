@@ -6,7 +6,7 @@ import { AccessTokenService } from '../authentication/access-token.service';
 import { notApplicableInMode } from '../authentication/not-applicable';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
-import { SetupTokenRepository } from './setup-token.repository';
+import { SETUP_TOKEN_LIFETIME_HOURS, SetupTokenRepository } from './setup-token.repository';
 import { consoleUrl, printSetupBanner } from './setup-banner';
 import { AuditService } from '@agent-controller/audit';
 
@@ -35,9 +35,9 @@ export class SetupService implements OnApplicationBootstrap {
       return;
     }
     const token = randomBytes(24).toString('base64url');
-    await this.tokens.replace(hashToken(token));
+    await this.tokens.add(hashToken(token));
     this.logger.warn(
-      `No users exist yet. Create the first admin with this one-time setup token (valid until used or until the next restart): ${token}`,
+      `No users exist yet. Create the first admin with this one-time setup token (valid until used, for ${SETUP_TOKEN_LIFETIME_HOURS} hours; each replica prints its own and any of them works): ${token}`,
     );
     printSetupBanner(process.stderr, token, consoleUrl(this.config.http.host, this.config.http.port));
   }

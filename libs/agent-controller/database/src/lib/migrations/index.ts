@@ -15,6 +15,7 @@ import { Teams1796644330138 } from './1796644330138-Teams';
 import { ApiTokens1796645722764 } from './1796645722764-ApiTokens';
 import { Webhooks1796645988524 } from './1796645988524-Webhooks';
 import { AutoProvisionedBackfill1796660000000 } from './1796660000000-AutoProvisionedBackfill';
+import { SetupTokenPerReplica1796661000000 } from './1796661000000-SetupTokenPerReplica';
 
 /** Every migration in order. Migrations are generated, reviewed, and never edited after they land. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ApiTokens1796645722764,
   Webhooks1796645988524,
   AutoProvisionedBackfill1796660000000,
+  SetupTokenPerReplica1796661000000,
 ];
