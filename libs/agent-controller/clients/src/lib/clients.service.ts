@@ -620,10 +620,8 @@ export class ClientsService {
     await this.inTransaction(async (manager) => {
       for (const client of actionable) {
         const locked = await this.clients.lockById(client.id, manager);
-        if (locked)
-          await this.applyStatus(locked, request.action === 'activate' ? 'active' : 'inactive', manager, {
-            bulk: true,
-          });
+        if (!locked) continue;
+        await this.applyStatus(locked, request.action === 'activate' ? 'active' : 'inactive', manager, { bulk: true });
       }
     });
     for (const client of actionable) {
@@ -708,10 +706,6 @@ export class ClientsService {
   }
 
   /**
-   * Bulk delete never decides about a cloud server: a client on one is taken out of `actionable` and reported,
-   * to be deleted on its own with `?server=delete|keep`.
-   */
-  /**
    * Deletes the clients a bulk run may delete. With `server=delete` their cloud servers go first, one at a time and
    * outside the transaction (a slow cloud holds no lock, and its rate limit is respected): a server the cloud does
    * not delete keeps its client, reported with the cloud's error. With `server=keep` the servers are listed as
@@ -728,10 +722,12 @@ export class ClientsService {
       deletable = [];
       for (const client of actionable) {
         const server = servers.get(client.id);
-        const failure = server ? await this.servers.deleteServer(server).then(() => null, cloudFailure) : null;
-        if (!failure) deletable.push(client);
-        else
-          setResult(results, client.id, { result: failure.code, message: `${server?.serverName}: ${failure.message}` });
+        const failure = server && (await this.servers.deleteServer(server).then(() => null, cloudFailure));
+        if (server && failure) {
+          setResult(results, client.id, { result: failure.code, message: `${server.serverName}: ${failure.message}` });
+        } else {
+          deletable.push(client);
+        }
       }
     }
     await this.inTransaction(async (manager) => {
