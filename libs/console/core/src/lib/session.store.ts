@@ -112,19 +112,22 @@ export class SessionStore {
    */
   administersTeam(): Promise<boolean> {
     if (this.isGlobalAdmin() || !this.hasTeams()) return Promise.resolve(false);
-    this.teamAdminRead ??= firstValueFrom(this.http.get<Team[]>(apiPaths.teams.list)).then(
+    if (this.teamAdminRead) return this.teamAdminRead;
+    // An answer that arrives after signing out (or in again) belongs to that earlier session: it is dropped.
+    const read: Promise<boolean> = firstValueFrom(this.http.get<Team[]>(apiPaths.teams.list)).then(
       (teams) => {
         const admin = teams.some((team) => team.myRole === 'admin');
-        this.teamAdmin.set(admin);
+        if (this.teamAdminRead === read) this.teamAdmin.set(admin);
         return admin;
       },
       () => {
         // Asked again next time: a failed read is not an answer.
-        this.teamAdminRead = null;
+        if (this.teamAdminRead === read) this.teamAdminRead = null;
         return false;
       },
     );
-    return this.teamAdminRead;
+    this.teamAdminRead = read;
+    return read;
   }
 
   /** Forgets the session of this tab (the realm's session, if any, stays). */

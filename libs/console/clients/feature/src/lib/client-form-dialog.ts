@@ -28,9 +28,9 @@ import { labelErrorAliases, LabelsEditor, labelRowsArray } from './labels-editor
 export type ClientFormData = Client | { startInTeam: string } | null;
 
 /**
- * Adds a client (in the team `ClientFormData` starts it in, if any), or edits one: endpoint, the matching auth fields, agent WebSocket
- * port, environment and labels. After saving it shows what the connection check found and, for a new client, the API key once.
- * Closes with the saved client.
+ * Adds a client (in the team the data starts it in, if any), or edits one: endpoint, the matching auth fields, agent
+ * WebSocket port, environment and labels. After saving it shows what the connection check found and, for a new
+ * client, the API key once. Closes with the saved client.
  */
 @Component({
   selector: 'ac-client-form-dialog',
