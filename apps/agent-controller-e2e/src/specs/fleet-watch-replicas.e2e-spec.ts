@@ -170,6 +170,25 @@ describeReplicas('live fleet for watching consoles, across two replicas (Postgre
     expect(aliceOnA.received.slice(aliceSeen).map((entry) => entry.event)).toEqual(['clientRemoved']);
   });
 
+  it('tells a console whose user was made an admin on the other replica to read again, then what an admin sees', async () => {
+    const bob = await user('bob');
+    const bobOnA = await watching(a, bob.token);
+    const carolOnA = await watching(a, (await user('carol')).token);
+
+    let since = Date.now();
+    expect((await apiB.post(`/api/users/${bob.id}`, { role: 'admin' }, { token: admin })).status).toBe(200);
+    expect(await within(bobOnA, 'fleetResync', () => true, since)).toEqual({ reason: 'access_changed' });
+
+    // An admin now: a client someone else registers reaches Bob's console, and still not Carol's.
+    since = Date.now();
+    const created = await apiB.post('/api/clients', simulatorClient(remote, `promoted-${randomUUID().slice(0, 8)}`), {
+      token: admin,
+    });
+    await within(bobOnA, 'clientAdded', (payload) => payload.client.id === created.body.id, since);
+    expect(carolOnA.names()).toEqual(['watchFleetSuccess']);
+    await apiB.delete(`/api/clients/${created.body.id}`, { token: admin });
+  });
+
   it('stops telling a console that sent unwatchFleet, and tells nothing to sockets that never watched', async () => {
     const notWatching = await GatewayClient.connect(a.baseUrl, `Bearer ${admin}`);
     open.push(notWatching);

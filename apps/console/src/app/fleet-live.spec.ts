@@ -7,6 +7,8 @@ import {
   type FleetChange,
   FleetSocket,
   type FleetSocketConnection,
+  KEYCLOAK_SESSION,
+  SessionStore,
 } from '@agent-controller/console-core';
 import {
   ClientDetailStore,
@@ -14,7 +16,7 @@ import {
   EMPTY_CLIENT_FILTERS,
   LIVE_RELOAD_DELAY_MS,
 } from '@agent-controller/console-clients-data-access';
-import type { Client, ClientHealth } from '@agent-controller/shared-contracts';
+import type { Client, ClientHealth, Principal } from '@agent-controller/shared-contracts';
 
 /** The gateway socket as the console sees it: what it was sent, and a way to play the server's side. */
 class FakeSocket {
@@ -117,6 +119,29 @@ describe('FleetSocket', () => {
     expect(socket.disconnected).toBe(0);
     stopSecond();
     expect(socket.disconnected).toBe(1);
+  });
+});
+
+describe("FleetSocket: the user's own access changed", () => {
+  it('reads who is signed in again, then tells listeners to read what they show again', async () => {
+    const { socket, http } = setUp([{ provide: KEYCLOAK_SESSION, useValue: () => Promise.reject(new Error('no')) }]);
+    const session = TestBed.inject(SessionStore);
+    session.principal.set({ kind: 'user', isGlobalAdmin: true } as Principal);
+    const fleet = TestBed.inject(FleetSocket);
+    const changes: FleetChange[] = [];
+    fleet.watch((change) => changes.push(change));
+    await settle();
+    socket.receive('connect');
+
+    socket.receive('fleetResync', { reason: 'access_changed' });
+    await settle();
+    expect(changes).toEqual([]);
+    http.expectOne('/api/auth/me').flush({ kind: 'user', isGlobalAdmin: false });
+    await settle();
+    expect(session.isGlobalAdmin()).toBe(false);
+    expect(changes).toEqual([{ kind: 'resync' }]);
+    // A user who is not a global admin: whether they administer a team is read again too.
+    http.expectOne('/api/teams').flush([]);
   });
 });
 

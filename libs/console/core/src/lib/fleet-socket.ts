@@ -13,7 +13,10 @@ export type FleetChange =
   | { kind: 'updated'; client: Client }
   /** Deleted, or the user's access to it removed. */
   | { kind: 'removed'; clientId: string }
-  /** The socket came back after a loss: what was missed is not replayed, so read what is shown again. */
+  /**
+   * The socket came back after a loss (what was missed is not replayed), or the user's access changed: read what is
+   * shown again.
+   */
   | { kind: 'resync' };
 
 export type FleetListener = (change: FleetChange) => void;
@@ -101,6 +104,11 @@ export class FleetSocket {
     socket.on('clientRemoved', ({ clientId }: GatewayEvents['clientRemoved']) =>
       this.tell({ kind: 'removed', clientId }),
     );
+    // The user's own access changed: who they are first (a demoted admin's navigation shrinks), then what is shown.
+    socket.on('fleetResync', async () => {
+      await this.session.refresh();
+      this.tell({ kind: 'resync' });
+    });
   }
 
   private close(): void {

@@ -130,6 +130,20 @@ export class SessionStore {
     return read;
   }
 
+  /** Reads who is signed in again (their role may have changed) and, when asked for next, their team roles. */
+  async refresh(): Promise<void> {
+    if (!this.signedIn()) return;
+    try {
+      this.principal.set(await firstValueFrom(this.http.get<Principal>(apiPaths.auth.me)));
+    } catch {
+      // A refused credential (locked, deleted) is handled where every request's refusal is: the sign-in page.
+      return;
+    }
+    // Read again; the navigation keeps the last answer until the new one arrives.
+    this.teamAdminRead = null;
+    void this.administersTeam();
+  }
+
   /** Forgets the session of this tab (the realm's session, if any, stays). */
   logOut(): void {
     sessionStorage.removeItem(STORAGE_KEY);

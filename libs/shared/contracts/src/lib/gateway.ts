@@ -117,5 +117,10 @@ export interface GatewayEvents {
   clientUpdated: { client: Client };
   /** Fleet watchers: a client was deleted, or they lost access to it. */
   clientRemoved: { clientId: string };
+  /**
+   * Fleet watchers: the user's own access changed (role, lock, team memberships): what they were shown may no longer
+   * be what they may see, so read it again (and who they are).
+   */
+  fleetResync: { reason: 'access_changed' };
   error: GatewayErrorPayload;
 }

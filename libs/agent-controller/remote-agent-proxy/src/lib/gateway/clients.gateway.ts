@@ -90,7 +90,7 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
             (session) => userId === undefined || session.principal.userId === userId,
           ),
         ),
-      events.on('userAccessChanged').subscribe(({ userId }) => this.recheckRoom(userRoom(userId))),
+      events.on('userAccessChanged').subscribe(({ userId }) => this.userAccessChanged(userId)),
     ];
   }
 
@@ -252,6 +252,24 @@ export class ClientsGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     for (const socketId of this.namespace?.adapter.rooms.get(room) ?? []) {
       const session = this.sessions.get(socketId);
       if (session && affected(session)) void session.serialize(() => this.recheck(socketId, session));
+    }
+  }
+
+  /**
+   * A user's role, lock or team memberships changed: their sockets on this replica are checked now, and those that
+   * watch the fleet (and are still open) are told to read what they show again.
+   */
+  private userAccessChanged(userId: string): void {
+    for (const socketId of this.namespace?.adapter.rooms.get(userRoom(userId)) ?? []) {
+      const session = this.sessions.get(socketId);
+      if (!session) continue;
+      void session.serialize(async () => {
+        await this.recheck(socketId, session);
+        const socket = this.namespace?.sockets.get(socketId);
+        if (socket?.connected && this.fleet.watches(socketId)) {
+          emit(socket, 'fleetResync', { reason: 'access_changed' });
+        }
+      });
     }
   }
 

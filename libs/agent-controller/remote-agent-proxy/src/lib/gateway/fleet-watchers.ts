@@ -52,6 +52,10 @@ export class FleetWatchers implements OnModuleDestroy {
     this.watchers.delete(socketId);
   }
 
+  watches(socketId: string): boolean {
+    return this.watchers.has(socketId);
+  }
+
   /** How many sockets watch on this replica (for tests and metrics). */
   get size(): number {
     return this.watchers.size;
