@@ -237,6 +237,41 @@ describe('webhooks', () => {
     await api.delete(`/api/webhooks/${webhook.id}`, { token: tokens.admin });
   });
 
+  it('shows attempts by outcome, receiver times, pending deliveries and disabled webhooks on /metrics', async () => {
+    const sample = async (name: string) => {
+      const text = (await api.get('/metrics', { token: tokens.admin })).text;
+      const line = text.split('\n').find((candidate) => candidate.startsWith(name));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    const failedBefore =
+      (await sample('agent_controller_webhook_attempts_total{event="client.created",outcome="failed"}')) ?? 0;
+    const dead = `http://127.0.0.1:${await freePort()}/hook`;
+    const webhook = await createWebhook({ url: dead, events: ['client.created'] });
+    await createClient();
+    await untilPasses(async () => {
+      expect((await api.get(`/api/webhooks/${webhook.id}`, { token: tokens.admin })).body.enabled).toBe(false);
+    }, 15_000);
+
+    // The four refused attempts, the earlier test's success, and the delivery that waits for the webhook's return.
+    expect(await sample('agent_controller_webhook_attempts_total{event="client.created",outcome="failed"}')).toBe(
+      failedBefore + 4,
+    );
+    expect(
+      await sample('agent_controller_webhook_attempts_total{event="client.created",outcome="succeeded"}'),
+    ).toBeGreaterThan(0);
+    expect(
+      await sample('agent_controller_webhook_attempt_duration_seconds_count{outcome="failed"}'),
+    ).toBeGreaterThanOrEqual(4);
+    expect(await sample('agent_controller_webhooks_disabled')).toBe(1);
+    const pending =
+      ((await sample('agent_controller_webhook_deliveries_pending{due="true"}')) ?? 0) +
+      ((await sample('agent_controller_webhook_deliveries_pending{due="false"}')) ?? 0);
+    expect(pending).toBeGreaterThanOrEqual(1);
+
+    await api.delete(`/api/webhooks/${webhook.id}`, { token: tokens.admin });
+    expect(await sample('agent_controller_webhooks_disabled')).toBe(0);
+  });
+
   it('lets global admins and team admins (for their team) manage webhooks; members and strangers get 403', async () => {
     const target = await receiver();
     const global = await createWebhook({ url: target.url, events: ['client.created'] });

@@ -28,7 +28,8 @@ export const METRICS_ENTITIES = [ClientUsageHourlyEntity];
     MetricsService,
     ProxyMetrics,
   ],
-  exports: [ProxyMetrics],
+  // The registry too: other modules add their own metrics to the same /metrics page.
+  exports: [ProxyMetrics, Registry],
 })
 export class MetricsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -13,6 +13,7 @@ import { WebhookOutbox } from './webhook-outbox';
 import { nextAttemptAt, RetryPolicy } from './webhook-retry';
 import { signWebhook } from './webhook-signature';
 import { WebhookEntity } from './webhook.entity';
+import { WebhookMetrics } from './webhook.metrics';
 
 /** Deliveries one replica sends at once per poll. */
 const BATCH = 10;
@@ -44,6 +45,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
     private readonly endpoints: EndpointPolicy,
     private readonly audit: AuditService,
     private readonly tasks: PeriodicTasks,
+    private readonly metrics: WebhookMetrics,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
@@ -130,6 +132,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
   private async attempt(delivery: WebhookDeliveryEntity, webhook: WebhookEntity, token: string): Promise<void> {
     try {
       const result = await this.send(delivery, webhook);
+      this.metrics.attempted(delivery.event, result.succeeded ? 'succeeded' : 'failed', result.durationMs);
       await this.record(delivery, webhook, token, result);
     } catch (error) {
       // Only the database can get here (sending never throws): the lease lapses and the delivery is tried again.
