@@ -2,6 +2,9 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
+import { provideNoopAnimations } from '@angular/platform-browser/animations';
+import { provideRouter, Router } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
 import { auditQueryParams, AuditStore, EMPTY_AUDIT_FILTERS } from '@agent-controller/console-audit-data-access';
 
 describe('auditQueryParams', () => {
@@ -63,4 +66,49 @@ describe('AuditStore', () => {
     expect(store.empty()).toBe(true);
     expect(store.filtered()).toBe(false);
   });
+});
+
+describe('AuditPage: the view in the URL', () => {
+  /** The page's next request for the log, once navigation and rendering have got that far. */
+  async function nextAuditRequest(http: HttpTestingController) {
+    for (let wait = 0; wait < 100; wait++) {
+      const [found] = http.match((candidate) => candidate.url === '/api/audit');
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the page did not ask for the audit log');
+  }
+
+  it('shows the filters and page a link names, and clearing the filters clears the URL', async () => {
+    const { AuditPage } = await import('@agent-controller/console-audit-feature');
+    TestBed.configureTestingModule({
+      providers: [
+        provideZonelessChangeDetection(),
+        provideNoopAnimations(),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([{ path: 'audit', component: AuditPage }]),
+      ],
+    });
+    const http = TestBed.inject(HttpTestingController);
+    const harness = await RouterTestingHarness.create();
+    const showing = harness.navigateByUrl('/audit?action=client.delete&targetId=c1&page=3&pageSize=10');
+    const request = await nextAuditRequest(http);
+    expect(request.request.params.toString()).toBe('limit=10&offset=20&action=client.delete&targetId=c1');
+    request.flush([], { headers: { 'X-Total-Count': '0' } });
+    await showing;
+    await harness.fixture.whenStable();
+    const page = harness.routeNativeElement as HTMLElement;
+    const inputs = Array.from(page.querySelectorAll<HTMLInputElement>('input[name]'));
+    const values = Object.fromEntries(inputs.map((input) => [input.name, input.value]));
+    expect(values).toMatchObject({ action: 'client.delete', targetId: 'c1' });
+
+    const clear = Array.from(page.querySelectorAll('button')).find(
+      (button) => button.textContent?.trim() === 'Clear filters',
+    );
+    clear?.click();
+    (await nextAuditRequest(http)).flush([], { headers: { 'X-Total-Count': '0' } });
+    await harness.fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe('/audit?pageSize=10');
+  }, 60_000);
 });

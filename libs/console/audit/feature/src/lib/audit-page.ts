@@ -1,14 +1,26 @@
 import { JsonPipe, NgTemplateOutlet } from '@angular/common';
-import { Component, inject, OnInit } from '@angular/core';
+import { Component, DestroyRef, inject, OnInit } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatTableModule } from '@angular/material/table';
+import { ActivatedRoute, Router } from '@angular/router';
 import { AuditStore, type AuditFilters } from '@agent-controller/console-audit-data-access';
-import { CardField, ListCard, PagedTable, TimeComponent } from '@agent-controller/console-ui';
+import { type ListUrlSpec, viewFromQueryParams, viewToQueryParams } from '@agent-controller/console-core';
+import { CardField, ListCard, PagedTable, type PageChange, TimeComponent } from '@agent-controller/console-ui';
 import type { AuditEvent } from '@agent-controller/shared-contracts';
 
-/** The audit log (global admins): filter by action, actor, target and time range; paging from X-Total-Count. */
+/** What the audit log's URL may hold: every filter as text (the controller checks them) and the page. */
+const AUDIT_URL_SPEC: ListUrlSpec<AuditFilters> = {
+  filters: { action: 'text', actor: 'text', targetId: 'text', from: 'text', to: 'text' },
+  sorts: [],
+  pageSizes: [10, 25, 50, 100],
+};
+
+/**
+ * The audit log (global admins): filter by action, actor, target and time range, kept in the URL; paging from
+ * X-Total-Count.
+ */
 @Component({
   selector: 'ac-audit-page',
   providers: [AuditStore],
@@ -72,7 +84,7 @@ import type { AuditEvent } from '@agent-controller/shared-contracts';
         />
       </mat-form-field>
       @if (store.filtered()) {
-        <button mat-button type="button" (click)="store.clearFilters()">Clear filters</button>
+        <button mat-button type="button" (click)="clear()">Clear filters</button>
       }
     </form>
     <ac-paged-table
@@ -80,7 +92,7 @@ import type { AuditEvent } from '@agent-controller/shared-contracts';
       noun="audit events"
       label="Audit events"
       [emptyText]="store.filtered() ? 'No events match these filters.' : 'No events recorded yet.'"
-      (pageChange)="store.setPage($event.pageIndex, $event.pageSize)"
+      (pageChange)="page($event)"
     >
       <table mat-table [dataSource]="store.events()" aria-label="Audit events">
         <ng-container matColumnDef="occurredAt">
@@ -186,10 +198,19 @@ import type { AuditEvent } from '@agent-controller/shared-contracts';
 export class AuditPage implements OnInit {
   protected readonly store = inject(AuditStore);
   protected readonly columns = ['occurredAt', 'actor', 'action', 'target', 'outcome', 'details'];
+  private readonly route = inject(ActivatedRoute);
+  private readonly router = inject(Router);
   private timer?: ReturnType<typeof setTimeout>;
 
+  constructor() {
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.timer));
+  }
+
+  /** The filters and page come from the URL, so a reload or a shared link shows the same events. */
   ngOnInit(): Promise<void> {
-    return this.store.load();
+    const params = this.route.snapshot.queryParamMap;
+    const query = Object.fromEntries(params.keys.map((key) => [key, params.get(key) ?? undefined]));
+    return this.store.applyView(viewFromQueryParams(query, AUDIT_URL_SPEC, this.store.defaultView()));
   }
 
   /** Typing waits a moment before asking; date pickers ask at once. */
@@ -198,7 +219,32 @@ export class AuditPage implements OnInit {
     this.store.filters.update((filters) => ({ ...filters, [key]: value }));
     this.store.pageIndex.set(0);
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.store.load(), delayMs);
+    this.timer = setTimeout(() => {
+      this.syncUrl();
+      void this.store.load();
+    }, delayMs);
+  }
+
+  protected clear(): Promise<void> {
+    clearTimeout(this.timer);
+    const loading = this.store.clearFilters();
+    this.syncUrl();
+    return loading;
+  }
+
+  protected page(change: PageChange): Promise<void> {
+    const loading = this.store.setPage(change.pageIndex, change.pageSize);
+    this.syncUrl();
+    return loading;
+  }
+
+  /** The URL follows the view (replacing the entry: filtering is not navigating). */
+  private syncUrl(): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: viewToQueryParams(this.store.view(), this.store.defaultView()),
+      replaceUrl: true,
+    });
   }
 
   protected actor(event: AuditEvent): string {
