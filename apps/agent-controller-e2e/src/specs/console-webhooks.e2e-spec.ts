@@ -140,6 +140,27 @@ describe('webhooks in a browser', () => {
     await screenshots(page, '58-webhooks');
   });
 
+  it('edits the webhook in the same dialog, sending only what changed', async () => {
+    await row()
+      .getByRole('button', { name: `Edit ${NAME}` })
+      .click();
+    const dialog = await openedDialog(page, { name: `Edit ${NAME}` });
+    expect(await dialog.getByRole('textbox', { name: 'URL' }).inputValue()).toBe(receiverUrl);
+    await dialog.getByRole('combobox', { name: 'Events' }).click();
+    await page.getByRole('option', { name: /client\.updated/ }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await expectAccessible();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText(`Saved ${NAME}`).waitFor();
+    await row().getByText('client.updated').waitFor();
+    const listed = await api.get('/api/webhooks', { token: admin });
+    const saved = listed.body.find((candidate: { name: string }) => candidate.name === NAME);
+    expect(saved).toMatchObject({ url: receiverUrl, enabled: true });
+    expect([...saved.events].sort()).toEqual(['client.created', 'client.deleted', 'client.updated']);
+  });
+
   it('shows the ping in the delivery log and redelivers it', async () => {
     await row().getByRole('link', { name: NAME }).click();
     await page.waitForURL('**/webhooks/*');

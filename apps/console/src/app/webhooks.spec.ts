@@ -3,7 +3,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { type EnvironmentProviders, type Provider, provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { MatDialogRef } from '@angular/material/dialog';
+import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import { provideNoopAnimations } from '@angular/platform-browser/animations';
 import { provideRouter, Router, UrlTree } from '@angular/router';
 import { KEYCLOAK_SESSION, SessionStore, webhooksGuard } from '@agent-controller/console-core';
@@ -306,12 +306,13 @@ describe('CreateWebhookDialog', () => {
     ({ CreateWebhookDialog } = await import('@agent-controller/console-users-feature'));
   }, 60_000);
 
-  async function open(globalAdmin = true) {
+  async function open(globalAdmin = true, editing?: Webhook) {
     const dialogRef = { close: vi.fn(), disableClose: false };
     const copy = vi.fn(() => true);
     const { store, http } = setUp([
       { provide: MatDialogRef, useValue: dialogRef },
       { provide: Clipboard, useValue: { copy } },
+      ...(editing ? [{ provide: MAT_DIALOG_DATA, useValue: editing }] : []),
     ]);
     TestBed.inject(SessionStore).principal.set({ kind: 'user', isGlobalAdmin: globalAdmin } as Principal);
     store.teams.set([OPS, BUILD]);
@@ -344,6 +345,46 @@ describe('CreateWebhookDialog', () => {
       .form;
     form.controls.events.setValue(events);
   }
+
+  it('edits a webhook: shows its values, sends only what changed, keeps the secret when left empty', async () => {
+    const existing = webhook('w9', { name: 'ops', events: ['client.created'], selector: 'env=prod', teamId: OPS.id });
+    const { fixture, element, http, dialogRef } = await open(true, existing);
+    expect(element.querySelector('h2')?.textContent).toContain('Edit ops');
+    expect(element.querySelector<HTMLInputElement>('input[formcontrolname=url]')?.value).toBe(existing.url);
+    expect(element.querySelector<HTMLInputElement>('input[formcontrolname=secret]')?.value).toBe('');
+
+    type(element, 'url', 'https://hooks.example.com/moved');
+    type(element, 'selector', '');
+    pickEvents(fixture, ['client.deleted', 'client.created']);
+    button(element, 'Save').click();
+    const post = http.expectOne({ url: '/api/webhooks/w9', method: 'POST' });
+    expect(post.request.body).toEqual({
+      url: 'https://hooks.example.com/moved',
+      events: ['client.deleted', 'client.created'],
+      selector: null,
+    });
+    const saved = { ...existing, url: 'https://hooks.example.com/moved', selector: null };
+    post.flush(saved);
+    await settle();
+    http.expectOne('/api/webhooks').flush([saved]);
+    http.expectOne('/api/teams').flush([OPS]);
+    await settle();
+    expect(dialogRef.close).toHaveBeenCalledWith(saved);
+  });
+
+  it('does not let an edit remove a name (the API keeps it), and closes without a request when nothing changed', async () => {
+    const existing = webhook('w8', { name: 'ops' });
+    const { fixture, element, http, dialogRef } = await open(true, existing);
+    type(element, 'name', '');
+    button(element, 'Save').click();
+    await fixture.whenStable();
+    expect(fieldError(element, 'input[formcontrolname=name]')).toBe('Required');
+    type(element, 'name', 'ops');
+    button(element, 'Save').click();
+    await settle();
+    http.expectNone('/api/webhooks/w8');
+    expect(dialogRef.close).toHaveBeenCalledWith(existing);
+  });
 
   it('checks the URL, events, selector and secret before sending', async () => {
     const { fixture, element, http } = await open();

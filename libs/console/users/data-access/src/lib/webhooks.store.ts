@@ -5,6 +5,7 @@ import type {
   CreatedWebhook,
   CreateWebhookRequest,
   Team,
+  UpdateWebhookRequest,
   Webhook,
   WebhookDelivery,
   WebhookEvent,
@@ -53,8 +54,36 @@ export interface WebhookFormValue {
   secret: string;
 }
 
-export function webhookFormValue(): WebhookFormValue {
-  return { name: '', url: '', events: [], teamId: '', selector: '', format: 'json', secret: '' };
+/** The form's values: empty for a new webhook, or an existing one's (its secret is never shown: empty keeps it). */
+export function webhookFormValue(webhook?: Webhook): WebhookFormValue {
+  if (!webhook) return { name: '', url: '', events: [], teamId: '', selector: '', format: 'json', secret: '' };
+  return {
+    name: webhook.name ?? '',
+    url: webhook.url,
+    events: [...webhook.events],
+    teamId: webhook.teamId ?? '',
+    selector: webhook.selector ?? '',
+    format: webhook.format,
+    secret: '',
+  };
+}
+
+/**
+ * The update for what the form changed of `webhook`, or null when nothing did. An emptied team or selector is
+ * removed (null); a name cannot be removed, so an emptied one is left as it was; an empty secret keeps the secret.
+ */
+export function toWebhookUpdate(webhook: Webhook, value: WebhookFormValue): UpdateWebhookRequest | null {
+  const request: UpdateWebhookRequest = {};
+  const name = value.name.trim();
+  if (name && name !== webhook.name) request.name = name;
+  if (value.url.trim() !== webhook.url) request.url = value.url.trim();
+  if ([...value.events].sort().join() !== [...webhook.events].sort().join()) request.events = value.events;
+  if (value.format !== webhook.format) request.format = value.format;
+  if ((value.teamId || null) !== webhook.teamId) request.teamId = value.teamId || null;
+  const selector = value.selector.trim() || null;
+  if (selector !== webhook.selector) request.selector = selector;
+  if (value.secret) request.secret = value.secret;
+  return Object.keys(request).length > 0 ? request : null;
 }
 
 /** The create request for the form: empty optional fields are left out (the API generates the secret). */
@@ -194,6 +223,14 @@ export class WebhooksStore extends PagedListStore<Webhook> {
     this.pageIndex.set(0);
     await this.load();
     return created;
+  }
+
+  /** Saves changes and reads the list again; a refusal is thrown to the dialog, which shows it per field. */
+  async updateWebhook(webhook: Webhook, request: UpdateWebhookRequest): Promise<Webhook> {
+    const updated = await this.api.update(webhook.id, request);
+    this.actionError.set(null);
+    await this.load();
+    return updated;
   }
 
   async deleteWebhook(webhook: Webhook): Promise<boolean> {

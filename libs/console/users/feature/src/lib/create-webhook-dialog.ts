@@ -2,7 +2,7 @@ import { Clipboard } from '@angular/cdk/clipboard';
 import { Component, computed, inject, signal } from '@angular/core';
 import { AbstractControl, FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -16,6 +16,7 @@ import {
 } from '@agent-controller/console-core';
 import {
   toWebhookRequest,
+  toWebhookUpdate,
   WEBHOOK_EVENT_CHOICES,
   WEBHOOK_FORMAT_CHOICES,
   WEBHOOK_SECRET_MAX_LENGTH,
@@ -27,14 +28,15 @@ import {
   webhookSelectorProblem,
   webhookUrlProblem,
 } from '@agent-controller/console-users-data-access';
-import type { CreatedWebhook, WebhookEvent, WebhookFormat } from '@agent-controller/shared-contracts';
+import type { CreatedWebhook, Webhook, WebhookEvent, WebhookFormat } from '@agent-controller/shared-contracts';
 
 type Field = 'name' | 'url' | 'events' | 'teamId' | 'selector' | 'format' | 'secret';
 
 /**
  * Creates a webhook: URL, events, optional team and label selector, format and an optional signing secret; the
  * API's refusals appear under the fields they concern. The secret is then shown once, with a copy button; the
- * dialog no longer closes by accident (Escape, backdrop).
+ * dialog no longer closes by accident (Escape, backdrop). Given a webhook (dialog data), edits it instead: only
+ * what changed is sent, an empty secret keeps the current one, and it closes with the saved webhook.
  */
 @Component({
   selector: 'ac-create-webhook-dialog',
@@ -48,7 +50,7 @@ type Field = 'name' | 'url' | 'events' | 'teamId' | 'selector' | 'format' | 'sec
     MatSelectModule,
   ],
   template: `
-    <h2 mat-dialog-title>{{ created() ? 'Webhook created' : 'Create a webhook' }}</h2>
+    <h2 mat-dialog-title>{{ title() }}</h2>
     <mat-dialog-content>
       @if (created(); as webhook) {
         <p>
@@ -146,14 +148,18 @@ type Field = 'name' | 'url' | 'events' | 'teamId' | 'selector' | 'format' | 'sec
               autocomplete="new-password"
               [maxlength]="secretMax"
             />
-            <mat-hint>Optional, 16–256 characters; generated when left empty</mat-hint>
+            <mat-hint>{{
+              editing
+                ? 'Leave empty to keep the current secret'
+                : 'Optional, 16–256 characters; generated when left empty'
+            }}</mat-hint>
             @if (error('secret'); as message) {
               <mat-error>{{ message }}</mat-error>
             }
           </mat-form-field>
         </form>
         @if (saving()) {
-          <mat-progress-bar mode="indeterminate" aria-label="Creating the webhook" />
+          <mat-progress-bar mode="indeterminate" aria-label="Saving the webhook" />
         }
         @if (failure(); as message) {
           <p class="error" role="alert">{{ message }}</p>
@@ -165,7 +171,9 @@ type Field = 'name' | 'url' | 'events' | 'teamId' | 'selector' | 'format' | 'sec
         <button mat-flat-button type="button" (click)="done()">Done</button>
       } @else {
         <button mat-button mat-dialog-close type="button">Cancel</button>
-        <button mat-flat-button type="submit" form="create-webhook-form" [disabled]="saving()">Create webhook</button>
+        <button mat-flat-button type="submit" form="create-webhook-form" [disabled]="saving()">
+          {{ editing ? 'Save' : 'Create webhook' }}
+        </button>
       }
     </mat-dialog-actions>
   `,
@@ -193,7 +201,11 @@ type Field = 'name' | 'url' | 'events' | 'teamId' | 'selector' | 'format' | 'sec
 export class CreateWebhookDialog {
   protected readonly store = inject(WebhooksStore);
   private readonly session = inject(SessionStore);
-  private readonly dialogRef = inject<MatDialogRef<CreateWebhookDialog, CreatedWebhook>>(MatDialogRef);
+  private readonly dialogRef = inject<MatDialogRef<CreateWebhookDialog, CreatedWebhook | Webhook>>(MatDialogRef);
+  /** The webhook being edited; none when creating one. */
+  // The list opens it with `data: undefined` to create: anything but a webhook means creating.
+  private readonly webhook = inject<Webhook | null | undefined>(MAT_DIALOG_DATA, { optional: true }) ?? null;
+  protected readonly editing = this.webhook !== null;
   private readonly clipboard = inject(Clipboard);
   protected readonly eventChoices = WEBHOOK_EVENT_CHOICES;
   protected readonly formatChoices = WEBHOOK_FORMAT_CHOICES;
@@ -208,11 +220,16 @@ export class CreateWebhookDialog {
   protected readonly failure = signal<string | null>(null);
   protected readonly created = signal<CreatedWebhook | null>(null);
   protected readonly copied = signal(false);
-  private readonly initial = webhookFormValue();
+  protected readonly title = computed(() => {
+    if (this.created()) return 'Webhook created';
+    return this.webhook ? `Edit ${webhookLabel(this.webhook)}` : 'Create a webhook';
+  });
+  private readonly initial = webhookFormValue(this.webhook ?? undefined);
   protected readonly form = inject(FormBuilder).nonNullable.group({
     url: [this.initial.url, [Validators.required, problemValidator(webhookUrlProblem)]],
     events: [this.initial.events as WebhookEvent[], [Validators.required]],
-    name: [this.initial.name, [Validators.maxLength(100)]],
+    // A name can be changed, not removed (the API keeps it): one that had a name needs one.
+    name: [this.initial.name, [Validators.maxLength(100), ...(this.webhook?.name ? [Validators.required] : [])]],
     format: [this.initial.format as WebhookFormat],
     teamId: [
       this.initial.teamId,
@@ -232,6 +249,11 @@ export class CreateWebhookDialog {
     this.saving.set(true);
     this.failure.set(null);
     try {
+      if (this.webhook) {
+        const changes = toWebhookUpdate(this.webhook, this.form.getRawValue());
+        this.dialogRef.close(changes ? await this.store.updateWebhook(this.webhook, changes) : this.webhook);
+        return;
+      }
       this.created.set(await this.store.createWebhook(toWebhookRequest(this.form.getRawValue())));
       // The secret is on screen only now: a stray Escape or click beside the dialog must not lose it.
       this.dialogRef.disableClose = true;

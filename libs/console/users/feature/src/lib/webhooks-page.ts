@@ -176,6 +176,15 @@ import { CreateWebhookDialog } from './create-webhook-dialog';
         >
           Send test
         </button>
+        <button
+          mat-button
+          type="button"
+          [disabled]="store.busyId() === webhook.id"
+          [attr.aria-label]="'Edit ' + label(webhook)"
+          (click)="edit(webhook)"
+        >
+          Edit
+        </button>
         @if (!webhook.enabled) {
           <button
             mat-button
@@ -249,9 +258,21 @@ export class WebhooksPage implements OnInit {
   }
 
   protected async createWebhook(): Promise<void> {
-    const created = await firstValueFrom(
+    const created = await this.openDialog();
+    if (created) this.snackBar.open(`Created ${webhookLabel(created)}`, undefined, { duration: 4000 });
+  }
+
+  protected async edit(webhook: Webhook): Promise<void> {
+    const saved = await this.openDialog(webhook);
+    if (saved) this.snackBar.open(`Saved ${webhookLabel(saved)}`, undefined, { duration: 4000 });
+  }
+
+  /** The create/edit dialog; it saves through this page's store. */
+  private openDialog(webhook?: Webhook): Promise<CreatedWebhook | Webhook | undefined> {
+    return firstValueFrom(
       this.dialog
-        .open<CreateWebhookDialog, undefined, CreatedWebhook>(CreateWebhookDialog, {
+        .open<CreateWebhookDialog, Webhook | undefined, CreatedWebhook | Webhook>(CreateWebhookDialog, {
+          data: webhook,
           width: 'min(560px, 100vw)',
           maxWidth: '100vw',
           // The dialog is outside this page's injector tree by default; it saves through this page's store.
@@ -259,7 +280,6 @@ export class WebhooksPage implements OnInit {
         })
         .afterClosed(),
     );
-    if (created) this.snackBar.open(`Created ${webhookLabel(created)}`, undefined, { duration: 4000 });
   }
 
   protected async test(webhook: Webhook): Promise<void> {
