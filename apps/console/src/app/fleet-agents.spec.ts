@@ -6,9 +6,9 @@ import {
   EMPTY_FLEET_AGENT_FILTERS,
   fleetAgentsQueryParams,
   FleetAgentsStore,
-  fleetAgentsUrlParams,
-  fleetAgentsViewFromUrl,
+  FLEET_AGENTS_URL_SPEC,
 } from '@agent-controller/console-agents-data-access';
+import { viewFromQueryParams, viewToQueryParams } from '@agent-controller/console-core';
 
 describe('fleet agents view', () => {
   it('asks the API for the page and only the filters that are set, trimmed', () => {
@@ -20,32 +20,15 @@ describe('fleet agents view', () => {
     expect(fleetAgentsQueryParams(view)).toEqual({ limit: '25', offset: '50', search: 'ada', agentType: 'cursor' });
   });
 
-  it('keeps only what differs from the default in the URL and reads it back', () => {
-    const plain = { filters: EMPTY_FLEET_AGENT_FILTERS, pageIndex: 0, pageSize: 25 };
-    expect(fleetAgentsUrlParams(plain)).toEqual({
-      search: null,
-      clientId: null,
-      agentType: null,
-      page: null,
-      size: null,
-    });
-    const view = { filters: { search: 'ada', clientId: 'c1', agentType: '' }, pageIndex: 1, pageSize: 50 };
-    const url = fleetAgentsUrlParams(view);
-    expect(url).toEqual({ search: 'ada', clientId: 'c1', agentType: null, page: '2', size: '50' });
-    const params = Object.fromEntries(Object.entries(url).filter(([, value]) => value !== null)) as Record<
-      string,
-      string
-    >;
-    expect(fleetAgentsViewFromUrl(params)).toEqual(view);
-  });
-
-  it('falls back to the first page and the default size for values it cannot use', () => {
-    expect(fleetAgentsViewFromUrl({ page: '0', size: '7' })).toEqual({
-      filters: EMPTY_FLEET_AGENT_FILTERS,
-      pageIndex: 0,
-      pageSize: 25,
-    });
-    expect(fleetAgentsViewFromUrl({ page: 'x' }).pageIndex).toBe(0);
+  it('keeps only what differs from the default in the URL (the shared list rules) and reads it back', () => {
+    const defaults = { filters: EMPTY_FLEET_AGENT_FILTERS, pageIndex: 0, pageSize: 25, sort: null };
+    expect(viewToQueryParams(defaults, defaults)).toEqual({});
+    const view = { filters: { search: 'ada', clientId: 'c1', agentType: '' }, pageIndex: 1, pageSize: 50, sort: null };
+    const url = viewToQueryParams(view, defaults);
+    expect(url).toEqual({ search: 'ada', clientId: 'c1', page: '2', pageSize: '50' });
+    expect(viewFromQueryParams(url, FLEET_AGENTS_URL_SPEC, defaults)).toEqual(view);
+    // Values it cannot use fall back to the first page and the default size.
+    expect(viewFromQueryParams({ page: '0', pageSize: '7' }, FLEET_AGENTS_URL_SPEC, defaults)).toEqual(defaults);
   });
 });
 

@@ -8,10 +8,10 @@ import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import {
   FLEET_AGENT_PAGE_SIZES,
   FleetAgentsStore,
-  fleetAgentsUrlParams,
-  fleetAgentsViewFromUrl,
+  FLEET_AGENTS_URL_SPEC,
   type FleetAgentFilters,
 } from '@agent-controller/console-agents-data-access';
+import { viewFromQueryParams, viewToQueryParams } from '@agent-controller/console-core';
 import { type PageChange, PagedTable, TimeComponent } from '@agent-controller/console-ui';
 import type { FleetAgent } from '@agent-controller/shared-contracts';
 
@@ -154,12 +154,12 @@ export class FleetAgentsPage implements OnInit {
     inject(DestroyRef).onDestroy(() => clearTimeout(this.timer));
   }
 
+  /** The filters and page come from the URL, so a reload or a shared link shows the same agents. */
   async ngOnInit(): Promise<void> {
     const params = this.route.snapshot.queryParamMap;
-    this.store.restore(
-      fleetAgentsViewFromUrl(Object.fromEntries(params.keys.map((key) => [key, params.get(key) ?? undefined]))),
-    );
-    await Promise.all([this.store.load(), this.store.loadChoices()]);
+    const query = Object.fromEntries(params.keys.map((key) => [key, params.get(key) ?? undefined]));
+    const view = viewFromQueryParams(query, FLEET_AGENTS_URL_SPEC, this.store.defaultView());
+    await Promise.all([this.store.applyView(view), this.store.loadChoices()]);
   }
 
   /** Typing waits a moment before asking. */
@@ -200,7 +200,7 @@ export class FleetAgentsPage implements OnInit {
   private syncUrl(): void {
     void this.router.navigate([], {
       relativeTo: this.route,
-      queryParams: fleetAgentsUrlParams(this.store.view()),
+      queryParams: viewToQueryParams(this.store.view(), this.store.defaultView()),
       replaceUrl: true,
     });
   }
