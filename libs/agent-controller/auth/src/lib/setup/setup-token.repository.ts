@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SetupTokenEntity } from './setup-token.entity';
 
-/** How long a printed setup token works: long enough to finish a first deployment, not so long that old logs open setup. */
+/** How long a printed setup token works: long enough for a first deployment, not so long that old logs open setup. */
 export const SETUP_TOKEN_LIFETIME_HOURS = 24;
 
 @Injectable()
