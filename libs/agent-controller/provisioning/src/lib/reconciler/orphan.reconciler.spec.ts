@@ -2,7 +2,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { AuditService } from '@agent-controller/audit';
 import type { AppConfig } from '@agent-controller/core';
 import { PeriodicTasks } from '@agent-controller/database';
-import type { DataSource } from 'typeorm';
+import { type DataSource, FindOperator } from 'typeorm';
 import type { ControllerIdentityService } from '../controller-identity.service';
 import { OrphanServerEntity } from '../jobs/orphan-server.entity';
 import type { ProvisioningJobsRepository } from '../jobs/provisioning-jobs.repository';
@@ -28,7 +28,32 @@ const CONFIG = {
   provisioning: { orphanGraceMs: HOUR, deleteOrphans: false, reconcileIntervalMs: 50 },
 } as unknown as AppConfig;
 
-function setUp(servers: CloudServer[], known: OrphanServerEntity[], providersConfigured = true) {
+/** Whether a row matches a delete's criteria: plain values and the FindOperators the reconciler uses. */
+function matches(row: OrphanServerEntity, criteria: Record<string, unknown>): boolean {
+  const test = (value: unknown, expected: unknown): boolean => {
+    if (!(expected instanceof FindOperator)) return value === expected;
+    switch (expected.type) {
+      case 'isNull':
+        return value === null || value === undefined;
+      case 'in':
+        return (expected.value as unknown as unknown[]).includes(value);
+      case 'lessThan':
+        return (value as Date) < (expected.value as Date);
+      case 'not':
+        return !test(value, expected.child ?? expected.value);
+      default:
+        throw new Error(`no fake for ${expected.type}`);
+    }
+  };
+  return Object.entries(criteria).every(([key, expected]) => test(row[key as keyof OrphanServerEntity], expected));
+}
+
+function setUp(
+  servers: CloudServer[],
+  known: OrphanServerEntity[],
+  providersConfigured = true,
+  accounted: string[] = [],
+) {
   const rows = new Map(known.map((row) => [row.serverId, row]));
   const saved: OrphanServerEntity[] = [];
   const orphans = {
@@ -38,14 +63,16 @@ function setUp(servers: CloudServer[], known: OrphanServerEntity[], providersCon
       saved.push({ ...row });
       return row;
     }),
-    delete: jest.fn(async () => undefined),
+    delete: jest.fn(async (criteria: Record<string, unknown>) => {
+      for (const [id, row] of rows) if (matches(row, criteria)) rows.delete(id);
+    }),
   };
   const provider = { type: 'hetzner', listServers: jest.fn(async () => servers), deleteServer: jest.fn() };
   // The embedded database: this one process leads the reconciler without taking a lock.
   const tasks = new PeriodicTasks(new SchedulerRegistry(), {} as DataSource, CONFIG);
   const reconciler = new OrphanReconciler(
     { configured: () => (providersConfigured ? [provider] : []) } as unknown as CloudProviders,
-    { accountedServerIds: async () => new Set<string>() } as unknown as ProvisioningJobsRepository,
+    { accountedServerIds: async () => new Set(accounted) } as unknown as ProvisioningJobsRepository,
     { get: async () => 'controller-1' } as unknown as ControllerIdentityService,
     {
       recordOutsideTransaction: jest.fn(async () => undefined),
@@ -60,7 +87,7 @@ function setUp(servers: CloudServer[], known: OrphanServerEntity[], providersCon
     } as unknown as DataSource,
     CONFIG,
   );
-  return { reconciler, saved, tasks, provider };
+  return { reconciler, saved, tasks, provider, rows };
 }
 
 describe('OrphanReconciler.reconcile', () => {
@@ -89,6 +116,26 @@ describe('OrphanReconciler.reconcile', () => {
 
     expect(saved).toEqual([expect.objectContaining({ serverId: 'kept', deletedAt: null })]);
     expect(saved[0].lastSeenAt.getTime()).toBeGreaterThanOrEqual(before);
+  });
+
+  it('forgets only the servers the cloud no longer lists, not one kept while the pass ran', async () => {
+    const row = (serverId: string) =>
+      Object.assign(new OrphanServerEntity(), {
+        providerType: 'hetzner',
+        serverId,
+        serverName: `agent-manager-${serverId}`,
+        jobId: `job-${serverId}`,
+        firstSeenAt: new Date(Date.now() - 5_000),
+        lastSeenAt: new Date(Date.now() - 5_000),
+        deletedAt: null,
+      });
+    // "kept": its client was deleted with ?server=keep just as the pass began, so the pass still counted it as a
+    // client's server (and did not refresh its row); "gone": deleted at the cloud by hand.
+    const { reconciler, rows } = setUp([server('kept', 60_000)], [row('kept'), row('gone')], true, ['hetzner:kept']);
+
+    await reconciler.reconcile();
+
+    expect([...rows.keys()]).toEqual(['kept']);
   });
 
   it('reports an old server nobody accounts for', async () => {

@@ -4,7 +4,7 @@ import { AuditService } from '@agent-controller/audit';
 import { AppConfig, appConfig, DomainError, RequestPrincipal } from '@agent-controller/core';
 import { PeriodicTasks } from '@agent-controller/database';
 import { OrphanServer } from '@agent-controller/shared-contracts';
-import { DataSource, IsNull, LessThan } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import { ControllerIdentityService } from '../controller-identity.service';
 import { OrphanServerEntity } from '../jobs/orphan-server.entity';
 import { ProvisioningJobsRepository } from '../jobs/provisioning-jobs.repository';
@@ -97,8 +97,11 @@ export class OrphanReconciler implements OnApplicationBootstrap {
           if (known) await orphans.save(row);
           else await this.recordNewOrphan(row);
         }
-        // Servers that are gone (deleted by hand, or by us earlier) are no longer reported.
-        await orphans.delete({ providerType: provider.type, lastSeenAt: LessThan(startedAt), deletedAt: IsNull() });
+        // Servers that are gone (deleted by hand, or by us earlier) are no longer reported. Judged by this listing,
+        // not by when a row was last refreshed: a server kept while this pass ran (its client deleted after the
+        // pass read which servers jobs account for) has a row the pass did not refresh, and it still runs.
+        const listed = servers.map((server) => server.id);
+        await orphans.delete({ providerType: provider.type, serverId: Not(In(listed)), deletedAt: IsNull() });
       } catch (error) {
         entry.error = error instanceof Error ? error.message : String(error);
         this.warn(error);
