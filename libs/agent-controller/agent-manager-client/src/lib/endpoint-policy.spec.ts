@@ -273,6 +273,36 @@ describe('EndpointPolicy.resolve', () => {
     expect(error.reason).toContain('::ffff:169.254.169.254');
   });
 
+  it('asks DNS once for concurrent and recent calls to a name, again once the answer is 10 s old', async () => {
+    const policy = policyWith({ allowInternalHosts: false });
+    lookupMock.mockResolvedValue([{ address: '93.184.216.34', family: 4 }]);
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    try {
+      const url = new URL('http://cached.example.com');
+      await Promise.all([policy.resolve(url), policy.resolve(url)]);
+      await policy.resolve(url);
+      expect(lookupMock).toHaveBeenCalledTimes(1);
+      now.mockReturnValue(1_000_000 + 10_001);
+      await policy.resolve(url);
+      expect(lookupMock).toHaveBeenCalledTimes(2);
+    } finally {
+      now.mockRestore();
+      lookupMock.mockReset();
+      lookupMock.mockImplementation(jest.requireActual('node:dns/promises').lookup);
+    }
+  });
+
+  it('checks the remembered addresses on every call, and does not remember a failed lookup', async () => {
+    const policy = policyWith({ allowInternalHosts: false });
+    lookupMock.mockRejectedValueOnce(Object.assign(new Error('no such host'), { code: 'ENOTFOUND' }));
+    expect((await resolveFailure(policy, 'http://flaky.example.com')).kind).toBe('dns');
+    lookupMock.mockResolvedValueOnce([{ address: '10.0.0.7', family: 4 }]);
+    expect((await resolveFailure(policy, 'http://flaky.example.com')).kind).toBe('blocked');
+    // Remembered, and still refused: the check runs on the addresses each time.
+    expect((await resolveFailure(policy, 'http://flaky.example.com')).kind).toBe('blocked');
+    expect(lookupMock).toHaveBeenCalledTimes(2);
+  });
+
   it('pins the first address of a public name', async () => {
     lookupMock.mockResolvedValueOnce([
       { address: '2606:4700::1111', family: 6 },

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, appConfig, DomainError } from '@agent-controller/core';
+import type { LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { RemoteCallError } from './remote-call.error';
@@ -71,9 +72,20 @@ const hostOf = (url: URL) =>
     .replace(/\.$/, '')
     .toLowerCase();
 
+/**
+ * How long a name's DNS answer is reused. Without it every proxied call waits for a lookup in libuv's small thread
+ * pool; with it a changed answer (a rebinding attempt included) is seen within this time, and every call still
+ * checks the addresses it would connect to.
+ */
+const DNS_ANSWER_MS = 10_000;
+/** Names remembered at most (the oldest go first): about one per remote. */
+const DNS_ANSWERS_MAX = 10_000;
+
 /** Where the controller may send requests: checked when an endpoint is saved and again on every call. */
 @Injectable()
 export class EndpointPolicy {
+  private readonly answers = new Map<string, { until: number; addresses: Promise<LookupAddress[]> }>();
+
   constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}
 
   /**
@@ -135,7 +147,7 @@ export class EndpointPolicy {
     const literal = isIP(host);
     const addresses = literal
       ? [{ address: host, family: literal }]
-      : await lookup(host, { all: true, verbatim: true }).catch((error: NodeJS.ErrnoException) => {
+      : await this.lookupAll(host).catch((error: NodeJS.ErrnoException) => {
           throw new RemoteCallError('dns', `DNS lookup of ${host} failed (${error.code ?? 'error'})`);
         });
     if (addresses.length === 0) throw new RemoteCallError('dns', `DNS lookup of ${host} returned no address`);
@@ -146,6 +158,21 @@ export class EndpointPolicy {
     }
     const first = addresses[0];
     return { address: first.address, family: first.family === 6 ? 6 : 4 };
+  }
+
+  /** The host's addresses: one lookup for concurrent and recent callers; a failed lookup is not remembered. */
+  private lookupAll(host: string): Promise<LookupAddress[]> {
+    const now = Date.now();
+    const remembered = this.answers.get(host);
+    if (remembered && remembered.until > now) return remembered.addresses;
+    this.answers.delete(host);
+    if (this.answers.size >= DNS_ANSWERS_MAX) this.answers.delete(this.answers.keys().next().value as string);
+    const addresses = lookup(host, { all: true, verbatim: true });
+    this.answers.set(host, { until: now + DNS_ANSWER_MS, addresses });
+    addresses.catch(() => {
+      if (this.answers.get(host)?.addresses === addresses) this.answers.delete(host);
+    });
+    return addresses;
   }
 }
 
