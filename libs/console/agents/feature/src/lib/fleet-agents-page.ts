@@ -11,7 +11,7 @@ import {
   FLEET_AGENTS_URL_SPEC,
   type FleetAgentFilters,
 } from '@agent-controller/console-agents-data-access';
-import { viewFromQueryParams, viewToQueryParams } from '@agent-controller/console-core';
+import { queryOf, viewFromQueryParams, viewToQueryParams } from '@agent-controller/console-core';
 import { type PageChange, PagedTable, TimeComponent } from '@agent-controller/console-ui';
 import type { FleetAgent } from '@agent-controller/shared-contracts';
 
@@ -157,7 +157,7 @@ export class FleetAgentsPage implements OnInit {
   /** The filters and page come from the URL, so a reload or a shared link shows the same agents. */
   async ngOnInit(): Promise<void> {
     const params = this.route.snapshot.queryParamMap;
-    const query = Object.fromEntries(params.keys.map((key) => [key, params.get(key) ?? undefined]));
+    const query = queryOf(params);
     const view = viewFromQueryParams(query, FLEET_AGENTS_URL_SPEC, this.store.defaultView());
     await Promise.all([this.store.applyView(view), this.store.loadChoices()]);
   }

@@ -6,7 +6,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Router } from '@angular/router';
 import { AuditStore, type AuditFilters } from '@agent-controller/console-audit-data-access';
-import { type ListUrlSpec, viewFromQueryParams, viewToQueryParams } from '@agent-controller/console-core';
+import { type ListUrlSpec, queryOf, viewFromQueryParams, viewToQueryParams } from '@agent-controller/console-core';
 import { CardField, ListCard, PagedTable, type PageChange, TimeComponent } from '@agent-controller/console-ui';
 import type { AuditEvent } from '@agent-controller/shared-contracts';
 
@@ -209,7 +209,7 @@ export class AuditPage implements OnInit {
   /** The filters and page come from the URL, so a reload or a shared link shows the same events. */
   ngOnInit(): Promise<void> {
     const params = this.route.snapshot.queryParamMap;
-    const query = Object.fromEntries(params.keys.map((key) => [key, params.get(key) ?? undefined]));
+    const query = queryOf(params);
     return this.store.applyView(viewFromQueryParams(query, AUDIT_URL_SPEC, this.store.defaultView()));
   }
 

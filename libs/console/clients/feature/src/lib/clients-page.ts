@@ -15,6 +15,7 @@ import type { Client } from '@agent-controller/shared-contracts';
 import {
   apiErrorMessage,
   type ListView,
+  queryOf,
   SessionStore,
   viewFromQueryParams,
   viewToQueryParams,
@@ -457,7 +458,7 @@ export class ClientsPage implements OnInit {
   ngOnInit(): void {
     if (this.session.hasTeams()) void this.store.loadTeams();
     this.route.queryParamMap.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((params) => {
-      const query = Object.fromEntries(params.keys.map((key) => [key, params.get(key) ?? undefined]));
+      const query = queryOf(params);
       void this.store.applyView(viewFromQueryParams(query, CLIENTS_URL_SPEC, this.store.defaultView()));
     });
   }

@@ -1,3 +1,4 @@
+import type { ParamMap } from '@angular/router';
 import type { ListView } from './paged-list.store';
 
 /** Filters a list keeps in the URL: each a string, '' when not set. */
@@ -58,4 +59,9 @@ export function viewToQueryParams<F extends StringFilters>(
   if (view.pageIndex > 0) params[LIST_QUERY_KEYS.page] = String(view.pageIndex + 1);
   if (view.pageSize !== defaults.pageSize) params[LIST_QUERY_KEYS.pageSize] = String(view.pageSize);
   return params;
+}
+
+/** A route's query parameters as `viewFromQueryParams` reads them. */
+export function queryOf(params: ParamMap): Record<string, string | undefined> {
+  return Object.fromEntries(params.keys.map((key) => [key, params.get(key) ?? undefined]));
 }
